@@ -1,0 +1,3 @@
+using SoftShort.Cli;
+
+return SoftShortApp.Run(args);

@@ -1,0 +1,428 @@
+namespace SoftShort.Mechanics;
+
+/// <summary>A prescribed displacement of one degree of freedom as a function of the step's load factor τ ∈ [0, 1].</summary>
+public readonly record struct Prescribed(int Dof, Func<double, double> ValueMm);
+
+/// <summary>A normal pressure on the element edge from node A to node B (MPa, positive pushes into the body), a function of τ.</summary>
+public readonly record struct EdgePressure(int NodeA, int NodeB, Func<double, double> PressureMPa);
+
+/// <summary>
+/// A frictionless node-to-node contact pair across a radial interface: node <see cref="Inner"/> (bore content) and
+/// node <see cref="Outer"/> (tube wall) at the same z; the radial gap g = g0 + u_r(outer) − u_r(inner) must stay ≥ 0,
+/// enforced by a penalty (stiffness × tributary r·Δz area).
+/// </summary>
+public sealed record ContactPair(int Inner, int Outer, double AreaPerRadMm2)
+{
+    public double InitialGapMm { get; set; }
+}
+
+/// <summary>One loading step: boundary conditions, loads and eigenstrain as functions of τ, and its duration in real time.</summary>
+public sealed class LoadStep
+{
+    public required string Name { get; init; }
+    /// <summary>Real duration, s (enters the creep law); 0 for a rate-independent step.</summary>
+    public double DurationS { get; init; }
+    public List<Prescribed> Prescribed { get; init; } = [];
+    public List<EdgePressure> Pressures { get; init; } = [];
+    /// <summary>Eigenstrain (Voigt [rr, zz, θθ, γrz]) of an element at τ, or null for none.</summary>
+    public Func<int, double, double[]?>? Eigenstrain { get; init; }
+    /// <summary>Initial load-factor increment.</summary>
+    public double InitialIncrement { get; init; } = 0.1;
+    public double MaxIncrement { get; init; } = 0.25;
+    /// <summary>Real time at τ is DurationS · τ^TimeExponent (&gt; 1 puts small time increments at the start, for relaxation).</summary>
+    public double TimeExponent { get; init; } = 1;
+    /// <summary>Called after every converged increment with (τ, time since step start in s).</summary>
+    public Action<double, double>? OnIncrement { get; init; }
+}
+
+/// <summary>Statistics of a run.</summary>
+public sealed class SolveStats
+{
+    public int Increments, NewtonIterations, Cutbacks, Factorizations;
+}
+
+/// <summary>
+/// Small-strain axisymmetric solid solver: 4-node quadrilaterals with the B̄ (mean-dilatation) method, which does not lock
+/// for nearly incompressible elastic or plastic flow (Hughes, Int. J. Numer. Meth. Eng. 15 (1980) 1413; Simo, Taylor &amp; Pister 1985);
+/// 2×2 Gauss quadrature; return-mapping materials with consistent tangents; Newton–Raphson with backtracking line
+/// search and automatic increment cut-back; direct sparse LDLᵀ (RCM envelope) solves. Units: mm, MPa, N, s; forces are
+/// per radian (multiply by 2π for the whole ring).
+/// </summary>
+public sealed class AxiSolid
+{
+    public AxiMesh Mesh { get; }
+    /// <summary>Material per region; a null slot makes the region inactive (not assembled).</summary>
+    public Material?[] Materials { get; }
+    public double[] U { get; }
+    public PointState[] State { get; }
+    readonly PointState[] _trial;
+    readonly double[] _eigen;       // 4 per Gauss point (elements × 4 points × 4)
+    public List<ContactPair> Contacts { get; } = [];
+    /// <summary>Penalty stiffness of the contact, MPa mm⁻¹ (force per area per penetration).</summary>
+    public double ContactPenaltyMPaPerMm { get; set; } = 1e5;
+    public SolveStats Stats { get; } = new();
+    public double TimeS { get; private set; }
+    public double RelativeTolerance { get; set; } = 1e-7;
+    public int MaxNewton { get; set; } = 25;
+    public IProgress<ProgressReport>? Progress { get; set; }
+
+    readonly bool[] _fixed;
+    SparseSymmetric? _k;
+    SkylineLdlt? _ldlt;
+    int[] _eq = [];
+    static readonly double G = 1 / Math.Sqrt(3);
+    static readonly double[] Xi = [-G, G, G, -G], Eta = [-G, -G, G, G];
+
+    public AxiSolid(AxiMesh mesh, int regions)
+    {
+        Mesh = mesh;
+        Materials = new Material?[regions];
+        U = new double[2 * mesh.NodeCount];
+        State = new PointState[mesh.ElementCount * 4];
+        _trial = new PointState[State.Length];
+        _eigen = new double[State.Length * 4];
+        _fixed = new bool[U.Length];
+    }
+
+    public static int DofR(int node) => 2 * node;
+    public static int DofZ(int node) => 2 * node + 1;
+
+    bool Active(int e) => Materials[Mesh.Region[e]] != null;
+
+    /// <summary>Element birth: from now on the elements of <paramref name="region"/> measure strain from the current displacement, with zero stress.</summary>
+    public void Activate(int region, Material material)
+    {
+        Materials[region] = material;
+        Span<double> b = stackalloc double[4];
+        for (int e = 0; e < Mesh.ElementCount; e++)
+        {
+            if (Mesh.Region[e] != region) continue;
+            for (int gp = 0; gp < 4; gp++)
+            {
+                StrainAt(e, gp, b);
+                ref var s = ref State[e * 4 + gp];
+                s = default;
+                s.B0 = b[0]; s.B1 = b[1]; s.B2 = b[2]; s.B3 = b[3];
+            }
+        }
+        _k = null; // pattern may change
+    }
+
+    // ---------- element kinematics ----------
+    /// <summary>Shape-function derivatives, radius and weight·r·detJ at Gauss point gp of element e.</summary>
+    void Kinematics(int e, double xi, double eta, Span<double> n, Span<double> dndr, Span<double> dndz, out double r, out double wr)
+    {
+        var m = Mesh;
+        Span<double> dxi = stackalloc double[4], deta = stackalloc double[4];
+        ReadOnlySpan<double> sx = [-1, 1, 1, -1], sy = [-1, -1, 1, 1];
+        for (int a = 0; a < 4; a++)
+        {
+            n[a] = 0.25 * (1 + sx[a] * xi) * (1 + sy[a] * eta);
+            dxi[a] = 0.25 * sx[a] * (1 + sy[a] * eta);
+            deta[a] = 0.25 * sy[a] * (1 + sx[a] * xi);
+        }
+        double j11 = 0, j12 = 0, j21 = 0, j22 = 0; r = 0;
+        for (int a = 0; a < 4; a++)
+        {
+            int node = m.Conn[4 * e + a];
+            j11 += dxi[a] * m.R[node]; j12 += dxi[a] * m.Z[node];
+            j21 += deta[a] * m.R[node]; j22 += deta[a] * m.Z[node];
+            r += n[a] * m.R[node];
+        }
+        double det = j11 * j22 - j12 * j21;
+        if (!(det > 0)) throw new InputException("mesh", $"element {e} is inverted (det J = {det:G3})");
+        for (int a = 0; a < 4; a++)
+        {
+            dndr[a] = (j22 * dxi[a] - j12 * deta[a]) / det;
+            dndz[a] = (-j21 * dxi[a] + j11 * deta[a]) / det;
+        }
+        wr = det * r; // Gauss weights are 1 for 2×2
+    }
+
+    /// <summary>B̄ matrix (4 × 8, row-major) at each of the 4 Gauss points and their weights.</summary>
+    void BBar(int e, Span<double> b, Span<double> w)
+    {
+        Span<double> n = stackalloc double[4], dr = stackalloc double[4], dz = stackalloc double[4];
+        Span<double> vbar = stackalloc double[8];
+        vbar.Clear();
+        double vol = 0;
+        for (int gp = 0; gp < 4; gp++)
+        {
+            Kinematics(e, Xi[gp], Eta[gp], n, dr, dz, out double r, out double wr);
+            w[gp] = wr; vol += wr;
+            var bg = b.Slice(gp * 32, 32);
+            bg.Clear();
+            for (int a = 0; a < 4; a++)
+            {
+                bg[0 * 8 + 2 * a] = dr[a];
+                bg[1 * 8 + 2 * a + 1] = dz[a];
+                bg[2 * 8 + 2 * a] = n[a] / r;
+                bg[3 * 8 + 2 * a] = dz[a];
+                bg[3 * 8 + 2 * a + 1] = dr[a];
+                vbar[2 * a] += (dr[a] + n[a] / r) * wr;
+                vbar[2 * a + 1] += dz[a] * wr;
+            }
+        }
+        for (int k = 0; k < 8; k++) vbar[k] /= vol;
+        for (int gp = 0; gp < 4; gp++)
+        {
+            var bg = b.Slice(gp * 32, 32);
+            for (int k = 0; k < 8; k++)
+            {
+                double v = bg[k] + bg[8 + k] + bg[16 + k];
+                double corr = (vbar[k] - v) / 3;
+                bg[k] += corr; bg[8 + k] += corr; bg[16 + k] += corr;
+            }
+        }
+    }
+
+    void ElementDisp(int e, Span<double> ue)
+    {
+        for (int a = 0; a < 4; a++) { int nd = Mesh.Conn[4 * e + a]; ue[2 * a] = U[2 * nd]; ue[2 * a + 1] = U[2 * nd + 1]; }
+    }
+
+    /// <summary>Total strain (B̄ u) at Gauss point gp of element e.</summary>
+    public void StrainAt(int e, int gp, Span<double> strain)
+    {
+        Span<double> b = stackalloc double[128], w = stackalloc double[4], ue = stackalloc double[8];
+        BBar(e, b, w);
+        ElementDisp(e, ue);
+        for (int i = 0; i < 4; i++) { double s = 0; for (int k = 0; k < 8; k++) s += b[gp * 32 + i * 8 + k] * ue[k]; strain[i] = s; }
+    }
+
+    /// <summary>Centroid (r, z) of element e, mm.</summary>
+    public (double R, double Z) Centroid(int e)
+    {
+        double r = 0, z = 0;
+        for (int a = 0; a < 4; a++) { int nd = Mesh.Conn[4 * e + a]; r += Mesh.R[nd]; z += Mesh.Z[nd]; }
+        return (r / 4, z / 4);
+    }
+
+    /// <summary>Volume-averaged state quantity over an element (e.g. von Mises).</summary>
+    public double ElementMean(int e, Func<PointState, double> f)
+    {
+        double s = 0;
+        for (int gp = 0; gp < 4; gp++) s += f(State[e * 4 + gp]);
+        return s / 4;
+    }
+
+    // ---------- assembly ----------
+    void BuildSystem()
+    {
+        int nd = U.Length;
+        _eq = new int[nd];
+        // DOFs that belong to no active element are fixed (inactive regions).
+        var used = new bool[nd];
+        for (int e = 0; e < Mesh.ElementCount; e++)
+            if (Active(e)) for (int a = 0; a < 4; a++) { int n = Mesh.Conn[4 * e + a]; used[2 * n] = used[2 * n + 1] = true; }
+        int count = 0;
+        for (int d = 0; d < nd; d++) _eq[d] = used[d] && !_fixed[d] ? count++ : -1;
+        var edges = new List<(int, int)>();
+        for (int e = 0; e < Mesh.ElementCount; e++)
+        {
+            if (!Active(e)) continue;
+            for (int a = 0; a < 8; a++)
+                for (int b = a + 1; b < 8; b++)
+                {
+                    int ia = _eq[2 * Mesh.Conn[4 * e + a / 2] + a % 2], ib = _eq[2 * Mesh.Conn[4 * e + b / 2] + b % 2];
+                    if (ia >= 0 && ib >= 0 && ia != ib) edges.Add((ia, ib));
+                }
+        }
+        foreach (var c in Contacts)
+        {
+            int ia = _eq[DofR(c.Inner)], ib = _eq[DofR(c.Outer)];
+            if (ia >= 0 && ib >= 0) edges.Add((ia, ib));
+        }
+        _k = SparseSymmetric.FromEdges(count, edges);
+        _ldlt = new SkylineLdlt(_k);
+    }
+
+    /// <summary>Free (unknown) degrees of freedom in the current system.</summary>
+    public int FreeDofs { get { if (_k == null) BuildSystem(); return _k!.N; } }
+
+    /// <summary>
+    /// Internal force (+ contact) vector over all DOFs, and (when <paramref name="assemble"/>) the tangent into the sparse
+    /// matrix; trial states are written to the trial array. dt is the real-time increment.
+    /// </summary>
+    void Assemble(double dtS, double tau, LoadStep step, double[] fint, bool assemble)
+    {
+        Array.Clear(fint);
+        if (assemble) _k!.Clear();
+        Span<double> b = stackalloc double[128], w = stackalloc double[4], ue = stackalloc double[8];
+        Span<double> eps = stackalloc double[4], c = stackalloc double[16], cb = stackalloc double[32], ke = stackalloc double[64], fe = stackalloc double[8];
+        Span<int> dofs = stackalloc int[8];
+        for (int e = 0; e < Mesh.ElementCount; e++)
+        {
+            var mat = Materials[Mesh.Region[e]];
+            if (mat == null) continue;
+            BBar(e, b, w);
+            ElementDisp(e, ue);
+            double[]? eig = step.Eigenstrain?.Invoke(e, tau);
+            ke.Clear(); fe.Clear();
+            for (int gp = 0; gp < 4; gp++)
+            {
+                int ip = e * 4 + gp;
+                ref readonly var st = ref State[ip];
+                for (int i = 0; i < 4; i++) { double s = 0; for (int k = 0; k < 8; k++) s += b[gp * 32 + i * 8 + k] * ue[k]; eps[i] = s; }
+                eps[0] -= st.B0; eps[1] -= st.B1; eps[2] -= st.B2; eps[3] -= st.B3;
+                if (eig != null) for (int i = 0; i < 4; i++) eps[i] -= eig[i];
+                mat.Update(eps, st, dtS, ref _trial[ip], c);
+                ref readonly var t = ref _trial[ip];
+                double wgt = w[gp];
+                for (int k = 0; k < 8; k++)
+                    fe[k] += wgt * (b[gp * 32 + k] * t.S0 + b[gp * 32 + 8 + k] * t.S1 + b[gp * 32 + 16 + k] * t.S2 + b[gp * 32 + 24 + k] * t.S3);
+                if (!assemble) continue;
+                // cb = C · B (4×8)
+                for (int i = 0; i < 4; i++)
+                    for (int k = 0; k < 8; k++)
+                    {
+                        double s = 0;
+                        for (int j = 0; j < 4; j++) s += c[i * 4 + j] * b[gp * 32 + j * 8 + k];
+                        cb[i * 8 + k] = s;
+                    }
+                for (int k = 0; k < 8; k++)
+                    for (int l = 0; l < 8; l++)
+                    {
+                        double s = 0;
+                        for (int i = 0; i < 4; i++) s += b[gp * 32 + i * 8 + k] * cb[i * 8 + l];
+                        ke[k * 8 + l] += wgt * s;
+                    }
+            }
+            for (int a = 0; a < 4; a++) { int nd = Mesh.Conn[4 * e + a]; dofs[2 * a] = 2 * nd; dofs[2 * a + 1] = 2 * nd + 1; }
+            for (int k = 0; k < 8; k++) fint[dofs[k]] += fe[k];
+            if (!assemble) continue;
+            for (int k = 0; k < 8; k++)
+            {
+                int ik = _eq[dofs[k]];
+                if (ik < 0) continue;
+                for (int l = 0; l < 8; l++)
+                {
+                    int il = _eq[dofs[l]];
+                    if (il >= 0) _k!.Add(ik, il, 0.5 * (ke[k * 8 + l] + ke[l * 8 + k]));
+                }
+            }
+        }
+        foreach (var cp in Contacts)
+        {
+            int di = DofR(cp.Inner), dj = DofR(cp.Outer);
+            double g = cp.InitialGapMm + U[dj] - U[di];
+            if (g >= 0) continue;
+            double kk = ContactPenaltyMPaPerMm * cp.AreaPerRadMm2;
+            fint[dj] += kk * g; fint[di] -= kk * g;
+            if (!assemble) continue;
+            int ii = _eq[di], jj = _eq[dj];
+            if (ii >= 0) _k!.Add(ii, ii, kk);
+            if (jj >= 0) _k!.Add(jj, jj, kk);
+            if (ii >= 0 && jj >= 0) { _k!.Add(ii, jj, -kk); _k!.Add(jj, ii, -kk); }
+        }
+    }
+
+    void ExternalForce(LoadStep step, double tau, double[] fext)
+    {
+        Array.Clear(fext);
+        foreach (var p in step.Pressures)
+        {
+            double pr = p.PressureMPa(tau);
+            if (pr == 0) continue;
+            double ra = Mesh.R[p.NodeA], za = Mesh.Z[p.NodeA], rb = Mesh.R[p.NodeB], zb = Mesh.Z[p.NodeB];
+            double len = Math.Sqrt((rb - ra) * (rb - ra) + (zb - za) * (zb - za));
+            // normal pointing to the right of A→B; for a CCW boundary traversal that is outward: traction = −p n
+            double nr = (zb - za) / len, nz = -(rb - ra) / len;
+            foreach (double s in (ReadOnlySpan<double>)[-G, G])
+            {
+                double na = 0.5 * (1 - s), nb = 0.5 * (1 + s);
+                double r = na * ra + nb * rb, wgt = 0.5 * len * r;
+                fext[DofR(p.NodeA)] -= pr * nr * na * wgt; fext[DofZ(p.NodeA)] -= pr * nz * na * wgt;
+                fext[DofR(p.NodeB)] -= pr * nr * nb * wgt; fext[DofZ(p.NodeB)] -= pr * nz * nb * wgt;
+            }
+        }
+    }
+
+    /// <summary>Last converged internal-force vector (per radian), for reactions.</summary>
+    public double[] InternalForce { get; private set; } = [];
+
+    /// <summary>Runs a step with automatic load stepping. Throws <see cref="ConvergenceException"/> if it cannot converge (state stays at the last converged increment).</summary>
+    public void Run(LoadStep step)
+    {
+        Array.Clear(_fixed);
+        foreach (var p in step.Prescribed) _fixed[p.Dof] = true;
+        _k = null;
+        BuildSystem();
+        var fint = new double[U.Length]; var fext = new double[U.Length];
+        var res = new double[_k!.N]; var du = new double[_k.N];
+        var uSave = new double[U.Length]; var uIter = new double[U.Length];
+        double tau = 0, dtau = step.InitialIncrement;
+        double t0 = TimeS;
+        int cuts = 0;
+        while (tau < 1 - 1e-12)
+        {
+            dtau = Math.Min(dtau, 1 - tau);
+            double tauNew = tau + dtau;
+            double dt = step.DurationS * (Math.Pow(tauNew, step.TimeExponent) - Math.Pow(tau, step.TimeExponent));
+            Array.Copy(U, uSave, U.Length);
+            foreach (var p in step.Prescribed) U[p.Dof] = p.ValueMm(tauNew);
+            ExternalForce(step, tauNew, fext);
+            bool ok = false;
+            int it;
+            double rnorm0 = 0;
+            for (it = 0; it < MaxNewton; it++)
+            {
+                Assemble(dt, tauNew, step, fint, assemble: true);
+                double rn = ResidualFree(fint, fext, res, out double refScale);
+                if (it == 0) rnorm0 = rn;
+                if (rn <= RelativeTolerance * refScale || rn < 1e-12) { ok = true; break; }
+                if (!double.IsFinite(rn)) break;
+                _ldlt!.Factor(); Stats.Factorizations++;
+                _ldlt.Solve(res, du);
+                // backtracking line search on the residual norm
+                Array.Copy(U, uIter, U.Length);
+                double alpha = 1;
+                for (int ls = 0; ls < 4; ls++)
+                {
+                    for (int d = 0; d < U.Length; d++) { int q = _eq[d]; if (q >= 0) U[d] = uIter[d] - alpha * du[q]; }
+                    Assemble(dt, tauNew, step, fint, assemble: false);
+                    double rt = ResidualFree(fint, fext, res, out _);
+                    if (rt < rn || ls == 3) break;
+                    alpha *= 0.5;
+                }
+                Stats.NewtonIterations++;
+            }
+            if (!ok)
+            {
+                Array.Copy(uSave, U, U.Length);
+                dtau *= 0.25; cuts++; Stats.Cutbacks++;
+                if (dtau < 1e-6)
+                    throw new ConvergenceException($"step '{step.Name}': no convergence at τ = {tau:F4} even with increment {dtau:G2} (residual {rnorm0:G3}); the last converged state is kept");
+                continue;
+            }
+            Array.Copy(_trial, State, State.Length);
+            InternalForce = (double[])fint.Clone();
+            tau = tauNew; TimeS = t0 + step.DurationS * Math.Pow(tau, step.TimeExponent);
+            Stats.Increments++;
+            step.OnIncrement?.Invoke(tau, TimeS - t0);
+            Progress?.Report(new ProgressReport($"{step.Name}: τ = {tau:F3}, {it} Newton iterations", tau));
+            if (it <= 4) dtau = Math.Min(step.MaxIncrement, dtau * 1.5);
+        }
+    }
+
+    double ResidualFree(double[] fint, double[] fext, double[] res, out double refScale)
+    {
+        double s = 0, rf = 0;
+        for (int d = 0; d < U.Length; d++)
+        {
+            rf += fint[d] * fint[d] + fext[d] * fext[d];
+            int q = _eq[d];
+            if (q < 0) continue;
+            double r = fint[d] - fext[d];
+            res[q] = r; s += r * r;
+        }
+        refScale = Math.Max(Math.Sqrt(rf), 1e-9);
+        return Math.Sqrt(s);
+    }
+
+    /// <summary>Sum of the internal (reaction) forces of a set of DOFs in the last converged state, N over the full ring (× 2π).</summary>
+    public double Reaction(IEnumerable<int> dofs) => 2 * Math.PI * dofs.Sum(d => InternalForce.Length == 0 ? 0 : InternalForce[d]);
+}
+
+/// <summary>The Newton iteration did not converge even after cutting the increment back.</summary>
+public sealed class ConvergenceException(string message) : Exception(message);

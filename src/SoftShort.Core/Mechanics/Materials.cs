@@ -1,0 +1,255 @@
+namespace SoftShort.Mechanics;
+
+/// <summary>
+/// State of one integration point: stress and plastic (inelastic) strain in axisymmetric Voigt order
+/// [rr, zz, θθ, rz] (stress in MPa; strain dimensionless with the shear as engineering strain γ_rz), the equivalent
+/// inelastic strain p, and the strain the point was born with (element birth: later strain is measured from it).
+/// </summary>
+public struct PointState
+{
+    public double S0, S1, S2, S3;
+    public double P0, P1, P2, P3;
+    public double Eqps;
+    public double B0, B1, B2, B3;
+
+    public readonly double VonMises
+    {
+        get
+        {
+            double m = (S0 + S1 + S2) / 3, a = S0 - m, b = S1 - m, c = S2 - m;
+            return Math.Sqrt(1.5 * (a * a + b * b + c * c + 2 * S3 * S3));
+        }
+    }
+    /// <summary>Hydrostatic pressure, MPa (positive in compression).</summary>
+    public readonly double Pressure => -(S0 + S1 + S2) / 3;
+}
+
+/// <summary>
+/// A small-strain constitutive law with return mapping: given the total strain of a point, its committed state and
+/// the time increment, returns the stress, the consistent (algorithmic) tangent and the trial state.
+/// </summary>
+public abstract class Material
+{
+    /// <summary>Young's modulus, MPa.</summary>
+    public double EMPa { get; }
+    /// <summary>Poisson ratio.</summary>
+    public double Nu { get; }
+    public string Name { get; }
+    public double ShearMPa => EMPa / (2 * (1 + Nu));
+    public double BulkMPa => EMPa / (3 * (1 - 2 * Nu));
+
+    protected Material(string name, double eMPa, double nu)
+    {
+        InputException.Require(double.IsFinite(eMPa) && eMPa > 0, $"{name}.e_mpa", $"Young's modulus must be positive, got {eMPa}");
+        InputException.Require(double.IsFinite(nu) && nu > -1 && nu < 0.5, $"{name}.nu", $"Poisson ratio must be in (-1, 0.5) for a compressible solid, got {nu}");
+        Name = name; EMPa = eMPa; Nu = nu;
+    }
+
+    /// <summary>
+    /// Stress update. <paramref name="strain"/>: total mechanical strain (4, Voigt, engineering shear) minus the birth strain
+    /// and eigenstrain; <paramref name="dtS"/>: time increment, s. Writes the stress and the 4×4 tangent (row-major) into
+    /// <paramref name="trial"/> and <paramref name="tangent"/>.
+    /// </summary>
+    public abstract void Update(ReadOnlySpan<double> strain, in PointState committed, double dtS, ref PointState trial, Span<double> tangent);
+
+    /// <summary>Elastic isotropic stiffness in Voigt [rr, zz, θθ, rz] with engineering shear.</summary>
+    public void ElasticTangent(Span<double> c)
+    {
+        double k = BulkMPa, g = ShearMPa;
+        c.Clear();
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+                c[i * 4 + j] = k + (i == j ? 4.0 / 3 * g : -2.0 / 3 * g);
+        c[15] = g;
+    }
+
+    /// <summary>
+    /// Shared J2 radial return: elastic trial from (strain − committed plastic strain), then <paramref name="returnMap"/>
+    /// maps the trial Mises stress q_tr to (Δp, dq/dq_tr); the consistent tangent is
+    /// C = K 1⊗1 + 2Gθ I_dev + 2G (q′ − θ) n⊗n with θ = q/q_tr (Simo &amp; Hughes 1998, "Computational Inelasticity", §3.3).
+    /// </summary>
+    protected void RadialReturn(ReadOnlySpan<double> e, in PointState c, ref PointState t, Span<double> tangent, Func<double, double, (double Dp, double DqDqtr)> returnMap)
+    {
+        double k = BulkMPa, g = ShearMPa;
+        double e0 = e[0] - c.P0, e1 = e[1] - c.P1, e2 = e[2] - c.P2, g3 = e[3] - c.P3;
+        double tr = e0 + e1 + e2, m = tr / 3;
+        double d0 = e0 - m, d1 = e1 - m, d2 = e2 - m, d3 = g3 / 2; // deviatoric tensor components
+        double s0 = 2 * g * d0, s1 = 2 * g * d1, s2 = 2 * g * d2, s3 = 2 * g * d3;
+        double norm = Math.Sqrt(s0 * s0 + s1 * s1 + s2 * s2 + 2 * s3 * s3);
+        double qtr = Math.Sqrt(1.5) * norm;
+        var (dp, qp) = qtr > 0 ? returnMap(qtr, c.Eqps) : (0, 1);
+        t = c;
+        if (dp <= 0)
+        {
+            t.S0 = k * tr + s0; t.S1 = k * tr + s1; t.S2 = k * tr + s2; t.S3 = s3;
+            ElasticTangent(tangent);
+            return;
+        }
+        double n0 = s0 / norm, n1 = s1 / norm, n2 = s2 / norm, n3 = s3 / norm;
+        double q = qtr - 3 * g * dp, theta = q / qtr;
+        t.S0 = k * tr + theta * s0; t.S1 = k * tr + theta * s1; t.S2 = k * tr + theta * s2; t.S3 = theta * s3;
+        double f = Math.Sqrt(1.5) * dp;
+        t.P0 = c.P0 + f * n0; t.P1 = c.P1 + f * n1; t.P2 = c.P2 + f * n2; t.P3 = c.P3 + 2 * f * n3;
+        t.Eqps = c.Eqps + dp;
+        Span<double> n = [n0, n1, n2, n3];
+        for (int i = 0; i < 4; i++)
+            for (int j = 0; j < 4; j++)
+            {
+                double idev = i < 3 && j < 3 ? (i == j ? 2.0 / 3 : -1.0 / 3) : (i == 3 && j == 3 ? 0.5 : 0);
+                double vol = i < 3 && j < 3 ? k : 0;
+                tangent[i * 4 + j] = vol + 2 * g * theta * idev + 2 * g * (qp - theta) * n[i] * n[j];
+            }
+    }
+}
+
+/// <summary>Linear isotropic elasticity.</summary>
+public sealed class ElasticMaterial(string name, double eMPa, double nu) : Material(name, eMPa, nu)
+{
+    public override void Update(ReadOnlySpan<double> e, in PointState c, double dtS, ref PointState t, Span<double> tangent)
+    {
+        ElasticTangent(tangent);
+        t = c;
+        t.S0 = tangent[0] * e[0] + tangent[1] * e[1] + tangent[2] * e[2];
+        t.S1 = tangent[4] * e[0] + tangent[5] * e[1] + tangent[6] * e[2];
+        t.S2 = tangent[8] * e[0] + tangent[9] * e[1] + tangent[10] * e[2];
+        t.S3 = tangent[15] * e[3];
+    }
+}
+
+/// <summary>
+/// Rate-independent J2 (von Mises) plasticity with linear isotropic hardening σ_y(p) = σ_y0 + H p, associative flow,
+/// radial return (Wilkins 1964; Simo &amp; Hughes 1998 Box 3.2).
+/// </summary>
+public sealed class J2PlasticMaterial : Material
+{
+    public double YieldMPa { get; }
+    public double HardeningMPa { get; }
+
+    public J2PlasticMaterial(string name, double eMPa, double nu, double yieldMPa, double hardeningMPa) : base(name, eMPa, nu)
+    {
+        InputException.Require(double.IsFinite(yieldMPa) && yieldMPa > 0, $"{name}.yield_mpa", $"must be positive, got {yieldMPa}");
+        InputException.Require(double.IsFinite(hardeningMPa) && hardeningMPa >= 0, $"{name}.hardening_mpa", $"must be ≥ 0, got {hardeningMPa}");
+        YieldMPa = yieldMPa; HardeningMPa = hardeningMPa;
+    }
+
+    public override void Update(ReadOnlySpan<double> e, in PointState c, double dtS, ref PointState t, Span<double> tangent)
+    {
+        double g = ShearMPa, h = HardeningMPa, sy0 = YieldMPa;
+        RadialReturn(e, c, ref t, tangent, (qtr, p) =>
+        {
+            double f = qtr - (sy0 + h * p);
+            return f <= 0 ? (0, 1) : (f / (3 * g + h), h / (3 * g + h));
+        });
+    }
+}
+
+/// <summary>
+/// Elastic – power-law creep – plastic solid for Li metal: Norton creep ε̇ = A σ_vM^n exp(−Q/RT) (J2 flow),
+/// integrated by backward Euler, capped by a rate-independent J2 yield σ_y0 + H p (the "viscoelastic-plastic" Li of the
+/// paper, section 2.6). Parameters and their sources are in <see cref="CellMaterials.Lithium"/>.
+/// </summary>
+public sealed class CreepPlasticMaterial : Material
+{
+    /// <summary>Norton prefactor at the temperature, s⁻¹ MPa⁻ⁿ (already multiplied by exp(−Q/RT)).</summary>
+    public double RatePerSPerMPaN { get; }
+    public double Exponent { get; }
+    public double YieldMPa { get; }
+    public double HardeningMPa { get; }
+
+    public CreepPlasticMaterial(string name, double eMPa, double nu, double rate, double exponent, double yieldMPa, double hardeningMPa) : base(name, eMPa, nu)
+    {
+        InputException.Require(double.IsFinite(rate) && rate >= 0, $"{name}.creep_rate", $"must be ≥ 0, got {rate}");
+        InputException.Require(double.IsFinite(exponent) && exponent >= 1, $"{name}.creep_exponent", $"must be ≥ 1, got {exponent}");
+        InputException.Require(double.IsFinite(yieldMPa) && yieldMPa > 0, $"{name}.yield_mpa", $"must be positive, got {yieldMPa}");
+        RatePerSPerMPaN = rate; Exponent = exponent; YieldMPa = yieldMPa; HardeningMPa = hardeningMPa;
+    }
+
+    /// <summary>Steady creep strain rate at a Mises stress, s⁻¹.</summary>
+    public double CreepRate(double vonMisesMPa) => RatePerSPerMPaN * Math.Pow(vonMisesMPa, Exponent);
+
+    public override void Update(ReadOnlySpan<double> e, in PointState c, double dtS, ref PointState t, Span<double> tangent)
+    {
+        double g = ShearMPa, h = HardeningMPa, sy0 = YieldMPa, a = RatePerSPerMPaN * dtS, n = Exponent;
+        RadialReturn(e, c, ref t, tangent, (qtr, p) =>
+        {
+            double dp = 0, qp = 1;
+            if (a > 0)
+            {
+                // solve r(Δp) = Δp − a (q_tr − 3GΔp)^n = 0 by safeguarded Newton on [0, q_tr/3G]
+                double lo = 0, hi = qtr / (3 * g);
+                dp = Math.Min(a * Math.Pow(qtr, n), hi * 0.5);
+                for (int it = 0; it < 100; it++)
+                {
+                    double q = qtr - 3 * g * dp;
+                    double r = dp - a * Math.Pow(q, n);
+                    if (r > 0) hi = dp; else lo = dp;
+                    double dr = 1 + 3 * g * a * n * Math.Pow(q, n - 1);
+                    double next = dp - r / dr;
+                    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+                    if (Math.Abs(next - dp) <= 1e-15 * Math.Max(1e-12, hi)) { dp = next; break; }
+                    dp = next;
+                }
+                double qc = qtr - 3 * g * dp;
+                double cc = a * n * Math.Pow(qc, n - 1);
+                qp = 1 / (1 + 3 * g * cc);
+            }
+            double qAfter = qtr - 3 * g * dp, ylim = sy0 + h * (p + dp);
+            if (qAfter > ylim)
+            {
+                double f = qtr - (sy0 + h * p);
+                return (f / (3 * g + h), h / (3 * g + h));
+            }
+            return (dp, qp);
+        });
+    }
+}
+
+/// <summary>Materials of the cell with their literature sources. Units: MPa, s.</summary>
+public static class CellMaterials
+{
+    /// <summary>Gas constant, J mol⁻¹ K⁻¹ (CODATA 2018, exact).</summary>
+    public const double GasConstant = 8.314462618;
+
+    /// <summary>
+    /// Li metal (paper section 2.6, ref. 9: Masias, Felten, Garcia-Mendez, Wolfenstine, Sakamoto, J. Mater. Sci. 54 (2019) 2585):
+    /// E = 7.82 GPa, ν = 0.381 (from E and G = 2.83 GPa of Masias et al.), yield ≈ 0.8 MPa (paper), power-law creep
+    /// stress exponent n = 6.56 (Masias et al., room-temperature creep). Activation energy Q = 37 kJ mol⁻¹ (LePage,
+    /// Chen, Poli, Li, Dasgupta, J. Electrochem. Soc. 166 (2019) A89). Prefactor: ASSUMPTION calibrated so that the
+    /// steady creep rate at the 0.8 MPa yield stress is 5×10⁻⁴ s⁻¹ at 298 K, the quasi-static strain rate of the
+    /// tensile tests in which that yield stress is measured; i.e. Li flows at its yield stress at test speed.
+    /// Override with <paramref name="creepRateAtYieldPerS"/>.
+    /// </summary>
+    public static CreepPlasticMaterial Lithium(double temperatureK = 298.15, double creepRateAtYieldPerS = 5e-4, double yieldMPa = 0.8)
+    {
+        const double n = 6.56, q = 37e3, tRef = 298.15;
+        double aRef = creepRateAtYieldPerS / Math.Pow(yieldMPa, n);           // at tRef
+        double a = aRef * Math.Exp(-q / GasConstant * (1 / temperatureK - 1 / tRef));
+        return new CreepPlasticMaterial("li", 7820, 0.381, a, n, yieldMPa, 0);
+    }
+
+    /// <summary>AISI 316 stainless steel, linear elastic: E = 193 GPa, ν = 0.29 (ASM Handbook vol. 1; AK Steel 316 data sheet).</summary>
+    public static ElasticMaterial StainlessSteel() => new("ss", 193e3, 0.29);
+
+    /// <summary>
+    /// PTFE at room temperature: E ≈ 0.5 GPa, ν = 0.46, compressive yield ≈ 10 MPa, near-linear true-stress hardening
+    /// ≈ 40 MPa per unit strain up to ~50 % strain (Rae &amp; Dattelbaum, Polymer 45 (2004) 7615, Fig. 3, 23 °C).
+    /// </summary>
+    public static J2PlasticMaterial Ptfe(double yieldMPa = 10, double hardeningMPa = 40) => new("ptfe", 500, 0.46, yieldMPa, hardeningMPa);
+
+    /// <summary>
+    /// PEEK (for the exercise in the notebook): E ≈ 3.6 GPa, ν = 0.40, yield ≈ 100 MPa (Victrex 450G data sheet), H ≈ 200 MPa (assumed).
+    /// </summary>
+    public static J2PlasticMaterial Peek() => new("peek", 3600, 0.40, 100, 200);
+
+    /// <summary>
+    /// Argyrodite SE compact: E ≈ 22 GPa, ν = 0.27 (sulfide argyrodite Li6PS5Cl compacts: E ≈ 20–30 GPa, Papakyriakou et al.,
+    /// J. Power Sources 516 (2021) 230672 review). The powder-compaction behaviour is represented by J2 plasticity with a
+    /// yield stress that sets how much of the 300 MPa axial pressing load is passed sideways onto the tube
+    /// (σ_r = σ_z + σ_y in confined compression). ASSUMPTION: 285 MPa, i.e. ≈ 15 MPa lateral pressure at 300 MPa — a
+    /// pressure-independent stand-in for a Drucker–Prager cap, documented in docs/fe.md.
+    /// </summary>
+    public static J2PlasticMaterial SolidElectrolyte(double yieldMPa = 285, double hardeningMPa = 0) => new("se", 22e3, 0.27, yieldMPa, hardeningMPa);
+
+    /// <summary>NMC811 composite cathode, linear elastic: E ≈ 15 GPa, ν = 0.3 (ASSUMPTION: porous NMC/SE composite; the cathode barely deforms in this model).</summary>
+    public static ElasticMaterial Cathode() => new("cathode", 15e3, 0.3);
+}

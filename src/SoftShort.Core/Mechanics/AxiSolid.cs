@@ -7,13 +7,17 @@ public readonly record struct Prescribed(int Dof, Func<double, double> ValueMm);
 public readonly record struct EdgePressure(int NodeA, int NodeB, Func<double, double> PressureMPa);
 
 /// <summary>
-/// A frictionless node-to-node contact pair across a radial interface: node <see cref="Inner"/> (bore content) and
-/// node <see cref="Outer"/> (tube wall) at the same z; the radial gap g = g0 + u_r(outer) − u_r(inner) must stay ≥ 0,
-/// enforced by a penalty (stiffness × tributary r·Δz area).
+/// A frictionless node-to-node contact pair: node <see cref="Inner"/> and node <see cref="Outer"/> at the same place on
+/// either side of an interface normal to r (radial pair: bore content | tube wall) or to z (<see cref="Axial"/>: lower |
+/// upper body). The gap g = g0 + u(outer) − u(inner) along the normal must stay ≥ 0, enforced by a penalty
+/// (stiffness × tributary area per radian); the tangential direction slides freely. A <see cref="Bilateral"/> pair also
+/// resists opening (frictionless tie).
 /// </summary>
-public sealed record ContactPair(int Inner, int Outer, double AreaPerRadMm2)
+public sealed record ContactPair(int Inner, int Outer, double AreaPerRadMm2, bool Axial = false, bool Bilateral = false)
 {
     public double InitialGapMm { get; set; }
+    public int InnerDof => Axial ? AxiSolid.DofZ(Inner) : AxiSolid.DofR(Inner);
+    public int OuterDof => Axial ? AxiSolid.DofZ(Outer) : AxiSolid.DofR(Outer);
 }
 
 /// <summary>One loading step: boundary conditions, loads and eigenstrain as functions of τ, and its duration in real time.</summary>
@@ -65,6 +69,8 @@ public sealed class AxiSolid
     public double RelativeTolerance { get; set; } = 1e-7;
     public int MaxNewton { get; set; } = 25;
     public IProgress<ProgressReport>? Progress { get; set; }
+    /// <summary>Optional per-increment log line (step, increment, τ, Newton iterations).</summary>
+    public Action<string>? IncrementLog { get; set; }
 
     readonly bool[] _fixed;
     SparseSymmetric? _k;
@@ -230,7 +236,7 @@ public sealed class AxiSolid
         }
         foreach (var c in Contacts)
         {
-            int ia = _eq[DofR(c.Inner)], ib = _eq[DofR(c.Outer)];
+            int ia = _eq[c.InnerDof], ib = _eq[c.OuterDof];
             if (ia >= 0 && ib >= 0) edges.Add((ia, ib));
         }
         _k = SparseSymmetric.FromEdges(count, edges);
@@ -304,9 +310,9 @@ public sealed class AxiSolid
         }
         foreach (var cp in Contacts)
         {
-            int di = DofR(cp.Inner), dj = DofR(cp.Outer);
+            int di = cp.InnerDof, dj = cp.OuterDof;
             double g = cp.InitialGapMm + U[dj] - U[di];
-            if (g >= 0) continue;
+            if (g >= 0 && !cp.Bilateral) continue;
             double kk = ContactPenaltyMPaPerMm * cp.AreaPerRadMm2;
             fint[dj] += kk * g; fint[di] -= kk * g;
             if (!assemble) continue;
@@ -400,7 +406,8 @@ public sealed class AxiSolid
             tau = tauNew; TimeS = t0 + step.DurationS * Math.Pow(tau, step.TimeExponent);
             Stats.Increments++;
             step.OnIncrement?.Invoke(tau, TimeS - t0);
-            Progress?.Report(new ProgressReport($"{step.Name}: τ = {tau:F3}, {it} Newton iterations", tau));
+            Progress?.Report(new ProgressReport(step.Name, tau));
+            IncrementLog?.Invoke($"{step.Name}: increment {Stats.Increments}, τ = {tau:F4}, t = {TimeS:G4} s, {it} Newton iterations");
             if (it <= 4) dtau = Math.Min(step.MaxIncrement, dtau * 1.5);
         }
     }

@@ -245,10 +245,10 @@ public static class CellMaterials
     /// Argyrodite SE compact: E ≈ 22 GPa, ν = 0.27 (sulfide argyrodite Li6PS5Cl compacts: E ≈ 20–30 GPa, Papakyriakou et al.,
     /// J. Power Sources 516 (2021) 230672 review). The powder-compaction behaviour is represented by J2 plasticity with a
     /// yield stress that sets how much of the 300 MPa axial pressing load is passed sideways onto the tube
-    /// (σ_r = σ_z + σ_y in confined compression). ASSUMPTION: 285 MPa, i.e. ≈ 15 MPa lateral pressure at 300 MPa — a
+    /// (σ_r = σ_z + σ_y in confined compression). ASSUMPTION: 290 MPa, i.e. ≈ 10 MPa lateral pressure at 300 MPa (≈ the PTFE yield stress, giving a bulge of tens of µm) — a
     /// pressure-independent stand-in for a Drucker–Prager cap, documented in docs/fe.md.
     /// </summary>
-    public static J2PlasticMaterial SolidElectrolyte(double yieldMPa = 285, double hardeningMPa = 0) => new("se", 22e3, 0.27, yieldMPa, hardeningMPa);
+    public static J2PlasticMaterial SolidElectrolyte(double yieldMPa = 290, double hardeningMPa = 0) => new("se", 22e3, 0.27, yieldMPa, hardeningMPa);
 
     /// <summary>NMC811 composite cathode, linear elastic: E ≈ 15 GPa, ν = 0.3 (ASSUMPTION: porous NMC/SE composite; the cathode barely deforms in this model).</summary>
     public static ElasticMaterial Cathode() => new("cathode", 15e3, 0.3);

@@ -1,0 +1,70 @@
+using System.Globalization;
+using SoftShort.Figures.Plotting;
+using SoftShort.Mechanics;
+
+namespace SoftShort.Figures.Report;
+
+/// <summary>
+/// Fig. 6 of the paper: axisymmetric FE of SE densification (300 MPa) → stacking (10 MPa, frame fixed) → C/20 charge with
+/// Li plating against the fixed frame; the internal pressure rises while Li creeps into the tube gap.
+/// </summary>
+public sealed class FeSection : IReportSection
+{
+    public string Id => "fe";
+    public string Title => "Finite-element model of cell assembly and Li creep";
+    public string PaperFigures => "Fig. 6B–G, S17; section 2.6";
+    public int Order => 60;
+
+    public void Build(ReportContext ctx)
+    {
+        var cfg = new CellFeConfig { ElementSizeMm = ctx.Quick ? 0.25 : 0.1, ChargeIncrements = ctx.Quick ? 10 : 40 };
+        var r = CellFeModel.Run(cfg, ctx.Progress, ctx.Cancellation);
+        ctx.Number("fe_ptfe_bulge_um", r.BulgeUm, "Permanent outward bulge of the PTFE tube after densification at 300 MPa and release");
+        ctx.Number("fe_gap_um", r.GapUm, "Largest radial gap between tube wall and bore content after densification");
+        ctx.Number("fe_li_in_gap_after_stacking_um3", r.LiInGapAfterStackMm3 * 1e9, "Li volume pushed beyond the bore radius by the 10 MPa stacking");
+        ctx.Number("fe_li_in_gap_after_charge_um3", r.LiInGapAfterChargeMm3 * 1e9, "Li volume beyond the bore radius after the 20 h charge");
+        ctx.Number("fe_plated_li_um3", r.PlatedLiVolumeMm3 * 1e9, "Li volume plated in 20 h at C/20 (Faraday)");
+        ctx.Number("fe_final_pressure_MPa", r.FinalPressureMPa, "Internal pressure (frame reaction / bore area) at the end of the charge");
+        ctx.Number("fe_dofs", r.Dofs, "Degrees of freedom of the mesh");
+        ctx.Text($"Mesh: {cfg.ElementSizeMm} mm elements, {r.Dofs} DOFs; {r.Stats.Increments} increments, {r.Stats.NewtonIterations} Newton iterations, {r.WallSeconds:F1} s. " +
+                 "Small-strain B̄ axisymmetric model with frictionless penalty contact (tube wall, SE faces); see docs/fe.md for what is simplified.");
+
+        var h = r.ChargeHistory;
+        ctx.Chart(Charts.Lines([new Series("internal pressure (MPa)", h.Select(x => x.TimeH).ToList(), h.Select(x => x.PressureMPa).ToList(), Markers: true)],
+            "time (h)", "internal pressure (MPa)"), "Fig. 6F: the fixed SS frame holds the cell while Li plates at C/20; the frame reaction per bore area rises with time.");
+        ctx.Csv("fe_pressure_vs_time", [("time_h", h.Select(x => x.TimeH).ToList()), ("pressure_MPa", h.Select(x => x.PressureMPa).ToList()),
+            ("li_in_gap_volume_um3", h.Select(x => x.LiInGapMm3 * 1e9).ToList()), ("li_plated_um", h.Select(x => x.PlatedUm).ToList())]);
+
+        var wall = r.LiWallProfile;
+        ctx.Chart(Charts.Lines([
+                new Series("after stacking", wall.Select(x => x.UrStackUm).ToList(), wall.Select(x => x.ZMm * 1000).ToList(), Markers: true),
+                new Series("after charge", wall.Select(x => x.UrChargeUm).ToList(), wall.Select(x => x.ZMm * 1000).ToList(), Markers: true)],
+            "Li pushed beyond the bore radius, u_r (µm)", "height in the Li foil, z (µm)"),
+            "Fig. 6G: the Li foil outline at the tube wall before and after charge — Li flows deeper into the gap.");
+        var th = r.LiThicknessProfile;
+        ctx.Chart(Charts.Lines([
+                new Series("after stacking", th.Select(x => x.RMm).ToList(), th.Select(x => x.ThicknessStackUm).ToList()),
+                new Series("after charge", th.Select(x => x.RMm).ToList(), th.Select(x => x.ThicknessChargeUm).ToList())],
+            "r (mm)", "Li foil thickness (µm)"), "Li foil thickness across the bore (the plated 19 µm is partly squeezed out to the wall).");
+
+        double zMin = -0.6, zMax = r.Mesh.Z.Where(z => z > 0).OrderBy(z => z).SkipWhile(z => z < 1.6).FirstOrDefault(2.2), rMax = r.Mesh.R.Max();
+        foreach (var (snapIdx, field, label, pick) in new (int, string, string, Func<StepSnapshot, double[]>)[]
+                 {
+                     (0, "von_mises_densification", "von Mises stress (MPa) at 300 MPa densification (Fig. 6B)", s => s.VonMisesMPa),
+                     (3, "von_mises_charge", "von Mises stress (MPa) after the 20 h charge (Fig. 6D)", s => s.VonMisesMPa),
+                     (3, "pressure_charge", "hydrostatic pressure (MPa) after the charge", s => s.PressureMPa),
+                     (3, "eqps_charge", "equivalent plastic + creep strain after the charge (Fig. 6E)", s => s.Eqps),
+                 })
+        {
+            var img = CellFeModel.Rasterize(r.Mesh, pick(r.Snapshots[snapIdx]), 0.01, zMin, zMax, rMax);
+            ctx.Image(ImageRenderer.Render(img, new ImageRenderOptions { LowPercentile = 0, HighPercentile = 99.5 }, label), $"fe_{field}",
+                $"{label}; r from the axis (left) to the tube outside (right), z from −0.6 mm (anode rod) upwards; 10 µm pixels, reference configuration.");
+        }
+        ctx.Table(["step", "max von Mises in Li (MPa)", "max eq. plastic strain in Li"], r.Snapshots.Select(sn =>
+        {
+            double vm = 0, ep = 0;
+            for (int e = 0; e < r.Mesh.ElementCount; e++) if (r.Mesh.Region[e] == CellFeModel.Li) { vm = Math.Max(vm, sn.VonMisesMPa[e]); ep = Math.Max(ep, sn.Eqps[e]); }
+            return (IReadOnlyList<string>)[sn.Step, vm.ToString("F2", CultureInfo.InvariantCulture), ep.ToString("F3", CultureInfo.InvariantCulture)];
+        }));
+    }
+}

@@ -57,7 +57,7 @@ public sealed class FeSection : IReportSection
                  })
         {
             var img = CellFeModel.Rasterize(r.Mesh, pick(r.Snapshots[snapIdx]), 0.01, zMin, zMax, rMax);
-            ctx.Image(ImageRenderer.Render(img, new ImageRenderOptions { LowPercentile = 0, HighPercentile = 99.5 }, label), $"fe_{field}",
+            ctx.Image(ImageRenderer.Render(img, new ImageRenderOptions { LowPercentile = 0, HighPercentile = 99.5 }, label), field,
                 $"{label}; r from the axis (left) to the tube outside (right), z from −0.6 mm (anode rod) upwards; 10 µm pixels, reference configuration.");
         }
         ctx.Table(["step", "max von Mises in Li (MPa)", "max eq. plastic strain in Li"], r.Snapshots.Select(sn =>

@@ -112,3 +112,43 @@ public static class Verification
         return new("creep-relaxation", "axial stress after hold", "MPa", Math.Abs(s.State[0].S1), exact, s.FreeDofs, [("initial stress (MPa)", sigma0, s0)]);
     }
 }
+
+/// <summary>
+/// The CalculiX cross-check case (tests/SoftShort.Tests/Mechanics/Fixtures/ccx/make_ccx_case.py): a Li disc (J2, yield 0.8 MPa,
+/// H 10 MPa) in a PTFE ring (J2, yield 10 MPa, H 40 MPa) with frictionless penalty contact (1e5 MPa/mm) at r = 3.175 mm,
+/// compressed axially by deltaMm between frictionless platens; ring held axially at both ends.
+/// Returns the top reaction per radian (N) and the ring's inner radial displacement at mid-height (mm).
+/// </summary>
+public static class CalculixCase
+{
+    public static (double ReactionPerRadN, double TubeInnerUrMidMm, int Dofs) Run(double hMm = 0.025, double deltaMm = 0.025)
+    {
+        const double rb = 3.175, ro = 4.7625, t = 0.25;
+        int nz = (int)Math.Round(t / hMm);
+        double[] zs = AxiMesh.Graded(0, t, nz);
+        var (li, lAt) = AxiMesh.Block(AxiMesh.Graded(0, rb, (int)Math.Round(rb / hMm)), zs, (_, _) => 0);
+        var (tu, tAt) = AxiMesh.Block(AxiMesh.Graded(rb, ro, (int)Math.Round((ro - rb) / hMm)), zs, (_, _) => 1);
+        var (mesh, off) = AxiMesh.Concat(li, tu);
+        var s = new AxiSolid(mesh, 2) { ContactPenaltyMPaPerMm = 1e5 };
+        s.Materials[0] = new J2PlasticMaterial("li", 7820, 0.381, 0.8, 10);
+        s.Materials[1] = new J2PlasticMaterial("ptfe", 500, 0.46, 10, 40);
+        int nrl = lAt.GetLength(1) - 1, nrt = tAt.GetLength(1) - 1;
+        for (int j = 0; j <= nz; j++)
+            s.Contacts.Add(new ContactPair(lAt[j, nrl] + off[0], tAt[j, 0] + off[1], rb * 0.5 * ((j > 0 ? zs[j] - zs[j - 1] : 0) + (j < nz ? zs[j + 1] - zs[j] : 0))));
+        var bc = new List<Prescribed>();
+        var top = new List<int>();
+        for (int j = 0; j <= nz; j++) bc.Add(new(AxiSolid.DofR(lAt[j, 0] + off[0]), _ => 0));
+        for (int i = 0; i <= nrl; i++)
+        {
+            bc.Add(new(AxiSolid.DofZ(lAt[0, i] + off[0]), _ => 0));
+            int d = AxiSolid.DofZ(lAt[nz, i] + off[0]); top.Add(d);
+            bc.Add(new(d, tau => -deltaMm * tau));
+        }
+        for (int i = 0; i <= nrt; i++) { bc.Add(new(AxiSolid.DofZ(tAt[0, i] + off[1]), _ => 0)); bc.Add(new(AxiSolid.DofZ(tAt[nz, i] + off[1]), _ => 0)); }
+        s.Run(new LoadStep { Name = "compress", Prescribed = bc, InitialIncrement = 0.05, MaxIncrement = 0.05 });
+        double ur;
+        if (nz % 2 == 0) ur = s.U[AxiSolid.DofR(tAt[nz / 2, 0] + off[1])];
+        else ur = 0.5 * (s.U[AxiSolid.DofR(tAt[nz / 2, 0] + off[1])] + s.U[AxiSolid.DofR(tAt[nz / 2 + 1, 0] + off[1])]);
+        return (s.Reaction(top) / (2 * Math.PI), ur, s.FreeDofs);
+    }
+}

@@ -38,11 +38,15 @@ public sealed class FeCommands : ICommandModule
     {
         try
         {
-            return CliProgress.Run("fe run", p => CellFeModel.Run(cfg, p));
+            return CliProgress.Run("fe run", p => CellFeModel.Run(cfg, p, default, verbose ? line => Console.Error.WriteLine(line) : null));
         }
         catch (ConvergenceException ex)
         {
             throw new InputException("fe run", ex.Message + " (try a smaller element_size_mm or more charge_increments)");
+        }
+        catch (InvalidOperationException ex) when (ex.Message.StartsWith("zero pivot", StringComparison.Ordinal))
+        {
+            throw new InputException("fe run", ex.Message + " — the model has a mechanism for these parameters (e.g. a perfectly plastic layer that can slide)");
         }
     }
 }
@@ -102,7 +106,7 @@ public sealed class FeRunCommand : Command<FeRunCommand.Settings>
             Tiff.Write(Path.Combine(outDir, $"{name}.tif"), vol);
         }
         var sum = new SummaryJson("fe run");
-        foreach (var p in typeof(CellFeConfig).GetProperties()) sum.Parameter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name), p.GetValue(cfg));
+        foreach (var p in typeof(CellFeConfig).GetProperties()) sum.Parameter(CellFeConfig.KeyOf(p.Name), p.GetValue(cfg));
         sum.Set("dofs", r.Dofs).Set("increments", r.Stats.Increments).Set("newton_iterations", r.Stats.NewtonIterations).Set("cutbacks", r.Stats.Cutbacks)
             .Set("wall_s", r.WallSeconds)
             .Set("ptfe_bulge_um", r.BulgeUm).Set("gap_um", r.GapUm).Set("gap_length_um", r.GapLengthUm)

@@ -37,13 +37,20 @@ public sealed record CellFeConfig
     /// <summary>Yield stress of the SE compact in the J2 stand-in for powder compaction, MPa (sets the lateral pressure 300 − σ_y on the tube).</summary>
     public double SeYieldMPa { get; init; } = 290;
     public double LiYieldMPa { get; init; } = 0.8;
+    /// <summary>Li linear hardening, MPa per unit plastic strain (assumption, see <see cref="CellMaterials.Lithium"/>).</summary>
+    public double LiHardeningMPa { get; init; } = 5;
     /// <summary>Li creep rate at its yield stress, s⁻¹ (calibration of the Norton prefactor, see <see cref="CellMaterials.Lithium"/>).</summary>
     public double LiCreepRateAtYieldPerS { get; init; } = 5e-4;
     public double TemperatureK { get; init; } = 298.15;
     /// <summary>Contact penalty stiffness, MPa mm⁻¹.</summary>
     public double ContactPenaltyMPaPerMm { get; init; } = 1e5;
 
-    static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, WriteIndented = true };
+    /// <summary>JSON key of a property: snake_case with unit suffixes kept whole (StackPressureMPa → stack_pressure_mpa).</summary>
+    public static string KeyOf(string propertyName) => JsonNamingPolicy.SnakeCaseLower.ConvertName(propertyName.Replace("MPa", "Mpa", StringComparison.Ordinal));
+
+    sealed class KeyPolicy : JsonNamingPolicy { public override string ConvertName(string name) => KeyOf(name); }
+
+    static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = new KeyPolicy(), UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, WriteIndented = true };
 
     public static CellFeConfig Load(string path)
     {
@@ -66,7 +73,7 @@ public sealed record CellFeConfig
         Pos(ElementSizeMm, "element_size_mm"); Pos(RodLengthMm, "rod_length_mm"); Pos(LiThicknessUm, "li_thickness_um");
         Pos(DensificationPressureMPa, "densification_pressure_mpa"); Pos(DensificationTimeS, "densification_time_s");
         Pos(StackPressureMPa, "stack_pressure_mpa"); Pos(StackTimeS, "stack_time_s"); Pos(CRate, "c_rate"); Pos(ChargeHours, "charge_hours");
-        Pos(PtfeYieldMPa, "ptfe_yield_mpa"); Pos(SeYieldMPa, "se_yield_mpa"); Pos(LiYieldMPa, "li_yield_mpa"); Pos(TemperatureK, "temperature_k");
+        Pos(PtfeYieldMPa, "ptfe_yield_mpa"); Pos(SeYieldMPa, "se_yield_mpa"); Pos(LiYieldMPa, "li_yield_mpa"); InputException.Require(LiHardeningMPa >= 0, $"{source}: li_hardening_mpa", $"must be ≥ 0, got {LiHardeningMPa}"); Pos(TemperatureK, "temperature_k");
         Pos(LiCreepRateAtYieldPerS, "li_creep_rate_at_yield_per_s"); Pos(ContactPenaltyMPaPerMm, "contact_penalty_mpa_per_mm");
         InputException.Require(ElementSizeMm <= 0.5 && ElementSizeMm >= 0.01, $"{source}: element_size_mm", $"must be in [0.01, 0.5] mm, got {ElementSizeMm}");
         InputException.Require(ChargeIncrements is >= 2 and <= 10000, $"{source}: charge_increments", $"must be in [2, 10000], got {ChargeIncrements}");
@@ -116,7 +123,11 @@ public static class CellFeModel
     public const int RodBottom = 0, Li = 1, Se = 2, Cathode = 3, RodTop = 4, Tube = 5, Regions = 6;
     public static readonly string[] RegionNames = ["SS rod (anode side)", "Li", "SE", "cathode", "SS rod (cathode side)", "tube"];
 
-    public static CellFeResult Run(CellFeConfig cfg, IProgress<ProgressReport>? progress = null, CancellationToken ct = default)
+    /// <param name="cfg">Cell, loads, materials and mesh size.</param>
+    /// <param name="progress">Progress per step (fraction of the step's load factor).</param>
+    /// <param name="ct">Cancellation, checked between steps.</param>
+    /// <param name="log">Optional per-increment line (step, increment, τ, Newton iterations).</param>
+    public static CellFeResult Run(CellFeConfig cfg, IProgress<ProgressReport>? progress = null, CancellationToken ct = default, Action<string>? log = null)
     {
         cfg.Validate();
         var sw = System.Diagnostics.Stopwatch.StartNew();
@@ -156,7 +167,7 @@ public static class CellFeModel
         int CNode(int j, int i) { int b = j <= jSe ? 0 : j <= jCa ? 1 : 2; return BNode(b, j, i); }
         int TNode(int j, int i) => tAt[j, i] + off[3];
 
-        var s = new AxiSolid(mesh, Regions) { ContactPenaltyMPaPerMm = cfg.ContactPenaltyMPaPerMm, Progress = progress };
+        var s = new AxiSolid(mesh, Regions) { ContactPenaltyMPaPerMm = cfg.ContactPenaltyMPaPerMm, Progress = progress, IncrementLog = log };
         for (int b = 0; b < 3; b++)
             for (int j = blockRows[b][0]; j <= blockRows[b][1]; j++)
             {
@@ -171,7 +182,7 @@ public static class CellFeModel
             }
         var ss = CellMaterials.StainlessSteel();
         Material tubeMat = cfg.TubeMaterial == "peek" ? CellMaterials.Peek() : CellMaterials.Ptfe(cfg.PtfeYieldMPa, cfg.PtfeHardeningMPa);
-        var li = CellMaterials.Lithium(cfg.TemperatureK, cfg.LiCreepRateAtYieldPerS, cfg.LiYieldMPa);
+        var li = CellMaterials.Lithium(cfg.TemperatureK, cfg.LiCreepRateAtYieldPerS, cfg.LiYieldMPa, cfg.LiHardeningMPa);
         s.Materials[RodBottom] = ss; s.Materials[RodTop] = ss; s.Materials[Tube] = tubeMat;
         s.Materials[Se] = CellMaterials.SolidElectrolyte(cfg.SeYieldMPa);
         // step 1: Li and cathode are not in the cell yet; their slots are part of the SS plungers that press the powder

@@ -219,12 +219,17 @@ public static class CellMaterials
     /// tensile tests in which that yield stress is measured; i.e. Li flows at its yield stress at test speed.
     /// Override with <paramref name="creepRateAtYieldPerS"/>.
     /// </summary>
-    public static CreepPlasticMaterial Lithium(double temperatureK = 298.15, double creepRateAtYieldPerS = 5e-4, double yieldMPa = 0.8)
+    /// <param name="temperatureK">Temperature, K (enters through Q).</param>
+    /// <param name="creepRateAtYieldPerS">Creep rate at the yield stress, s⁻¹ (prefactor calibration).</param>
+    /// <param name="yieldMPa">Yield stress, MPa (paper: ≈ 0.8).</param>
+    /// <param name="hardeningMPa">Linear hardening after yield, MPa per unit plastic strain. ASSUMPTION (default 5): a slight hardening
+    /// keeps a fully yielded Li layer that slides on a frictionless face from becoming a zero-stiffness mechanism.</param>
+    public static CreepPlasticMaterial Lithium(double temperatureK = 298.15, double creepRateAtYieldPerS = 5e-4, double yieldMPa = 0.8, double hardeningMPa = 5)
     {
         const double n = 6.56, q = 37e3, tRef = 298.15;
         double aRef = creepRateAtYieldPerS / Math.Pow(yieldMPa, n);           // at tRef
         double a = aRef * Math.Exp(-q / GasConstant * (1 / temperatureK - 1 / tRef));
-        return new CreepPlasticMaterial("li", 7820, 0.381, a, n, yieldMPa, 0);
+        return new CreepPlasticMaterial("li", 7820, 0.381, a, n, yieldMPa, hardeningMPa);
     }
 
     /// <summary>AISI 316 stainless steel, linear elastic: E = 193 GPa, ν = 0.29 (ASM Handbook vol. 1; AK Steel 316 data sheet).</summary>

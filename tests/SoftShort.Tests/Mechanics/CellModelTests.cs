@@ -51,5 +51,9 @@ public class CellModelTests
         File.WriteAllText(path, "{\"element_size_mm\": 0.1, \"no_such_key\": 3}");
         try { var ex = Assert.Throws<InputException>(() => CellFeConfig.Load(path)); Assert.Contains(path, ex.Message); }
         finally { File.Delete(path); }
+        // the documented keys round-trip
+        File.WriteAllText(path, "{\"stack_pressure_mpa\": 75, \"tube_material\": \"peek\", \"li_creep_rate_at_yield_per_s\": 1e-4}");
+        try { var c = CellFeConfig.Load(path); Assert.Equal(75, c.StackPressureMPa); Assert.Equal("peek", c.TubeMaterial); Assert.Equal(1e-4, c.LiCreepRateAtYieldPerS); }
+        finally { File.Delete(path); }
     }
 }

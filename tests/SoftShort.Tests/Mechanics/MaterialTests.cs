@@ -80,7 +80,8 @@ public class MaterialTests
         var (s, sup, at) = Bar(li);
         double eps = 0.01;
         s.Run(new LoadStep { Name = "fast", DurationS = 1e-3, Prescribed = [.. sup, new(AxiSolid.DofZ(at[1, 0]), t => -eps * t), new(AxiSolid.DofZ(at[1, 1]), t => -eps * t)], InitialIncrement = 0.05, MaxIncrement = 0.05 });
-        Assert.Equal(-0.8, s.State[0].S1, 1e-6);
+        Assert.Equal(-(0.8 + li.HardeningMPa * s.State[0].Eqps), s.State[0].S1, 1e-6); // σ_y0 + H p
+        Assert.InRange(s.State[0].Eqps, 0.0098, 0.01);
     }
 
     [Fact]

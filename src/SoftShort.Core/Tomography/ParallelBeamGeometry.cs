@@ -75,7 +75,7 @@ public sealed class ParallelBeamGeometry
     /// <param name="image">N×N output, overwritten.</param>
     /// <param name="scale">Factor applied to the sum (π/(2·angles) for FBP).</param>
     /// <param name="maxDegreeOfParallelism">Threads; −1 = all cores.</param>
-    /// <param name="circleMask">Zero the pixels outside the inscribed circle of radius N/2 (scikit-image's circle=True).</param>
+    /// <param name="circleMask">Zero the pixels farther than N//2 from the centre (scikit-image's circle=True).</param>
     public void BackProject(ReadOnlySpan<float> sinogram, Span<float> image, float scale = 1, bool circleMask = false, int maxDegreeOfParallelism = -1)
     {
         CheckSizes(sinogram.Length, image.Length);
@@ -112,7 +112,7 @@ public sealed class ParallelBeamGeometry
                     Unsafe.Add(ref acc0, x) += a + f * (Unsafe.Add(ref p, k + 1) - a);
                 }
             }
-            float r2 = n * n / 4f;
+            float r2 = (n / 2) * (n / 2); // scikit-image: radius = N // 2
             for (int x = 0; x < n; x++)
             {
                 float xx = (float)(x - ci);

@@ -152,3 +152,21 @@ public class FbpTests
         Assert.Throws<InputException>(() => FilteredBackProjection.Reconstruct(ok, angles));
     }
 }
+
+public class VolumeBadInputTests
+{
+    [Fact]
+    public void ZeroOpenBeamAndAngleMismatchAreInputErrors()
+    {
+        var ob = new SoftShort.Imaging.Image2D<float>(16, 4); var df = new SoftShort.Imaging.Image2D<float>(16, 4);
+        Array.Fill(ob.Pixels, 100f); Array.Fill(df.Pixels, 10f);
+        ob[2, 3] = 10f; // open beam not above dark field at one pixel
+        var norm = new SoftShort.Imaging.Normalizer(ob, df);
+        var pages = Enumerable.Range(0, 8).Select(_ => Enumerable.Repeat(50f, 64).ToArray()).ToList();
+        var e = Assert.Throws<InputException>(() => VolumeReconstruction.Reconstruct(pages, 16, 4, ProjectionAngles.Range(0, 180, 8), norm, new VolumeReconstructionOptions()));
+        Assert.Contains("open beam", e.Message);
+        Assert.Throws<InputException>(() => VolumeReconstruction.Reconstruct(pages, 16, 4, ProjectionAngles.Range(0, 180, 9), null, new VolumeReconstructionOptions()));
+        pages[3][5] = float.PositiveInfinity;
+        Assert.Throws<InputException>(() => VolumeReconstruction.Reconstruct(pages, 16, 4, ProjectionAngles.Range(0, 180, 8), null, new VolumeReconstructionOptions()));
+    }
+}

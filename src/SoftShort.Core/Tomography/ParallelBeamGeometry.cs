@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SoftShort.Tomography;
 
@@ -103,7 +105,8 @@ public sealed class ParallelBeamGeometry
                 float c = cos[i], s = sin[i];
                 float t0 = xc * c - yy * s + offset;
                 ref float p = ref padded[i * pb];
-                for (int x = 0; x < n; x++)
+                int xStart = Avx2.IsSupported ? BackProjectRowAvx2(ref p, ref acc0, n, t0, c) : 0;
+                for (int x = xStart; x < n; x++)
                 {
                     float t = t0 + x * c;
                     int k = (int)t;
@@ -119,6 +122,35 @@ public sealed class ParallelBeamGeometry
                 acc[x] = circleMask && xx * xx + yy * yy > r2 ? 0 : acc[x] * scale;
             }
         });
+    }
+
+    /// <summary>
+    /// AVX2 inner loop of the back-projection: 8 pixels per step, t = t0 + x·c computed fresh per vector (no drift),
+    /// two gathers for the neighbouring bins. Returns the first x left for the scalar loop.
+    /// </summary>
+    static unsafe int BackProjectRowAvx2(ref float p, ref float acc0, int n, float t0, float c)
+    {
+        var lane = Vector256.Create(0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f);
+        var vc = Vector256.Create(c);
+        var vt0 = Vector256.Create(t0);
+        var one = Vector256.Create(1);
+        int x = 0;
+        fixed (float* basePtr = &p) // pins the projection array for the gathers
+        {
+            for (; x + 8 <= n; x += 8)
+            {
+                var vx = Avx.Add(lane, Vector256.Create((float)x));
+                var t = Avx.Add(vt0, Avx.Multiply(vx, vc));
+                var k = Avx.ConvertToVector256Int32WithTruncation(t);
+                var f = Avx.Subtract(t, Avx.ConvertToVector256Single(k));
+                var a = Avx2.GatherVector256(basePtr, k, 4);
+                var b = Avx2.GatherVector256(basePtr, Avx2.Add(k, one), 4);
+                ref float dst = ref Unsafe.Add(ref acc0, x);
+                var cur = Vector256.LoadUnsafe(ref dst);
+                Avx.Add(cur, Avx.Add(a, Avx.Multiply(f, Avx.Subtract(b, a)))).StoreUnsafe(ref dst);
+            }
+        }
+        return x;
     }
 
     /// <summary>

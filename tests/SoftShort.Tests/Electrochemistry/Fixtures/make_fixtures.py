@@ -84,3 +84,23 @@ for k, f in enumerate(freqs):
 write("biologic_peis_comma.mpt", peis, encoding="cp1252")
 gen_eis = "freq_Hz,z_real_ohm,z_imag_ohm\n" + "".join("%.10g,%.10g,%.10g\n" % (f, z_rc(f).real, z_rc(f).imag) for f in freqs)
 write("eis_generic_rc.csv", gen_eis)
+
+# Impedance of nested circuits from the closed forms (impedance.py conventions), for the parser/evaluator test.
+def cpe(w, q, a): return 1 / (q * (1j * w) ** a)
+def war(w, a): return a * (1 - 1j) / math.sqrt(w)
+def wo(w, z0, tau):
+    x = cmath.sqrt(1j * w * tau); return z0 / (x * cmath.tanh(x))
+def ws(w, z0, tau):
+    x = cmath.sqrt(1j * w * tau); return z0 * cmath.tanh(x) / x
+def par(*zs): return 1 / sum(1 / z for z in zs)
+circuits = {
+    "R0-p(R1,CPE1)-p(R2,Wo1)-W1-L1": (lambda w: 12.5 + par(150, cpe(w, 2e-7, 0.88)) + par(600, wo(w, 300, 2.5)) + war(w, 80) + 1j * w * 3e-7),
+    "p(R0-C1,Ws1)-p(C2,R1-CPE2)": (lambda w: par(40 + 1 / (1j * w * 5e-6), ws(w, 250, 0.8)) + par(1 / (1j * w * 1e-9), 75 + cpe(w, 3e-5, 0.7))),
+}
+out = "circuit,freq_Hz,z_real_ohm,z_imag_ohm\n"
+for name, fz in circuits.items():
+    for k in range(0, 81, 4):
+        f = 1e6 * 10 ** (-k / 10)
+        z = fz(2 * math.pi * f)
+        out += '"%s",%.17g,%.17g,%.17g\n' % (name, f, z.real, z.imag)
+write("circuit_reference.csv", out)

@@ -118,6 +118,30 @@ public static class DcPolarization
         return new DcConductivity(Conductivity(p.CurrentA, thicknessCm, voltageV, areaCm2), p.CurrentA, voltageV, thicknessCm, areaCm2, p);
     }
 
+    /// <summary>
+    /// Reads a polarization current trace: a CSV with <c>time_s</c> and <c>current_A</c>, or an EC-Lab chronoamperometry export
+    /// (<c>time/s</c>, <c>&lt;I&gt;/mA</c> or <c>I/mA</c>). Time must increase; every value must be a finite number.
+    /// </summary>
+    public static (double[] TimeS, double[] CurrentA) ReadTrace(string path)
+    {
+        var lines = DelimitedText.ReadLines(path);
+        int first = 0;
+        while (first < lines.Length && string.IsNullOrWhiteSpace(lines[first])) first++;
+        if (first >= lines.Length) throw new InputException(path, "file is empty");
+        var t = lines[first].TrimStart().StartsWith("EC-Lab ASCII FILE", StringComparison.OrdinalIgnoreCase)
+            ? DelimitedText.Parse(path, lines, CyclerImport.BioLogicHeaderLines(path, lines) - 1)
+            : DelimitedText.Parse(path, lines, first);
+        int ti = t.Find("time_s", "time/s", "Test_Time(s)", "Test Time (s)");
+        int ia = t.Find("current_A", "Current(A)", "Current (A)"), ima = t.Find("<I>/mA", "I/mA", "Current(mA)");
+        if (ti < 0 || (ia < 0 && ima < 0))
+            throw new InputException(path, $"not a current trace: needs time_s and current_A (or EC-Lab time/s and <I>/mA); columns found: {string.Join(", ", t.Header)}");
+        var time = t.Numbers(ti);
+        var cur = ia >= 0 ? t.Numbers(ia) : t.Numbers(ima, 1e-3);
+        for (int i = 1; i < time.Length; i++)
+            if (time[i] <= time[i - 1]) throw new InputException(path, $"line {t.LineNumbers[i]}: time does not increase");
+        return (time, cur);
+    }
+
     static double Mean(ReadOnlySpan<double> a)
     {
         double s = 0;

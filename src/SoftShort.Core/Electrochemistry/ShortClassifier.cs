@@ -164,7 +164,8 @@ public static class ShortClassifier
         return sxx > 0 ? sxy / sxx * 3600 : double.NaN;
     }
 
-    internal static double Median(double[] a)
+    /// <summary>Median of the values (NaN for none).</summary>
+    public static double Median(double[] a)
     {
         if (a.Length == 0) return double.NaN;
         var c = (double[])a.Clone();

@@ -230,11 +230,11 @@ public static class EisShortClassifier
         var fits = new Dictionary<EisCellState, EisFitResult>();
         var healthy = EquivalentCircuit.Parse(HealthyCircuit);
         var g = healthy.InitialGuess(s.FreqHz, s.Z);
-        fits[EisCellState.Healthy] = EisFit.Fit(healthy, s, g, restarts: 3, seed: seed, maxIterations: 150);
+        fits[EisCellState.Healthy] = EisFit.Fit(healthy, s, g, restarts: 2, seed: seed, maxIterations: 120);
         var soft = EquivalentCircuit.Parse(SoftShortCircuit);
         double reLow = s.Z[Array.IndexOf(s.FreqHz, s.FreqHz.Min())].Real;
         var gs = fits[EisCellState.Healthy].Parameters.Append(Math.Max(reLow, 1e-3)).ToArray();
-        fits[EisCellState.SoftShort] = EisFit.Fit(soft, s, gs, restarts: 3, seed: seed, maxIterations: 150);
+        fits[EisCellState.SoftShort] = EisFit.Fit(soft, s, gs, restarts: 2, seed: seed, maxIterations: 120);
         var hard = EquivalentCircuit.Parse(HardShortCircuit);
         fits[EisCellState.HardShort] = EisFit.Fit(hard, s, [Math.Max(s.Z.Average(z => z.Real), 1e-3)], restarts: 0, seed: seed);
         double bMin = fits.Values.Min(f => f.Bic);

@@ -36,6 +36,10 @@ public sealed class EchemCommands : ICommandModule
             .WithDescription("Synthetic electrochemistry set: C/20 charges (normal / soft / hard short × noise 1, 5, 20 mV) as EC-Lab .mpt, a DC polarization trace, EIS spectra, truth.json.")
             .WithExample("synth", "cycler", "--out", "data-samples/electrochemistry");
 
+    public void ConfigureBench(IConfigurator<CommandSettings> bench) =>
+        bench.AddCommand<BenchEchemCommand>("echem")
+            .WithDescription("Time cycler import (EC-Lab .mpt), short classification and CNLS EIS fitting; print rows/s and ms per fit.");
+
     internal static string F(double v, string fmt = "G6") => double.IsFinite(v) ? v.ToString(fmt, CultureInfo.InvariantCulture) : "n/a";
 
     internal static void PrintTable(string title, IEnumerable<(string Key, string Value)> rows)
@@ -319,6 +323,67 @@ public sealed class SynthCyclerCommand : Command<SynthCyclerCommand.Settings>
         string outDir = s.Out ?? "electrochemistry";
         var files = CliProgress.Run("synth cycler", p => ElectrochemistrySamples.Write(outDir, s.Seed, p));
         Console.Error.WriteLine($"wrote {files.Count} files into {outDir}: {string.Join(", ", files)}");
+        return 0;
+    }
+}
+
+public sealed class BenchEchemCommand : Command<BenchEchemCommand.Settings>
+{
+    public sealed class Settings : GlobalSettings
+    {
+        [CommandOption("--hours <H>")][DefaultValue(200.0)][Description("Length of the synthetic record, h (30 s records). Default: 200 (24 000 rows)")]
+        public double Hours { get; init; } = 200;
+        [CommandOption("--fits <N>")][DefaultValue(20)][Description("EIS fits to time. Default: 20")]
+        public int Fits { get; init; } = 20;
+        [CommandOption("--keep <DIR>")][Description("Also write the benchmark inputs (record .mpt, spectrum .csv) into DIR, for a peer tool.")]
+        public string? Keep { get; init; }
+
+        public override ValidationResult Validate() =>
+            Hours is > 1 and <= 10000 && Fits is > 0 and <= 1000 ? ValidationResult.Success() : ValidationResult.Error("--hours must be in (1, 10000] and --fits in [1, 1000]");
+    }
+
+    public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
+    {
+        string dir = s.Keep ?? Path.Combine(Path.GetTempPath(), $"softshort-bench-echem-{Environment.ProcessId}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var model = new CyclerModel { DurationH = s.Hours, CutoffV = 99 };
+            var rec = CyclerSimulator.Simulate(model, ShortCase.SoftShort, 0.005, 1);
+            string mpt = Path.Combine(dir, "bench_record.mpt");
+            CyclerSimulator.WriteMpt(mpt, rec, model);
+            double mb = new FileInfo(mpt).Length / 1e6;
+            var df = CyclerImport.Read(mpt); // warm-up (JIT); the timed run follows
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            df = CyclerImport.Read(mpt);
+            double tImport = sw.Elapsed.TotalSeconds;
+            var t = CyclerImport.Column(df, CyclerColumns.TimeS); var v = CyclerImport.Column(df, CyclerColumns.VoltageV); var i = CyclerImport.Column(df, CyclerColumns.CurrentA);
+            ShortClassifier.Classify(t, v, i);
+            sw.Restart();
+            var c = ShortClassifier.Classify(t, v, i);
+            double tClass = sw.Elapsed.TotalSeconds;
+
+            var circuit = EquivalentCircuit.Parse(EisShortClassifier.HealthyCircuit);
+            double[] truth = [40, 150, 1e-7, 0.9, 600, 2e-5, 0.85, 200];
+            var spectra = Enumerable.Range(0, s.Fits).Select(k => EisSpectrum.Synthesize(circuit, truth, EisSpectrum.LogFrequencies(), 0.01, k + 1)).ToList();
+            if (s.Keep is not null) spectra[0].WriteCsv(Path.Combine(dir, "bench_spectrum.csv"));
+            double[] start = [30, 100, 2e-7, 0.8, 400, 1e-5, 0.8, 100];
+            EisFit.Fit(circuit, spectra[0], start, restarts: 0); // warm-up (JIT)
+            sw.Restart();
+            double worst = 0;
+            foreach (var sp in spectra)
+            {
+                var f = EisFit.Fit(circuit, sp, start, restarts: 0);
+                worst = Math.Max(worst, f.Parameters.Select((p, k) => Math.Abs(p / truth[k] - 1)).Where((_, k) => !circuit.ParameterNames[k].EndsWith("_0") || !circuit.ParameterNames[k].StartsWith("CPE")).Max());
+            }
+            double tFit = sw.Elapsed.TotalSeconds / s.Fits;
+            Console.WriteLine($"bench echem: {df.Rows.Count} rows, {mb:F1} MB EC-Lab .mpt");
+            Console.WriteLine($"  import:   {tImport:F3} s ({df.Rows.Count / tImport:F0} rows/s, {mb / tImport:F1} MB/s)");
+            Console.WriteLine($"  classify: {tClass * 1e3:F1} ms ({c.Class}, onset {c.OnsetS / 3600:F2} h)");
+            Console.WriteLine($"  EIS CNLS fit, {circuit.Text}, 81 points, 1 % noise, one start: {tFit * 1e3:F1} ms per fit; worst R/α/W error {worst:P2}");
+            Console.WriteLine($"  peak working set: {System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB");
+        }
+        finally { if (s.Keep is null) Directory.Delete(dir, true); }
         return 0;
     }
 }

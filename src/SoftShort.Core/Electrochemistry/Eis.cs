@@ -225,16 +225,17 @@ public static class EisShortClassifier
     public const string SoftShortCircuit = "p(R0-p(R1,CPE1)-p(R2,CPE2)-W1,R3)";
     public const string HardShortCircuit = "R0";
 
-    public static EisClassification Classify(EisSpectrum s, int seed = 1)
+    /// <summary>Fits the three models and picks one. <paramref name="restarts"/>: extra random starts per model (default 2).</summary>
+    public static EisClassification Classify(EisSpectrum s, int seed = 1, int restarts = 2)
     {
         var fits = new Dictionary<EisCellState, EisFitResult>();
         var healthy = EquivalentCircuit.Parse(HealthyCircuit);
         var g = healthy.InitialGuess(s.FreqHz, s.Z);
-        fits[EisCellState.Healthy] = EisFit.Fit(healthy, s, g, restarts: 2, seed: seed, maxIterations: 120);
+        fits[EisCellState.Healthy] = EisFit.Fit(healthy, s, g, restarts: restarts, seed: seed, maxIterations: 120);
         var soft = EquivalentCircuit.Parse(SoftShortCircuit);
         double reLow = s.Z[Array.IndexOf(s.FreqHz, s.FreqHz.Min())].Real;
         var gs = fits[EisCellState.Healthy].Parameters.Append(Math.Max(reLow, 1e-3)).ToArray();
-        fits[EisCellState.SoftShort] = EisFit.Fit(soft, s, gs, restarts: 2, seed: seed, maxIterations: 120);
+        fits[EisCellState.SoftShort] = EisFit.Fit(soft, s, gs, restarts: restarts, seed: seed, maxIterations: 120);
         var hard = EquivalentCircuit.Parse(HardShortCircuit);
         fits[EisCellState.HardShort] = EisFit.Fit(hard, s, [Math.Max(s.Z.Average(z => z.Real), 1e-3)], restarts: 0, seed: seed);
         double bMin = fits.Values.Min(f => f.Bic);

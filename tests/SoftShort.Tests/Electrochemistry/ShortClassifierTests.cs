@@ -47,3 +47,33 @@ public class ShortClassifierTests(ITestOutputHelper output)
         Assert.InRange(m.CurrentA * 1e6, 62, 64);
     }
 }
+
+public class ShortClassifierFeatureTests
+{
+    [Fact]
+    public void CoulombicEfficiencyFromChargeAndDischarge()
+    {
+        // 10 h charge at +63 µA then 8 h discharge at −63 µA: CE = 0.8 exactly (trapezoid on a step at a sample).
+        var t = Enumerable.Range(0, 18 * 60 + 1).Select(k => k * 60.0).ToArray();
+        var i = t.Select(x => x < 10 * 3600 ? 63e-6 : -63e-6).ToArray();
+        i[600] = 0; // the step sample
+        double ce = ShortClassifier.CoulombicEfficiency(t, i);
+        Assert.Equal(0.8, ce, 3);
+        Assert.True(double.IsNaN(ShortClassifier.CoulombicEfficiency(t.Take(500).ToArray(), i.Take(500).ToArray())));
+    }
+
+    [Fact]
+    public void ChargeBeyondTheoreticalCapacityWithoutCutoffIsASoftShort()
+    {
+        // A smooth, slowly rising charge with no drop that passes more charge than the cathode holds.
+        var m = new CyclerModel { DurationH = 6, CutoffV = 99 };
+        var r = CyclerSimulator.Simulate(m, ShortCase.Normal, 0.001, 3);
+        double q = CyclerImport.IntegrateMAh(r.TimeS, r.CurrentA)[^1];
+        var c = ShortClassifier.Classify(r.TimeS, r.VoltageV, r.CurrentA, new ShortClassifierOptions { TheoreticalCapacityMAh = 0.5 * q });
+        Assert.Equal(ChargeClass.SoftShort, c.Class);
+        Assert.InRange(c.OnsetS, 2.9 * 3600, 3.1 * 3600);
+        Assert.Contains("beyond the theoretical", c.Reason);
+        var ok = ShortClassifier.Classify(r.TimeS, r.VoltageV, r.CurrentA, new ShortClassifierOptions { TheoreticalCapacityMAh = 2 * q });
+        Assert.Equal(ChargeClass.Normal, ok.Class);
+    }
+}

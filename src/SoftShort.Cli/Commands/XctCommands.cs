@@ -457,7 +457,7 @@ public sealed class BenchXctCommand : Command<BenchXctCommand.Settings>
         return v;
     }
 
-    /// <summary>A porous/filament-like mask: smooth value noise (correlation length ≈ 8 voxels) thresholded to ≈ 15 % fill.</summary>
+    /// <summary>A porous/filament-like mask: smooth value noise (correlation length ≈ 8 voxels) thresholded to ≈ 20 % fill.</summary>
     public static Imaging.Volume3D<byte> PorousMask(int n, int seed)
     {
         var rng = new Random(seed);
@@ -490,7 +490,7 @@ public sealed class BenchXctCommand : Command<BenchXctCommand.Settings>
         int n = s.Size;
         long voxels = (long)n * n * n;
         Console.WriteLine($"bench xct: {Environment.ProcessorCount} cores, volumes {n}³ = {voxels / 1e6:F1} M voxels, best of {s.Repeat}");
-        var cases = new (string Name, Func<Imaging.Volume3D<byte>> Make)[] { ("random50", () => RandomMask(n, 0.5, 1)), ("porous15", () => PorousMask(n, 2)) };
+        var cases = new (string Name, Func<Imaging.Volume3D<byte>> Make)[] { ("random50", () => RandomMask(n, 0.5, 1)), ("porous20", () => PorousMask(n, 2)) };
         foreach (var (name, make) in cases)
         {
             var mask = make();

@@ -143,11 +143,26 @@ public static class ConnectedComponents
             int x = 0;
             while (x < w)
             {
-                int rel = mrow[x..].IndexOfAnyExcept((byte)0);
-                if (rel < 0) break;
-                int a = x + rel;
-                int relEnd = mrow[a..].IndexOf((byte)0);
-                int b = relEnd < 0 ? w - 1 : a + relEnd - 1; // run [a, b]
+                // run start: look at the next voxel first (dense data), vectorised search over longer gaps
+                int a;
+                if (mrow[x] != 0) a = x;
+                else if (x + 1 < w && mrow[x + 1] != 0) a = x + 1;
+                else
+                {
+                    int rel = mrow[x..].IndexOfAnyExcept((byte)0);
+                    if (rel < 0) break;
+                    a = x + rel;
+                }
+                // run end: short runs by a scalar scan, long ones vectorised
+                int b = a;
+                int lim = Math.Min(w, a + 8);
+                while (b + 1 < lim && mrow[b + 1] != 0) b++;
+                if (b + 1 == lim && lim < w)
+                {
+                    int relEnd = mrow[lim..].IndexOf((byte)0);
+                    b = relEnd < 0 ? w - 1 : lim + relEnd - 1;
+                }
+                // run [a, b]
                 uint label = 0;
                 for (int k = 0; k < rows.Length; k += 3)
                 {

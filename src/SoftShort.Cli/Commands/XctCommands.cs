@@ -66,6 +66,14 @@ public class XctInputSettings : OutDirSettings
     [Description("6, 18 or 26. Default: 26")]
     public int Connectivity { get; init; } = 26;
 
+    [CommandOption("--prefilter <F>")][DefaultValue("none")]
+    [Description("Pre-filter of the grey volume: none, median (3×3×3) or gaussian (σ = 0.7 voxel). Default: none")]
+    public string Prefilter { get; init; } = "none";
+
+    [CommandOption("--threshold-method <M>")][DefaultValue("iso50")]
+    [Description("Automatic low-attenuation threshold: iso50 (partial-volume robust) or otsu. Default: iso50")]
+    public string ThresholdMethod { get; init; } = "iso50";
+
     [CommandOption("--min-volume-um3 <V>")][DefaultValue(3.4e5)]
     [Description("Size filter in µm³. Default: 3.4e5 (paper)")]
     public double MinVolumeUm3 { get; init; } = 3.4e5;
@@ -86,6 +94,8 @@ public class XctInputSettings : OutDirSettings
         if (Layers is < 1 or > 1000) return Spectre.Console.ValidationResult.Error($"--layers {Layers}: must be in [1, 1000]");
         if (!double.IsFinite(MaskMargin) || MaskMargin < 0) return Spectre.Console.ValidationResult.Error($"--mask-margin {MaskMargin}: must be ≥ 0");
         if (Threshold is { } t && !double.IsFinite(t)) return Spectre.Console.ValidationResult.Error("--threshold must be finite");
+        if (Prefilter is not ("none" or "median" or "gaussian")) return Spectre.Console.ValidationResult.Error($"--prefilter {Prefilter}: none, median or gaussian");
+        if (ThresholdMethod is not ("iso50" or "otsu")) return Spectre.Console.ValidationResult.Error($"--threshold-method {ThresholdMethod}: iso50 or otsu");
         return Spectre.Console.ValidationResult.Success();
     }
 
@@ -103,19 +113,20 @@ public class XctInputSettings : OutDirSettings
         return new XctOptions
         {
             Connectivity = (Connectivity)Connectivity, MinRegionVolumeUm3 = MinVolumeUm3, Layers = Layers, MaskMarginVoxels = MaskMargin,
-            LowThreshold = Threshold ?? double.NaN, Interfaces = itf, PhaseClasses = phaseClasses,
+            LowThreshold = Threshold ?? double.NaN, Interfaces = itf, PhaseClasses = phaseClasses, LowThresholdMethod = ThresholdMethod,
         };
     }
 
-    public IVolumeSource OpenVolume() => XctCli.Open(In!, SpacingUm);
+    public IVolumeSource OpenVolume() => XctCli.Open(In!, SpacingUm, Prefilter);
 }
 
 static class XctCli
 {
     /// <summary>Opens the volume; reads it into memory when it fits comfortably (under 2 GB as float32), else streams.</summary>
-    public static IVolumeSource Open(string path, string? spacing)
+    public static IVolumeSource Open(string path, string? spacing, string prefilter = "none")
     {
         var src = VolumeIO.Open(path, spacing is null ? null : VolumeSpacing.Parse(spacing));
+        src = prefilter switch { "median" => VolumeFilters.Median3(src), "gaussian" => VolumeFilters.Gaussian(src, 0.7), _ => src };
         if ((long)src.Depth * src.Height * src.Width * 4 > 2_000_000_000L) return src;
         using (src)
         {
@@ -131,7 +142,7 @@ static class XctCli
         var j = new SummaryJson(command)
             .Parameter("in", s.In).Parameter("spacing_um", $"{F(r.Spacing.ZUm)},{F(r.Spacing.YUm)},{F(r.Spacing.XUm)}")
             .Parameter("connectivity", s.Connectivity).Parameter("min_volume_um3", s.MinVolumeUm3).Parameter("layers", s.Layers)
-            .Parameter("mask_margin_voxels", s.MaskMargin)
+            .Parameter("mask_margin_voxels", s.MaskMargin).Parameter("prefilter", s.Prefilter).Parameter("threshold_method", s.Threshold is null ? s.ThresholdMethod : "manual")
             .Set("shape_zyx", $"{r.Depth}x{r.Height}x{r.Width}")
             .Set("mask_centre_x_voxels", r.Mask.CentreX).Set("mask_centre_y_voxels", r.Mask.CentreY)
             .Set("bore_diameter_um", 2 * r.Mask.BoreRadiusVoxels * r.Spacing.XUm).Set("mask_radius_voxels", r.Mask.RadiusVoxels)

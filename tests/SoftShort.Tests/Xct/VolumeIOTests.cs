@@ -100,3 +100,33 @@ public class VolumeIOTests : IDisposable
         Assert.Equal(new VolumeSpacing(3, 2, 1), VolumeSpacing.Parse("3,2,1"));
     }
 }
+
+public class VolumeFiltersTests
+{
+    [Fact]
+    public void Median_removes_isolated_voxels_and_keeps_a_step_edge()
+    {
+        var v = new Volume3D<float>(5, 6, 7);
+        for (int z = 0; z < 5; z++) for (int y = 0; y < 6; y++) for (int x = 0; x < 7; x++) v[z, y, x] = x < 3 ? 10 : 100;
+        v[2, 3, 1] = 1000; // hot voxel in the dark half
+        v[2, 2, 5] = -50;  // cold voxel in the bright half
+        using var f = global::SoftShort.Xct.VolumeFilters.Median3(VolumeIO.FromMemory(v));
+        var s = new float[6 * 7];
+        for (int z = 0; z < 5; z++)
+        {
+            f.ReadSlice(z, s);
+            for (int y = 0; y < 6; y++) for (int x = 0; x < 7; x++) Assert.Equal(x < 3 ? 10f : 100f, s[y * 7 + x]);
+        }
+    }
+
+    [Fact]
+    public void Gaussian_preserves_the_mean_of_a_uniform_volume()
+    {
+        var v = new Volume3D<float>(4, 5, 6);
+        for (int z = 0; z < 4; z++) v.Slice(z).Fill(42);
+        using var f = global::SoftShort.Xct.VolumeFilters.Gaussian(VolumeIO.FromMemory(v), 0.7);
+        var s = new float[30];
+        f.ReadSlice(0, s);
+        Assert.All(s, x => Assert.Equal(42f, x, 4));
+    }
+}

@@ -23,8 +23,8 @@ public sealed record XctPhantomOptions
     /// <summary>Length of each SS rod inside the field of view, µm (a display choice).</summary>
     public double RodInViewUm { get; init; } = 300;
     /// <summary>
-    /// Cathode layer, µm: 1 mg of NMC811 composite over the 3.14 mm² bore at an assumed composite density of ≈ 2.9 g cm⁻³
-    /// (80 % porosity-free NMC811 4.75 g cm⁻³ with SE and 20 % porosity; assumption) ≈ 110 µm.
+    /// Cathode layer, µm: 1 mg of composite over the π (1 mm)² bore. Composite density ≈ 2.86 g cm⁻³ from NMC811 (4.75), SE (1.87)
+    /// and carbon fibre (2.0 g cm⁻³) at 80 : 20 : 2 by weight and an assumed 20 % porosity (as <see cref="CellGeometry"/>) → ≈ 110 µm.
     /// </summary>
     public double CathodeUm { get; init; } = 110;
     /// <summary>
@@ -59,7 +59,7 @@ public sealed record XctPhantomOptions
     public double GreyAir { get; init; } = 20;
     public double GreyLi { get; init; } = 27;
     public double GreyPeek { get; init; } = 38;
-    public double GreeSeLowDensity { get; init; } = 106;
+    public double GreySeLowDensity { get; init; } = 106;
     public double GreySe { get; init; } = 124;
     public double GreyCathode { get; init; } = 200;
     public double GreySteel { get; init; } = 245;
@@ -541,7 +541,7 @@ public sealed class XctCellPhantom
                 {
                     double s = Noise3(x * texScale, y * texScale, z * texScale);
                     double lowDensity = Math.Clamp((s - 0.55) / 0.12, 0, 1);
-                    core = _o.GreySe + (_o.GreeSeLowDensity - _o.GreySe) * lowDensity;
+                    core = _o.GreySe + (_o.GreySeLowDensity - _o.GreySe) * lowDensity;
                 }
                 else if (isCathode)
                 {

@@ -72,6 +72,30 @@ public class VolumeIOTests : IDisposable
     }
 
     [Fact]
+    public void Raw_volume_past_2_pow_31_voxels_reads_its_last_slice()
+    {
+        // a sparse file of 8200 × 512 × 512 uint8 = 2.15 × 10⁹ voxels (> 2³¹): only the marked bytes occupy disk
+        const int d = 8200, h = 512, w = 512;
+        long voxels = (long)d * h * w;
+        Assert.True(voxels > int.MaxValue);
+        string p = Path.Combine(_dir, "huge.raw");
+        using (var fs = new FileStream(p, FileMode.Create, FileAccess.Write))
+        {
+            fs.SetLength(voxels);
+            fs.Position = voxels - 1; fs.WriteByte(7);                      // last voxel
+            fs.Position = (long)(d - 1) * h * w; fs.WriteByte(3);           // first voxel of the last slice
+        }
+        File.WriteAllText(p + ".json", $"{{\"shape_zyx\":[{d},{h},{w}],\"dtype\":\"uint8\",\"byte_order\":\"little\",\"spacing_um\":[1.62,1.62,1.62]}}");
+        using var s = VolumeIO.Open(p);
+        Assert.Equal(d, s.Depth);
+        var slice = new float[h * w];
+        s.ReadSlice(d - 1, slice);
+        Assert.Equal(3f, slice[0]);
+        Assert.Equal(7f, slice[^1]);
+        Assert.Equal(voxels, (long)s.Depth * s.Height * s.Width);
+    }
+
+    [Fact]
     public void Bad_inputs_name_the_file_and_the_problem()
     {
         var v = Ramp(2, 3, 4);

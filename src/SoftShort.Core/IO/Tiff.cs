@@ -231,7 +231,7 @@ public sealed class TiffStackWriter<T> : IDisposable where T : unmanaged
     readonly int _width, _height;
     readonly int _bits;
     readonly SampleFormat _format;
-    short _page;
+    int _page;
     bool _done;
 
     TiffStackWriter(string path, string tmp, BitMiracle.LibTiff.Classic.Tiff tiff, int width, int height)
@@ -277,7 +277,7 @@ public sealed class TiffStackWriter<T> : IDisposable where T : unmanaged
         int rowsPerStrip = Math.Max(1, Math.Min(_height, (1 << 20) / Math.Max(1, rowBytes)));
         t.SetField(TiffTag.ROWSPERSTRIP, rowsPerStrip);
         t.SetField(TiffTag.SUBFILETYPE, FileType.PAGE);
-        t.SetField(TiffTag.PAGENUMBER, _page, (short)0);
+        if (_page <= ushort.MaxValue) t.SetField(TiffTag.PAGENUMBER, (ushort)_page, (ushort)0); // a 16-bit tag: unnumbered past 65535 pages
         var bytes = MemoryMarshal.AsBytes(page);
         byte[] strip = new byte[rowsPerStrip * rowBytes];
         for (int s = 0, row = 0; row < _height; s++, row += rowsPerStrip)

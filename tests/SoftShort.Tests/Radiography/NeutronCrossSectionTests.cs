@@ -133,7 +133,7 @@ public class ForwardModelTests
         // before the soft short, P1 loss = P2 gain = Faraday's Li of the charge passed; P3 loss = P4 gain (creep conserves Li)
         double t = s.RestS + 2 * 3600;
         var v = g.ProcessLiVolumesCm3(t);
-        double vF = g.CurrentA * 7200 / Electrochemistry.Faraday.ConstantCPerMol * Electrochemistry.Faraday.LiMolarVolumeCm3PerMol;
+        double vF = g.CurrentA * 7200 / global::SoftShort.Electrochemistry.Faraday.ConstantCPerMol * global::SoftShort.Electrochemistry.Faraday.LiMolarVolumeCm3PerMol;
         Assert.Equal(-vF, v[0], 12);
         Assert.Equal(vF, v[1], 12);
         Assert.Equal(-v[2], v[3], 12);

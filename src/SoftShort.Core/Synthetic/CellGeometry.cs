@@ -87,9 +87,9 @@ public sealed record CellGeometry
     /// <summary>
     /// Axial distance over which the bulge relaxes to the nominal bore beyond each face of the SE|cathode pellet, µm
     /// (cosine taper). Where the bulged bore surrounds the Li foil and the rods (radius = nominal bore) it leaves an
-    /// annular gap (air) between them and the PTFE: the gap into which Li creeps (P4). Assumption: 400 µm.
+    /// annular gap (air) between them and the PTFE: the gap into which Li creeps (P4). Assumption: 600 µm.
     /// </summary>
-    public double BulgeTaperUm { get; init; } = 400;
+    public double BulgeTaperUm { get; init; } = 600;
 
     /// <summary>Nominal bore radius, µm (the Li foil and both rods have this radius).</summary>
     public double BoreRadiusUm => BoreDiameterUm / 2;

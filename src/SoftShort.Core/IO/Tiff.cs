@@ -121,7 +121,7 @@ public static class Tiff
         catch (Exception e) { throw new InputException(path, $"not a readable TIFF file ({OneLine(e.Message)})", e); }
     }
 
-    static (int W, int H, TiffSampleType Type) PageFormat(BitMiracle.LibTiff.Classic.Tiff t, string path, int page)
+    internal static (int W, int H, TiffSampleType Type) PageFormat(BitMiracle.LibTiff.Classic.Tiff t, string path, int page)
     {
         int w = t.GetField(TiffTag.IMAGEWIDTH)?[0].ToInt() ?? 0;
         int h = t.GetField(TiffTag.IMAGELENGTH)?[0].ToInt() ?? 0;
@@ -144,7 +144,7 @@ public static class Tiff
         return (w, h, type);
     }
 
-    static void ReadPageInto(BitMiracle.LibTiff.Classic.Tiff t, string path, int page, int w0, int h0, float[] dst)
+    internal static void ReadPageInto(BitMiracle.LibTiff.Classic.Tiff t, string path, int page, int w0, int h0, Span<float> dst)
     {
         var (w, h, type) = PageFormat(t, path, page);
         if (w != w0 || h != h0) throw new InputException(path, $"page {page} is {w}×{h}, page 0 is {w0}×{h0}");
@@ -231,7 +231,7 @@ public sealed class TiffStackWriter<T> : IDisposable where T : unmanaged
     readonly int _width, _height;
     readonly int _bits;
     readonly SampleFormat _format;
-    short _page;
+    int _page;
     bool _done;
 
     TiffStackWriter(string path, string tmp, BitMiracle.LibTiff.Classic.Tiff tiff, int width, int height)
@@ -277,7 +277,7 @@ public sealed class TiffStackWriter<T> : IDisposable where T : unmanaged
         int rowsPerStrip = Math.Max(1, Math.Min(_height, (1 << 20) / Math.Max(1, rowBytes)));
         t.SetField(TiffTag.ROWSPERSTRIP, rowsPerStrip);
         t.SetField(TiffTag.SUBFILETYPE, FileType.PAGE);
-        t.SetField(TiffTag.PAGENUMBER, _page, (short)0);
+        if (_page <= ushort.MaxValue) t.SetField(TiffTag.PAGENUMBER, (ushort)_page, (ushort)0); // a 16-bit tag: unnumbered past 65535 pages
         var bytes = MemoryMarshal.AsBytes(page);
         byte[] strip = new byte[rowsPerStrip * rowBytes];
         for (int s = 0, row = 0; row < _height; s++, row += rowsPerStrip)

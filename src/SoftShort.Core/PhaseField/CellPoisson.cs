@@ -62,7 +62,7 @@ public sealed class CellPoisson
             for (int x = 0; x < nx; x++)
             {
                 int i = row + x;
-                if (fixedMask != null && fixedMask[i]) { output[i] = u[i]; continue; }
+                if (fixedMask != null && fixedMask[i]) { output[i] = _diag[i] * u[i]; continue; }
                 double kl = _kx[frow + x], kr = _kx[frow + x + 1], ku = _ky[y * nx + x], kd = _ky[(y + 1) * nx + x];
                 double ui = u[i];
                 double ul = x > 0 && !(fixedMask != null && fixedMask[i - 1]) ? u[i - 1] : 0;
@@ -90,7 +90,7 @@ public sealed class CellPoisson
             for (int x = 0; x < nx; x++)
             {
                 int i = y * nx + x;
-                if (fm[i]) { b[i] = fixedValues[i]; continue; }
+                if (fm[i]) { b[i] = _diag[i] * fixedValues[i]; continue; }
                 int frow = y * (nx + 1);
                 if (x > 0 && fm[i - 1]) b[i] += _kx[frow + x] * fixedValues[i - 1] * _invDx2;
                 if (x < nx - 1 && fm[i + 1]) b[i] += _kx[frow + x + 1] * fixedValues[i + 1] * _invDx2;
@@ -104,29 +104,35 @@ public sealed class CellPoisson
     /// <paramref name="u"/>. Fixed cells take their value from <paramref name="u"/> on entry.
     /// </summary>
     /// <returns>True when the relative residual fell below <paramref name="tolerance"/>.</returns>
-    public bool Solve(double[] u, double[] b, double tolerance = 1e-8, int maxIterations = 20000)
+    /// <param name="u">Initial guess in, solution out.</param>
+    /// <param name="b">Right-hand side.</param>
+    /// <param name="tolerance">Relative residual to reach.</param>
+    /// <param name="maxIterations">Iteration cap.</param>
+    /// <param name="multigrid">Precondition with a geometric multigrid V-cycle (default) instead of Jacobi.</param>
+    public bool Solve(double[] u, double[] b, double tolerance = 1e-8, int maxIterations = 20000, bool multigrid = true)
     {
         int n = u.Length, nx = _nx;
-        var rhs = (double[])b.Clone();
-        BoundaryRhs(rhs, u);
         var fm = Fixed;
         for (int y = 0; y < _ny; y++)
             for (int x = 0; x < nx; x++)
             {
                 int i = y * nx + x;
-                _diag[i] = fm != null && fm[i] ? 1 : (_kx[y * (nx + 1) + x] + _kx[y * (nx + 1) + x + 1] + _ky[y * nx + x] + _ky[(y + 1) * nx + x]) * _invDx2 + Shift[i];
+                _diag[i] = (_kx[y * (nx + 1) + x] + _kx[y * (nx + 1) + x + 1] + _ky[y * nx + x] + _ky[(y + 1) * nx + x]) * _invDx2 + Shift[i];
                 if (_diag[i] <= 0) _diag[i] = 1;
             }
+        var rhs = (double[])b.Clone();
+        BoundaryRhs(rhs, u);
+        Multigrid? mg = null;
+        if (multigrid)
+        {
+            mg = new Multigrid();
+            mg.Build(_nx, _ny, _invDx2, _kx, _ky, Shift, fm);
+        }
         Apply(u, _q);
         double bnorm = 0, rz = 0;
-        for (int i = 0; i < n; i++)
-        {
-            _r[i] = rhs[i] - _q[i];
-            _z[i] = _r[i] / _diag[i];
-            _p[i] = _z[i];
-            rz += _r[i] * _z[i];
-            bnorm += rhs[i] * rhs[i];
-        }
+        for (int i = 0; i < n; i++) { _r[i] = rhs[i] - _q[i]; if (fm == null || !fm[i]) bnorm += rhs[i] * rhs[i]; }
+        Precondition(mg, fm);
+        for (int i = 0; i < n; i++) { _p[i] = _z[i]; rz += _r[i] * _z[i]; }
         bnorm = Math.Sqrt(bnorm);
         if (bnorm == 0) bnorm = 1;
         int it = 0;
@@ -142,10 +148,10 @@ public sealed class CellPoisson
             {
                 u[i] += alpha * _p[i];
                 _r[i] -= alpha * _q[i];
-                _z[i] = _r[i] / _diag[i];
-                rzNew += _r[i] * _z[i];
                 rr += _r[i] * _r[i];
             }
+            Precondition(mg, fm);
+            for (int i = 0; i < n; i++) rzNew += _r[i] * _z[i];
             double beta = rzNew / rz;
             rz = rzNew;
             for (int i = 0; i < n; i++) _p[i] = _z[i] + beta * _p[i];
@@ -155,6 +161,13 @@ public sealed class CellPoisson
         LastIterations = it;
         LastRelativeResidual = rnorm / bnorm;
         return rnorm / bnorm <= tolerance;
+    }
+
+    void Precondition(Multigrid? mg, bool[]? fixedMask)
+    {
+        if (mg == null) { for (int i = 0; i < _r.Length; i++) _z[i] = _r[i] / _diag[i]; return; }
+        mg.Apply(_r, _z);
+        if (fixedMask != null) for (int i = 0; i < _z.Length; i++) if (fixedMask[i]) _z[i] = 0;
     }
 
     static double Norm(double[] v) { double s = 0; foreach (var x in v) s += x * x; return Math.Sqrt(s); }

@@ -60,10 +60,10 @@ public sealed record DendriteParameters
     /// 10 A m⁻² = 1 mA cm⁻², i.e. a charge-transfer resistance RT/(F i₀) ≈ 26 Ω cm².
     /// </summary>
     public double ExchangeCurrentDensityAPerM2 { get; init; } = 10;
-    /// <summary>Ratio of pore to SE ionic conductivity (and Li⁺ diffusivity): air-filled pores. Default 10⁻⁴.</summary>
-    public double PoreTransportRatio { get; init; } = 1e-4;
-    /// <summary>Ratio of Li-metal to SE ionic conductivity/diffusivity (Li metal carries no Li⁺ current). Default 10⁻⁴.</summary>
-    public double LiIonicRatio { get; init; } = 1e-4;
+    /// <summary>Ratio of pore to SE ionic conductivity (and Li⁺ diffusivity): air-filled pores. Default 10⁻² (numerical compromise; see docs/phasefield.md).</summary>
+    public double PoreTransportRatio { get; init; } = 1e-2;
+    /// <summary>Ratio of Li-metal to SE ionic conductivity/diffusivity (Li metal carries no Li⁺ current). Default 10⁻² (numerical compromise; see docs/phasefield.md).</summary>
+    public double LiIonicRatio { get; init; } = 1e-2;
 
     // ---- phase-field numerics ----
     /// <summary>
@@ -76,7 +76,7 @@ public sealed record DendriteParameters
     /// <summary>Largest time step, s.</summary>
     public double MaxDtS { get; init; } = 0.25;
     /// <summary>Largest change of ξ per step (adaptive Δt).</summary>
-    public double MaxXiChangePerStep { get; init; } = 0.05;
+    public double MaxXiChangePerStep { get; init; } = 0.1;
 
     // ---- mechanics ----
     /// <summary>Young's modulus of Li, GPa. Paper: 7.82 GPa.</summary>

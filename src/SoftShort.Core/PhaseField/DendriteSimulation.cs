@@ -236,7 +236,7 @@ public sealed class DendriteSimulation
         }
         _ionic.SetConductivity(_sigma);
         Array.Copy(IonicPotentialV, _xiOld, n);
-        _ionic.Solve(IonicPotentialV, _rhs, tolerance: 1e-9, maxIterations: 5000);
+        _ionic.Solve(IonicPotentialV, _rhs, tolerance: 1e-7, maxIterations: 5000);
         LastPcgIterations = _ionic.LastIterations;
         if (!double.IsFinite(IonicPotentialV[0])) throw new InvalidOperationException($"ionic potential diverged at t = {TimeS:F2} s");
 

@@ -114,3 +114,30 @@ public class DendriteModelTests
         Assert.Contains("--dx-um ≤", coarse.Message);
     }
 }
+
+public class LeakageTests
+{
+    [Fact]
+    public void Leakage_WithoutBridge_IsOhmicThroughTheSe()
+    {
+        var p = new DendriteParameters { DomainWidthUm = 200, DomainHeightUm = 40, LiThicknessUm = 60, DxUm = 2, Porosity = 0, ProtrusionCount = 0 };
+        var sim = new DendriteSimulation(p, mechanics: false);
+        double leak = sim.LeakageCurrentAPerM();
+        // anode-connected Li (ξ > ½) ends at x = 60 µm: fixed at −0.35 V; SE from there to 200 µm
+        double expected = p.SeElectronicConductivitySPerM * 0.35 / ((200 - 60) * 1e-6) * (40 * 1e-6);
+        Assert.Equal(expected, leak, expected * 0.03);
+    }
+
+    [Fact]
+    public void Leakage_ThroughALiBridge_IsOhmicThroughTheLi()
+    {
+        var p = new DendriteParameters { DomainWidthUm = 200, DomainHeightUm = 40, LiThicknessUm = 60, DxUm = 2, Porosity = 0, ProtrusionCount = 0 };
+        var sim = new DendriteSimulation(p, mechanics: false);
+        for (int y = 5; y < 10; y++) for (int x = 0; x < sim.Nx; x++) sim.Xi[y * sim.Nx + x] = 1; // a 10 µm wide Li strip to the cathode
+        var o = sim.Observe();
+        Assert.True(o.Bridged);
+        // anode (60 µm long, 40 µm high) in series with the strip (140 µm long, 10 µm wide)
+        double expected = p.LiConductivitySPerM * 0.35 / (60.0 / 40 + 140.0 / 10);
+        Assert.Equal(expected, o.LeakageCurrentAPerM, expected * 0.05);
+    }
+}

@@ -29,6 +29,8 @@ public sealed class PhaseFieldCommands : ICommandModule
             });
             pf.AddCommand<PhaseFieldRunCommand>("run").WithDescription("Li plating into the porous SE under pressure (paper Fig. 4): fields, time series, short detection.")
                 .WithExample("phasefield", "run", "--pressure-mpa", "10", "--time-s", "500", "--dx-um", "2", "--out", "pf10");
+            pf.AddCommand<PhaseFieldPackCommand>("pack").WithDescription("Compact copy of a run (time series, summary, final η / P_m / ε_vol maps) for data-samples.")
+                .WithExample("phasefield", "pack", "pf10", "--out", "data-samples/phasefield/p10MPa");
         });
 }
 
@@ -162,6 +164,29 @@ public sealed class PhaseFieldRunCommand : Command<PhaseFieldRunCommand.Settings
         Console.WriteLine(FormattableString.Invariant($"dendrite_length_um = {last.DendriteLengthUm:F1}, li_in_se_um3_per_um = {last.LiInSeUm2:F1}, max P_m = {run.Series.Max(o => o.MaxHydrostaticMPa):F2} MPa"));
         Console.WriteLine(FormattableString.Invariant($"charge balance: plated {last.LiVolumeUm2 - run.Simulation.InitialLiUm2:F2} vs ∫I dt·V_m/F {last.PlatedFromChargeUm2:F2} µm³/µm ({100 * run.ChargeBalanceError():F3} %)"));
         Console.Error.WriteLine($"wrote {dir}/timeseries.csv, summary.json, fields_t*.tif, {DendriteRun.CheckpointName}");
+        return 0;
+    }
+}
+
+public sealed class PhaseFieldPackCommand : Command<PhaseFieldPackCommand.Settings>
+{
+    public sealed class Settings : OutDirSettings
+    {
+        [CommandArgument(0, "<RUN_DIR>")][Description("Folder written by `phasefield run`.")]
+        public string RunDir { get; init; } = "";
+
+        public override ValidationResult Validate()
+        {
+            var b = base.Validate();
+            if (!b.Successful) return b;
+            return Out is null ? ValidationResult.Error("--out DIR is required") : ValidationResult.Success();
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
+    {
+        PhaseFieldResults.Pack(s.RunDir, s.Out!);
+        Console.Error.WriteLine($"wrote {s.Out}/timeseries.csv, summary.json, {PhaseFieldResults.CompactFieldsFile} ({string.Join(", ", PhaseFieldResults.CompactFields)})");
         return 0;
     }
 }

@@ -41,6 +41,7 @@ public static class SoftShortApp
     public static void Configure(IConfigurator c)
     {
         c.SetApplicationName("softshort");
+        c.SetApplicationVersion(typeof(SoftShortApp).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
         c.PropagateExceptions();
         c.UseStrictParsing();
         c.AddCommand<ReproduceCommand>("reproduce")

@@ -20,26 +20,43 @@ public static class Tiff
     static Tiff() => BitMiracle.LibTiff.Classic.Tiff.SetErrorHandler(new ThrowingHandler());
 
     /// <summary>Reads the shape and sample type of a TIFF file without reading its pixels.</summary>
-    public static TiffInfo ReadInfo(string path)
+    public static TiffInfo ReadInfo(string path) => Guard(path, () =>
     {
         using var t = Open(path);
         var (w, h, type) = PageFormat(t, path, 0);
         int pages = t.NumberOfDirectories();
         return new TiffInfo(path, w, h, pages, type, IsBigTiffFile(path));
-    }
+    });
 
     /// <summary>Streams the pages of a (multi-page) TIFF as float32 images, one page in memory at a time.</summary>
     public static IEnumerable<Image2D<float>> ReadPagesAsFloat(string path)
     {
-        using var t = Open(path);
-        int pages = t.NumberOfDirectories();
-        var (w0, h0, _) = PageFormat(t, path, 0);
-        for (short p = 0; p < pages; p++)
+        var t = Open(path);
+        try
         {
-            if (!t.SetDirectory(p)) throw new InputException(path, $"page {p} cannot be read (file truncated?)");
-            var img = new Image2D<float>(w0, h0);
-            ReadPageInto(t, path, p, w0, h0, img.Pixels);
-            yield return img;
+            var (pages, w0, h0) = Guard(path, () => { var (w, h, _) = PageFormat(t, path, 0); return (t.NumberOfDirectories(), w, h); });
+            for (short p = 0; p < pages; p++)
+                yield return Guard(path, () => ReadPage(t, path, p, w0, h0));
+        }
+        finally { t.Dispose(); }
+    }
+
+    static Image2D<float> ReadPage(BitMiracle.LibTiff.Classic.Tiff t, string path, short p, int w0, int h0)
+    {
+        if (!t.SetDirectory(p)) throw new InputException(path, $"page {p} cannot be read (file truncated?)");
+        var img = new Image2D<float>(w0, h0);
+        ReadPageInto(t, path, p, w0, h0, img.Pixels);
+        return img;
+    }
+
+    /// <summary>Runs a LibTiff operation; anything it throws on a corrupt file becomes a one-line <see cref="InputException"/>.</summary>
+    static T Guard<T>(string path, Func<T> f)
+    {
+        try { return f(); }
+        catch (InputException) { throw; }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InputException(path, $"corrupt or unreadable TIFF ({OneLine(e.Message)})", e);
         }
     }
 
@@ -47,13 +64,14 @@ public static class Tiff
     public static Image2D<float> ReadPageAsFloat(string path, int page = 0)
     {
         using var t = Open(path);
-        int pages = t.NumberOfDirectories();
-        if (page < 0 || page >= pages) throw new InputException(path, $"page {page} requested, the file has {pages}");
-        if (!t.SetDirectory((short)page)) throw new InputException(path, $"page {page} cannot be read (file truncated?)");
-        var (w, h, _) = PageFormat(t, path, page);
-        var img = new Image2D<float>(w, h);
-        ReadPageInto(t, path, page, w, h, img.Pixels);
-        return img;
+        return Guard(path, () =>
+        {
+            int pages = t.NumberOfDirectories();
+            if (page < 0 || page >= pages) throw new InputException(path, $"page {page} requested, the file has {pages}");
+            if (!t.SetDirectory((short)page)) throw new InputException(path, $"page {page} cannot be read (file truncated?)");
+            var (w, h, _) = PageFormat(t, path, page);
+            return ReadPage(t, path, (short)page, w, h);
+        });
     }
 
     /// <summary>Reads a whole multi-page file as a float32 volume (page = z).</summary>
@@ -131,7 +149,14 @@ public static class Tiff
         var (w, h, type) = PageFormat(t, path, page);
         if (w != w0 || h != h0) throw new InputException(path, $"page {page} is {w}×{h}, page 0 is {w0}×{h0}");
         int bytesPerSample = type switch { TiffSampleType.UInt8 => 1, TiffSampleType.UInt16 or TiffSampleType.Int16 => 2, TiffSampleType.Float64 => 8, _ => 4 };
-        byte[] raw = new byte[(long)w * h * bytesPerSample];
+        long expected = (long)w * h * bytesPerSample;
+        // A corrupt header can claim any size: refuse what the file cannot hold before allocating it.
+        long fileBytes = new FileInfo(path).Length;
+        var compression = (Compression)(t.GetField(TiffTag.COMPRESSION)?[0].ToInt() ?? (int)Compression.NONE);
+        long maxExpansion = compression == Compression.NONE ? 1 : 1024;
+        if (expected > Array.MaxLength || expected > fileBytes * maxExpansion)
+            throw new InputException(path, $"page {page} claims {w}×{h} pixels of {bytesPerSample} bytes, more than the {fileBytes}-byte file can hold (corrupt or truncated)");
+        byte[] raw = new byte[expected];
         try
         {
             if (t.IsTiled())

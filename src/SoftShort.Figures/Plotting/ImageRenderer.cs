@@ -130,7 +130,9 @@ public static class ImageRenderer
     internal static string[] TickLabels(double lo, double hi, int count)
     {
         double step = (hi - lo) / (count - 1);
-        int decimals = Math.Clamp((int)Math.Ceiling(-Math.Log10(Math.Abs(step))) + 1, 0, 6);
+        // Fewest decimals that show every tick to within 1 % of the step.
+        int decimals = Math.Clamp((int)Math.Ceiling(-Math.Log10(Math.Abs(step)) - 1e-9), 0, 6);
+        while (decimals < 6 && Enumerable.Range(0, count).Any(i => Math.Abs(Math.Round(lo + step * i, decimals) - (lo + step * i)) > Math.Abs(step) * 0.01)) decimals++;
         bool sci = Math.Max(Math.Abs(lo), Math.Abs(hi)) >= 1e5 || (Math.Max(Math.Abs(lo), Math.Abs(hi)) < 1e-3 && hi != lo);
         var labels = new string[count];
         for (int i = 0; i < count; i++)

@@ -31,11 +31,21 @@ public static class ReportWriter
 {
     /// <summary>All report sections in this assembly, in report order.</summary>
     public static IReadOnlyList<IReportSection> DiscoverSections() =>
-        typeof(ReportWriter).Assembly.GetTypes()
+        LoadableTypes(typeof(ReportWriter).Assembly)
             .Where(t => typeof(IReportSection).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false } && t.GetConstructor(Type.EmptyTypes) is not null)
             .Select(t => (IReportSection)Activator.CreateInstance(t)!)
             .OrderBy(s => s.Order).ThenBy(s => s.Id, StringComparer.Ordinal)
             .ToList();
+
+    /// <summary>
+    /// The assembly's types that load. Outside a notebook kernel the notebook extension type cannot load (its interface
+    /// lives in Microsoft.DotNet.Interactive, which only the kernel supplies), and that is expected.
+    /// </summary>
+    static IEnumerable<Type> LoadableTypes(Assembly assembly)
+    {
+        try { return assembly.GetTypes(); }
+        catch (ReflectionTypeLoadException e) { return e.Types.Where(t => t is not null)!; }
+    }
 
     /// <summary>Runs the sections and writes the report.</summary>
     public static ReportResult Write(ReportOptions options, IReadOnlyList<IReportSection>? sections = null,

@@ -15,6 +15,10 @@ namespace SoftShort.Cli.Commands;
 /// </summary>
 public sealed class PhaseFieldCommands : ICommandModule
 {
+    public void ConfigureBench(IConfigurator<CommandSettings> bench) =>
+        bench.AddCommand<BenchPhaseFieldCommand>("phasefield")
+            .WithDescription("Steps/s and simulated s per wall s of the dendrite model on the paper domain at 2, 1 and 0.5 µm; PFHub BM1a wall time.");
+
     public void Configure(IConfigurator config) =>
         config.AddBranch("phasefield", pf =>
         {
@@ -32,6 +36,49 @@ public sealed class PhaseFieldCommands : ICommandModule
             pf.AddCommand<PhaseFieldPackCommand>("pack").WithDescription("Compact copy of a run (time series, summary, final η / P_m / ε_vol maps) for data-samples.")
                 .WithExample("phasefield", "pack", "pf10", "--out", "data-samples/phasefield/p10MPa");
         });
+}
+
+public sealed class BenchPhaseFieldCommand : Command<BenchPhaseFieldCommand.Settings>
+{
+    public sealed class Settings : GlobalSettings
+    {
+        [CommandOption("--spacings <UM>")][DefaultValue("2,1,0.5")][Description("Comma-separated grid spacings, µm. Default: 2,1,0.5")]
+        public string Spacings { get; init; } = "2,1,0.5";
+        [CommandOption("--steps <N>")][DefaultValue(10)][Description("Time steps timed per spacing (after 3 warm-up steps). Default: 10")]
+        public int Steps { get; init; } = 10;
+        [CommandOption("--bm1-t-end <T>")][DefaultValue(10000.0)][Description("PFHub BM1a end time to time (0 skips). Default: 10000")]
+        public double Bm1TEnd { get; init; } = 10000;
+
+        public override ValidationResult Validate() => Steps > 0 ? ValidationResult.Success() : ValidationResult.Error("--steps must be positive");
+    }
+
+    public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
+    {
+        var spacings = s.Spacings.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && d > 0 ? d : throw new InputException("--spacings", $"'{v}' is not a positive number"))
+            .ToArray();
+        Console.WriteLine($"bench phasefield: paper domain 1000 x 500 µm, 0 MPa, {Environment.ProcessorCount} cores");
+        foreach (double dx in spacings)
+        {
+            var sim = new DendriteSimulation(new DendriteParameters { DxUm = dx, ProtrusionRadiusUm = Math.Max(10, 4 * dx) });
+            for (int i = 0; i < 3; i++) sim.Step();
+            double t0 = sim.TimeS;
+            var sw = Stopwatch.StartNew();
+            for (int i = 0; i < s.Steps; i++) { cancellationToken.ThrowIfCancellationRequested(); sim.Step(); }
+            double wall = sw.Elapsed.TotalSeconds, simulated = sim.TimeS - t0;
+            Console.WriteLine(FormattableString.Invariant(
+                $"  dx = {dx} µm ({sim.Nx}x{sim.Ny} cells): {s.Steps / wall:F2} steps/s, {simulated / wall:F3} simulated s per wall s (Δt ≈ {simulated / s.Steps:G3} s, {sim.LastPcgIterations} MG-PCG iterations/step); 500 s ≈ {500 / (simulated / wall) / 60:F0} min"));
+        }
+        if (s.Bm1TEnd > 0)
+        {
+            var sw = Stopwatch.StartNew();
+            var solver = new SpinodalSolver(n: 128);
+            var (t, f) = solver.Run(s.Bm1TEnd, 10, null, cancellationToken);
+            Console.WriteLine(FormattableString.Invariant($"  PFHub BM1a 128² to t = {s.Bm1TEnd}: {sw.Elapsed.TotalSeconds:F1} s wall, {solver.Steps} steps, F = {f[^1]:F3}"));
+        }
+        Console.WriteLine($"  peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB");
+        return 0;
+    }
 }
 
 public sealed class PfhubBm1Command : Command<PfhubBm1Command.Settings>

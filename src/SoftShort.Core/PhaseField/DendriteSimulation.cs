@@ -236,7 +236,7 @@ public sealed class DendriteSimulation
         }
         _ionic.SetConductivity(_sigma);
         Array.Copy(IonicPotentialV, _xiOld, n);
-        _ionic.Solve(IonicPotentialV, _rhs, tolerance: 1e-7, maxIterations: 5000);
+        _ionic.Solve(IonicPotentialV, _rhs, tolerance: 1e-7, maxIterations: 400);
         LastPcgIterations = _ionic.LastIterations;
         if (!double.IsFinite(IonicPotentialV[0])) throw new InvalidOperationException($"ionic potential diverged at t = {TimeS:F2} s");
 
@@ -403,7 +403,7 @@ public sealed class DendriteSimulation
         }
         solver.Fixed = fixedMask;
         solver.SetConductivity(k);
-        solver.Solve(u, new double[n], tolerance: 1e-8, maxIterations: 4000);
+        solver.Solve(u, new double[n], tolerance: 1e-7, maxIterations: 300);
         return -solver.RightBoundaryFlux(u) * DxUm;
     }
 

@@ -121,7 +121,7 @@ public static class Tiff
         catch (Exception e) { throw new InputException(path, $"not a readable TIFF file ({OneLine(e.Message)})", e); }
     }
 
-    static (int W, int H, TiffSampleType Type) PageFormat(BitMiracle.LibTiff.Classic.Tiff t, string path, int page)
+    internal static (int W, int H, TiffSampleType Type) PageFormat(BitMiracle.LibTiff.Classic.Tiff t, string path, int page)
     {
         int w = t.GetField(TiffTag.IMAGEWIDTH)?[0].ToInt() ?? 0;
         int h = t.GetField(TiffTag.IMAGELENGTH)?[0].ToInt() ?? 0;
@@ -144,7 +144,7 @@ public static class Tiff
         return (w, h, type);
     }
 
-    static void ReadPageInto(BitMiracle.LibTiff.Classic.Tiff t, string path, int page, int w0, int h0, float[] dst)
+    internal static void ReadPageInto(BitMiracle.LibTiff.Classic.Tiff t, string path, int page, int w0, int h0, Span<float> dst)
     {
         var (w, h, type) = PageFormat(t, path, page);
         if (w != w0 || h != h0) throw new InputException(path, $"page {page} is {w}×{h}, page 0 is {w0}×{h0}");

@@ -78,18 +78,93 @@ public sealed record CellGeometry
     }
 
     /// <summary>
-    /// The material at a point of a side section through the axis: x is the distance from the axis (µm, signed),
-    /// z the axial position (µm, as in <see cref="Layers"/>).
+    /// Radial bulge of the PTFE bore at the SE pellet, µm: pressing the SE at 300 MPa expanded it and slightly deformed the
+    /// tube (paper, Sec. 2.1, visible in Fig. 1C). The paper gives no number; 120 µm (≈ 2 px at 25 µm resolution is the
+    /// scale of the deformation visible in Fig. 1C) is an assumption. 0 = a straight tube.
     /// </summary>
-    public CellMaterial MaterialAt(double xUm, double zUm)
+    public double BulgeRadialUm { get; init; } = 120;
+
+    /// <summary>
+    /// Axial distance over which the bulge relaxes to the nominal bore beyond each face of the SE|cathode pellet, µm
+    /// (cosine taper). Where the bulged bore surrounds the Li foil and the rods (radius = nominal bore) it leaves an
+    /// annular gap (air) between them and the PTFE: the gap into which Li creeps (P4). Assumption: 400 µm.
+    /// </summary>
+    public double BulgeTaperUm { get; init; } = 400;
+
+    /// <summary>Nominal bore radius, µm (the Li foil and both rods have this radius).</summary>
+    public double BoreRadiusUm => BoreDiameterUm / 2;
+
+    /// <summary>Axial extent [start, end) of the pressed pellet (SE + cathode), µm: the part of the bore the bulge follows.</summary>
+    public (double StartUm, double EndUm) PelletExtentUm => (LiThicknessUm, LiThicknessUm + SeThicknessUm + CathodeThicknessUm);
+
+    /// <summary>Radial bulge of bore (and tube outside) at axial position z, µm: full over the pellet, cosine taper beyond it.</summary>
+    public double BulgeAtUm(double zUm)
     {
-        double r = Math.Abs(xUm);
-        if (r > TubeOuterDiameterUm / 2) return CellMaterial.Air;
-        if (r > BoreDiameterUm / 2) return CellMaterial.Ptfe;
+        if (BulgeRadialUm <= 0) return 0;
+        var (a, b) = PelletExtentUm;
+        double d = zUm < a ? a - zUm : zUm >= b ? zUm - b : 0;
+        if (d <= 0) return BulgeRadialUm;
+        if (BulgeTaperUm <= 0 || d >= BulgeTaperUm) return 0;
+        return BulgeRadialUm * 0.5 * (1 + Math.Cos(Math.PI * d / BulgeTaperUm));
+    }
+
+    /// <summary>Inner radius of the PTFE tube at z, µm (nominal bore + bulge).</summary>
+    public double BoreRadiusAtUm(double zUm) => BoreRadiusUm + BulgeAtUm(zUm);
+
+    /// <summary>Outer radius of the PTFE tube at z, µm (the wall keeps its thickness and follows the bulge).</summary>
+    public double TubeOuterRadiusAtUm(double zUm) => TubeOuterDiameterUm / 2 + BulgeAtUm(zUm);
+
+    /// <summary>The layer material on the axis at z (Air outside the layers).</summary>
+    public CellMaterial CoreMaterialAt(double zUm)
+    {
         foreach (var l in Layers())
             if (zUm >= l.StartUm && zUm < l.EndUm) return l.Material;
         return CellMaterial.Air;
     }
+
+    /// <summary>
+    /// Radius of the core (layer) material at z, µm: the pressed SE and cathode fill the bulged bore; the Li foil and
+    /// the rods keep the nominal bore radius, leaving the gap up to <see cref="BoreRadiusAtUm"/>.
+    /// </summary>
+    public double CoreRadiusAtUm(double zUm) =>
+        CoreMaterialAt(zUm) is CellMaterial.SolidElectrolyte or CellMaterial.Cathode ? BoreRadiusAtUm(zUm) : BoreRadiusUm;
+
+    /// <summary>Annular gap width between core and PTFE at z, µm (0 where the core fills the bore).</summary>
+    public double GapWidthAtUm(double zUm) => BoreRadiusAtUm(zUm) - CoreRadiusAtUm(zUm);
+
+    /// <summary>
+    /// The concentric shells at axial position z from the axis outwards: core layer [0, r_core), gap (Air)
+    /// [r_core, r_bore) when present, PTFE [r_bore, r_outer). Radii in µm. For analytic chord lengths
+    /// (a straight ray at distance x from the axis crosses a shell [a, b) over 2(√(b²−x²) − √(a²−x²)), each root clipped at 0).
+    /// </summary>
+    public IReadOnlyList<(CellMaterial Material, double InnerUm, double OuterUm)> RadialShells(double zUm)
+    {
+        var core = CoreMaterialAt(zUm);
+        double rc = CoreRadiusAtUm(zUm), rb = BoreRadiusAtUm(zUm), ro = TubeOuterRadiusAtUm(zUm);
+        var list = new List<(CellMaterial, double, double)>(3) { (core, 0, rc) };
+        if (rb > rc) list.Add((CellMaterial.Air, rc, rb));
+        list.Add((CellMaterial.Ptfe, rb, ro));
+        return list;
+    }
+
+    /// <summary>Material at distance <paramref name="rUm"/> from the axis and axial position z (axisymmetric cell).</summary>
+    public CellMaterial MaterialAtRadius(double rUm, double zUm)
+    {
+        double r = Math.Abs(rUm);
+        if (r >= TubeOuterRadiusAtUm(zUm)) return CellMaterial.Air;
+        if (r >= BoreRadiusAtUm(zUm)) return CellMaterial.Ptfe;
+        if (r >= CoreRadiusAtUm(zUm)) return CellMaterial.Air; // the gap left by the bulge
+        return CoreMaterialAt(zUm);
+    }
+
+    /// <summary>
+    /// The material at a point of a side section through the axis: x is the distance from the axis (µm, signed),
+    /// z the axial position (µm, as in <see cref="Layers"/>).
+    /// </summary>
+    public CellMaterial MaterialAt(double xUm, double zUm) => MaterialAtRadius(xUm, zUm);
+
+    /// <summary>The material at a 3D point: (x, y) across the axis (µm from the axis), z along it (µm, as in <see cref="Layers"/>).</summary>
+    public CellMaterial MaterialAt(double xUm, double yUm, double zUm) => MaterialAtRadius(Math.Sqrt(xUm * xUm + yUm * yUm), zUm);
 }
 
 /// <summary>Materials of the cell, in the order the tour figure colours them.</summary>

@@ -1,0 +1,267 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using SoftShort.Cli.Infrastructure;
+using SoftShort.IO;
+using SoftShort.PhaseField;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace SoftShort.Cli.Commands;
+
+/// <summary>
+/// <c>softshort phasefield pfhub bm1|bm7</c> (solver verification), <c>softshort phasefield run</c> (the paper's dendrite
+/// model, Fig. 4) and <c>softshort bench phasefield</c>.
+/// </summary>
+public sealed class PhaseFieldCommands : ICommandModule
+{
+    public void ConfigureSynth(IConfigurator<CommandSettings> synth) =>
+        synth.AddCommand<SynthPhaseFieldCommand>("phasefield")
+            .WithDescription("The coarse phase-field demonstration runs (300 × 150 µm at 2.5 µm, 60 s, 0 and 10 MPa) as compact result folders.")
+            .WithExample("synth", "phasefield", "--out", "data-samples/phasefield/coarse");
+
+    public void ConfigureBench(IConfigurator<CommandSettings> bench) =>
+        bench.AddCommand<BenchPhaseFieldCommand>("phasefield")
+            .WithDescription("Steps/s and simulated s per wall s of the dendrite model on the paper domain at 2, 1 and 0.5 µm; PFHub BM1a wall time.");
+
+    public void Configure(IConfigurator config) =>
+        config.AddBranch("phasefield", pf =>
+        {
+            pf.SetDescription("Phase-field model of Li dendrites in a porous solid electrolyte (paper Fig. 4) and its PFHub verification.");
+            pf.AddBranch("pfhub", b =>
+            {
+                b.SetDescription("PFHub community benchmarks (solver verification).");
+                b.AddCommand<PfhubBm1Command>("bm1").WithDescription("Benchmark 1a: periodic spinodal decomposition (Cahn–Hilliard); writes t, F.")
+                    .WithExample("phasefield", "pfhub", "bm1", "--t-end", "10000", "--out", "bm1");
+                b.AddCommand<PfhubBm7Command>("bm7").WithDescription("Benchmark 7a: Allen–Cahn manufactured solution; prints the L2 error at t = 8.")
+                    .WithExample("phasefield", "pfhub", "bm7", "--nx", "128");
+            });
+            pf.AddCommand<PhaseFieldRunCommand>("run").WithDescription("Li plating into the porous SE under pressure (paper Fig. 4): fields, time series, short detection.")
+                .WithExample("phasefield", "run", "--pressure-mpa", "10", "--time-s", "500", "--dx-um", "2", "--out", "pf10");
+            pf.AddCommand<PhaseFieldPackCommand>("pack").WithDescription("Compact copy of a run (time series, summary, final η / P_m / ε_vol maps) for data-samples.")
+                .WithExample("phasefield", "pack", "pf10", "--out", "data-samples/phasefield/p10MPa");
+        });
+}
+
+public sealed class BenchPhaseFieldCommand : Command<BenchPhaseFieldCommand.Settings>
+{
+    public sealed class Settings : GlobalSettings
+    {
+        [CommandOption("--spacings <UM>")][DefaultValue("2,1,0.5")][Description("Comma-separated grid spacings, µm. Default: 2,1,0.5")]
+        public string Spacings { get; init; } = "2,1,0.5";
+        [CommandOption("--steps <N>")][DefaultValue(10)][Description("Time steps timed per spacing (after 3 warm-up steps). Default: 10")]
+        public int Steps { get; init; } = 10;
+        [CommandOption("--bm1-t-end <T>")][DefaultValue(10000.0)][Description("PFHub BM1a end time to time (0 skips). Default: 10000")]
+        public double Bm1TEnd { get; init; } = 10000;
+
+        public override ValidationResult Validate() => Steps > 0 ? ValidationResult.Success() : ValidationResult.Error("--steps must be positive");
+    }
+
+    public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
+    {
+        var spacings = s.Spacings.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && d > 0 ? d : throw new InputException("--spacings", $"'{v}' is not a positive number"))
+            .ToArray();
+        Console.WriteLine($"bench phasefield: paper domain 1000 x 500 µm, 0 MPa, {Environment.ProcessorCount} cores");
+        foreach (double dx in spacings)
+        {
+            var sim = new DendriteSimulation(new DendriteParameters { DxUm = dx, ProtrusionRadiusUm = Math.Max(10, 4 * dx) });
+            for (int i = 0; i < 3; i++) sim.Step();
+            double t0 = sim.TimeS;
+            var sw = Stopwatch.StartNew();
+            for (int i = 0; i < s.Steps; i++) { cancellationToken.ThrowIfCancellationRequested(); sim.Step(); }
+            double wall = sw.Elapsed.TotalSeconds, simulated = sim.TimeS - t0;
+            Console.WriteLine(FormattableString.Invariant(
+                $"  dx = {dx} µm ({sim.Nx}x{sim.Ny} cells): {s.Steps / wall:F2} steps/s, {simulated / wall:F3} simulated s per wall s (Δt ≈ {simulated / s.Steps:G3} s, {sim.LastPcgIterations} MG-PCG iterations/step); 500 s ≈ {500 / (simulated / wall) / 60:F0} min"));
+        }
+        if (s.Bm1TEnd > 0)
+        {
+            var sw = Stopwatch.StartNew();
+            var solver = new SpinodalSolver(n: 128);
+            var (t, f) = solver.Run(s.Bm1TEnd, 10, null, cancellationToken);
+            Console.WriteLine(FormattableString.Invariant($"  PFHub BM1a 128² to t = {s.Bm1TEnd}: {sw.Elapsed.TotalSeconds:F1} s wall, {solver.Steps} steps, F = {f[^1]:F3}"));
+        }
+        Console.WriteLine($"  peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB");
+        return 0;
+    }
+}
+
+public sealed class SynthPhaseFieldCommand : Command<SynthPhaseFieldCommand.Settings>
+{
+    public sealed class Settings : OutDirSettings { }
+
+    public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
+    {
+        string outDir = s.Out ?? "phasefield_coarse";
+        foreach (double p in new[] { 0.0, 10.0 })
+        {
+            string runDir = Path.Combine(Path.GetTempPath(), $"softshort-pf-{Environment.ProcessId}-{p:0}");
+            try
+            {
+                var run = new DendriteRun(PhaseFieldResults.CoarseDemo(p)) { OutputIntervalS = 5, SnapshotIntervalS = 1000 };
+                CliProgress.Run($"coarse phase field {p} MPa", pr => run.Run(runDir, pr, cancellationToken));
+                PhaseFieldResults.Pack(runDir, Path.Combine(outDir, $"p{p:0}MPa"));
+            }
+            finally { if (Directory.Exists(runDir)) Directory.Delete(runDir, recursive: true); }
+        }
+        Console.Error.WriteLine($"wrote {outDir}/p0MPa and {outDir}/p10MPa");
+        return 0;
+    }
+}
+
+public sealed class PfhubBm1Command : Command<PfhubBm1Command.Settings>
+{
+    public sealed class Settings : OutDirSettings
+    {
+        [CommandOption("--t-end <T>")][DefaultValue(10000.0)][Description("End time (PFHub units). Default: 10000")]
+        public double TEnd { get; init; } = 10000;
+        [CommandOption("--grid <N>")][DefaultValue(256)][Description("Grid points per side (power of two). Default: 256 (Δx = 0.78)")]
+        public int N { get; init; } = 256;
+        [CommandOption("--every <T>")][DefaultValue(10.0)][Description("Output interval. Default: 10")]
+        public double Every { get; init; } = 10;
+        [CommandOption("--tolerance <DC>")][DefaultValue(2e-3)][Description("Largest change of c per time step (adaptive Δt). Default: 0.002")]
+        public double Tolerance { get; init; } = 2e-3;
+
+        public override ValidationResult Validate()
+        {
+            var b = base.Validate();
+            if (!b.Successful) return b;
+            if (!(TEnd > 0) || !double.IsFinite(TEnd)) return ValidationResult.Error($"--t-end {TEnd}: must be positive");
+            if (N < 16 || N > 4096 || (N & (N - 1)) != 0) return ValidationResult.Error($"--grid {N}: must be a power of two in [16, 4096]");
+            if (!(Every > 0)) return ValidationResult.Error($"--every {Every}: must be positive");
+            if (!(Tolerance > 0 && Tolerance < 0.1)) return ValidationResult.Error($"--tolerance {Tolerance}: must be in (0, 0.1)");
+            return ValidationResult.Success();
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
+    {
+        var solver = new SpinodalSolver(n: s.N) { ChangeTolerance = s.Tolerance };
+        var sw = Stopwatch.StartNew();
+        var (t, f) = CliProgress.Run("PFHub BM1a", p => solver.Run(s.TEnd, s.Every, p, cancellationToken));
+        double wall = sw.Elapsed.TotalSeconds;
+        Console.WriteLine("time,free_energy");
+        int stride = Math.Max(1, t.Count / 25);
+        for (int i = 0; i < t.Count; i++)
+            if (i % stride == 0 || i == t.Count - 1) Console.WriteLine(FormattableString.Invariant($"{t[i]:R},{f[i]:R}"));
+        foreach (var (tr, fr) in SpinodalReference.Mmsp)
+            if (tr <= s.TEnd + 1e-9)
+            {
+                double fi = SpinodalReference.Interpolate(t, f, tr);
+                Console.WriteLine(FormattableString.Invariant($"# t = {tr:F2}: F = {fi:F3}, MMSP community result {fr:F3} ({100 * (fi - fr) / fr:+0.00;-0.00} %)"));
+            }
+        Console.WriteLine(FormattableString.Invariant($"# {solver.Steps} steps, {wall:F1} s wall, n = {s.N}"));
+        if (s.Out is { } dir)
+        {
+            Directory.CreateDirectory(dir);
+            CsvTable.Write(Path.Combine(dir, "bm1a_free_energy.csv"), [("time", t), ("free_energy", f)]);
+            new SummaryJson("phasefield pfhub bm1").Parameter("t_end", s.TEnd).Parameter("n", s.N).Parameter("tolerance", s.Tolerance)
+                .Set("free_energy_final", f[^1]).Set("steps", solver.Steps).Set("wall_s", wall)
+                .Write(Path.Combine(dir, "summary.json"));
+        }
+        return 0;
+    }
+}
+
+public sealed class PfhubBm7Command : Command<PfhubBm7Command.Settings>
+{
+    public sealed class Settings : GlobalSettings
+    {
+        [CommandOption("--nx <N>")][DefaultValue(128)][Description("Cells along x (N × N/2 cells). Default: 128")]
+        public int Nx { get; init; } = 128;
+
+        public override ValidationResult Validate() =>
+            Nx >= 8 && Nx <= 8192 && Nx % 2 == 0 ? ValidationResult.Success() : ValidationResult.Error($"--nx {Nx}: must be even and in [8, 8192]");
+    }
+
+    public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
+    {
+        var sw = Stopwatch.StartNew();
+        var r = AllenCahnMms.Solve(s.Nx, cancel: cancellationToken);
+        Console.WriteLine(FormattableString.Invariant($"L2 = {r.L2Error:E6}"));
+        Console.Error.WriteLine(FormattableString.Invariant($"# {r.Nx}x{r.Ny} cells, dx = {r.Dx:G4}, dt = {r.Dt:G4}, {r.Steps} steps, {sw.Elapsed.TotalSeconds:F1} s"));
+        return 0;
+    }
+}
+
+public sealed class PhaseFieldRunCommand : Command<PhaseFieldRunCommand.Settings>
+{
+    public sealed class Settings : OutDirSettings
+    {
+        [CommandOption("--pressure-mpa <P>")][DefaultValue(0.0)][Description("External pressure on the SE side, MPa (paper: 0, 5, 10). Default: 0")]
+        public double PressureMPa { get; init; }
+        [CommandOption("--time-s <T>")][DefaultValue(500.0)][Description("Plating time, s. Default: 500 (paper)")]
+        public double TimeS { get; init; } = 500;
+        [CommandOption("--dx-um <DX>")][DefaultValue(2.0)][Description("Grid spacing, µm. Default: 2")]
+        public double DxUm { get; init; } = 2;
+        [CommandOption("--seed <N>")][DefaultValue(1)][Description("Seed of the pore microstructure. Default: 1")]
+        public int Seed { get; init; } = 1;
+        [CommandOption("--porosity <F>")][DefaultValue(0.1625)][Description("SE porosity. Default: 0.1625 (paper)")]
+        public double Porosity { get; init; } = 0.1625;
+        [CommandOption("--i0-ma-cm2 <I0>")][DefaultValue(1.0)][Description("Exchange current density, mA cm⁻² (assumed). Default: 1")]
+        public double I0MaCm2 { get; init; } = 1;
+        [CommandOption("--every-s <T>")][DefaultValue(5.0)][Description("Time-series interval, s. Default: 5")]
+        public double EveryS { get; init; } = 5;
+        [CommandOption("--snapshot-every-s <T>")][DefaultValue(100.0)][Description("Field snapshot (and checkpoint) interval, s. Default: 100")]
+        public double SnapshotEveryS { get; init; } = 100;
+        [CommandOption("--no-mechanics")][Description("Skip the elasticity solve (pressure then has no effect).")]
+        public bool NoMechanics { get; init; }
+        [CommandOption("--resume")][Description("Continue from DIR/checkpoint.bin (same parameters; --time-s may be larger).")]
+        public bool Resume { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            var b = base.Validate();
+            if (!b.Successful) return b;
+            if (!(EveryS > 0) || !(SnapshotEveryS > 0)) return ValidationResult.Error("--every-s and --snapshot-every-s must be positive");
+            if (Resume && Out is null) return ValidationResult.Error("--resume needs --out DIR with a checkpoint");
+            return ValidationResult.Success();
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
+    {
+        var p = new DendriteParameters
+        {
+            PressureMPa = s.PressureMPa, TimeS = s.TimeS, DxUm = s.DxUm, Seed = s.Seed, Porosity = s.Porosity,
+            ExchangeCurrentDensityAPerM2 = s.I0MaCm2 * 10,
+        };
+        p.Validate();
+        string dir = s.Out ?? $"phasefield_{s.PressureMPa:0.#}MPa";
+        var run = new DendriteRun(p, mechanics: !s.NoMechanics) { OutputIntervalS = s.EveryS, SnapshotIntervalS = s.SnapshotEveryS };
+        if (s.Resume) run.ReadCheckpoint(Path.Combine(dir, DendriteRun.CheckpointName));
+        var sw = Stopwatch.StartNew();
+        CliProgress.Run($"phase field {s.PressureMPa} MPa", pr => run.Run(dir, pr, cancellationToken));
+        var (type, time) = run.Short();
+        var last = run.Series[^1];
+        Console.WriteLine(FormattableString.Invariant($"pressure {p.PressureMPa} MPa, {run.Simulation.Nx}x{run.Simulation.Ny} cells at {p.DxUm} µm, t = {last.TimeS:F1} s, {run.Simulation.Steps} steps, {sw.Elapsed.TotalSeconds:F1} s wall"));
+        Console.WriteLine(FormattableString.Invariant($"short_type = {type.ToString().ToLowerInvariant()}, short_time_s = {time:F1}"));
+        Console.WriteLine(FormattableString.Invariant($"dendrite_length_um = {last.DendriteLengthUm:F1}, li_in_se_um3_per_um = {last.LiInSeUm2:F1}, max P_m = {run.Series.Max(o => o.MaxHydrostaticMPa):F2} MPa"));
+        Console.WriteLine(FormattableString.Invariant($"charge balance: plated {last.LiVolumeUm2 - run.Simulation.InitialLiUm2:F2} vs ∫I dt·V_m/F {last.PlatedFromChargeUm2:F2} µm³/µm ({100 * run.ChargeBalanceError():F3} %)"));
+        Console.Error.WriteLine($"wrote {dir}/timeseries.csv, summary.json, fields_t*.tif, {DendriteRun.CheckpointName}");
+        return 0;
+    }
+}
+
+public sealed class PhaseFieldPackCommand : Command<PhaseFieldPackCommand.Settings>
+{
+    public sealed class Settings : OutDirSettings
+    {
+        [CommandArgument(0, "<RUN_DIR>")][Description("Folder written by `phasefield run`.")]
+        public string RunDir { get; init; } = "";
+
+        public override ValidationResult Validate()
+        {
+            var b = base.Validate();
+            if (!b.Successful) return b;
+            return Out is null ? ValidationResult.Error("--out DIR is required") : ValidationResult.Success();
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
+    {
+        PhaseFieldResults.Pack(s.RunDir, s.Out!);
+        Console.Error.WriteLine($"wrote {s.Out}/timeseries.csv, summary.json, {PhaseFieldResults.CompactFieldsFile} ({string.Join(", ", PhaseFieldResults.CompactFields)})");
+        return 0;
+    }
+}

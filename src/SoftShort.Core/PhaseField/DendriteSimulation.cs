@@ -1,0 +1,462 @@
+namespace SoftShort.PhaseField;
+
+/// <summary>One row of the time series of a dendrite run.</summary>
+public sealed record DendriteObservation(
+    double TimeS, double DtS, long Steps, double IonicCurrentAPerM, double LeakageCurrentAPerM, double LiVolumeUm2,
+    double LiInSeUm2, double PlatedFromChargeUm2, double TipXUm, double DendriteLengthUm, int DeadLiCount, double DeadLiUm2,
+    bool Bridged, double MaxHydrostaticMPa, double MaxVonMisesMPa, double MeanVolumetricStrainLi, int PcgIterations);
+
+/// <summary>
+/// Phase-field model of Li plating into a porous solid electrolyte (Cao et al. 2023, Eq. 3; Chen et al., J. Power
+/// Sources 300 (2015) 376; Hong &amp; Viswanathan, ACS Energy Lett. 3 (2018) 1737), on a uniform cell-centred grid
+/// (row-major [y, x]; x = 0 is the Li side, x = W the cathode side).
+/// </summary>
+/// <remarks>
+/// Fields: ξ (Li metal order parameter), fixed pores (ρ = −1 in pores; the paper holds the pores fixed), normalised Li⁺
+/// concentration c, ionic potential φₑ; the Li metal connected to the anode is at the applied −0.35 V.
+/// Per step (IMEX):
+/// <list type="number">
+/// <item>∂ξ/∂t = Γ[(ℓ²/2)∂²ξ/∂n² − g′(ξ)] − L_η h′(ξ)[ξ e^{(1−α)fη} − c e^{−αfη}], η = φ_Li − φₑ + P_m V_m/F:
+/// the profile-preserving Allen–Cahn form (Sun &amp; Beckermann, J. Comput. Phys. 220 (2007) 626) removes the
+/// curvature flow of the rescaled interface (capillarity itself is negligible: γV_m/(rRT) &lt; 10⁻³ for r ≥ 1 µm).</item>
+/// <item>∇·(σ∇φₑ) = F c_s ∂ξ/∂t with the Butler–Volmer rate linearised in φₑ and solved implicitly (Jacobi-PCG,
+/// harmonic face conductivities), so the Faradaic current and the ionic current are consistent by construction.</item>
+/// <item>∂c/∂t = ∇·[D(∇c + c f ∇φₑ)] − (c_s/c₀) ∂ξ/∂t (Nernst–Planck, explicit, c = 1 at the cathode side).</item>
+/// </list>
+/// </remarks>
+public sealed class DendriteSimulation
+{
+    public DendriteParameters Parameters { get; }
+    public int Nx { get; }
+    public int Ny { get; }
+    public double DxUm { get; }
+    /// <summary>Li order parameter ξ.</summary>
+    public double[] Xi { get; }
+    /// <summary>Pore indicator (1 = pore).</summary>
+    public byte[] Pores { get; }
+    /// <summary>Normalised Li⁺ concentration c/c₀.</summary>
+    public double[] Concentration { get; }
+    /// <summary>Ionic (electrolyte) potential φₑ, V.</summary>
+    public double[] IonicPotentialV { get; }
+    /// <summary>Local overpotential η = φ_Li − φₑ (+ mechanical shift), V (NaN away from the anode-connected Li).</summary>
+    public double[] OverpotentialV { get; }
+    /// <summary>Electrochemical (Butler–Volmer) driving rate of ξ, s⁻¹ (Fig. S12's chemical driving force, as a rate).</summary>
+    public double[] ReactionRatePerS { get; }
+    /// <summary>Hydrostatic pressure P_m = −tr σ/3, MPa (positive in compression), from the last mechanics solve.</summary>
+    public double[] HydrostaticMPa { get; }
+    /// <summary>Von Mises stress, MPa.</summary>
+    public double[] VonMisesMPa { get; }
+    /// <summary>Volumetric strain ε_vol = ε_xx + ε_yy (plane strain).</summary>
+    public double[] VolumetricStrain { get; }
+    /// <summary>Mechanical shift of the overpotential P_m V_m / F, V (the elastic driving force).</summary>
+    public double[] MechanicalShiftV { get; }
+
+    public double TimeS { get; private set; }
+    public double DtS { get; private set; }
+    public long Steps { get; private set; }
+    /// <summary>∫ I dt · V_m/F, µm² per unit depth (the Li area that the passed charge plates).</summary>
+    public double PlatedFromChargeUm2 { get; private set; }
+    public double InitialLiUm2 { get; }
+    public bool EverBridged { get; private set; }
+    public int BridgeEvents { get; private set; }
+    public double FirstBridgeTimeS { get; private set; } = double.NaN;
+    public int LastPcgIterations { get; private set; }
+
+    readonly CellPoisson _ionic;
+    readonly double[] _sigma, _diff, _rate, _rs, _alin, _rhs, _xiOld;
+    readonly bool[] _connected, _active;
+    readonly double _ell, _gamma, _lEta, _f, _fcs, _csOverC0, _shiftPerMPa;
+    readonly PlaneStrainElasticity? _mech;
+    double _nextMechanicsS;
+    bool _bridgedNow;
+    double _lastCurrent;
+
+    public DendriteSimulation(DendriteParameters parameters, bool mechanics = true)
+    {
+        parameters.Validate();
+        Parameters = parameters;
+        var p = parameters;
+        DxUm = p.DxUm;
+        Nx = (int)Math.Round(p.DomainWidthUm / p.DxUm);
+        Ny = (int)Math.Round(p.DomainHeightUm / p.DxUm);
+        int n = Nx * Ny;
+        Xi = new double[n]; Concentration = new double[n]; IonicPotentialV = new double[n]; OverpotentialV = new double[n];
+        ReactionRatePerS = new double[n]; HydrostaticMPa = new double[n]; VonMisesMPa = new double[n]; VolumetricStrain = new double[n];
+        MechanicalShiftV = new double[n];
+        _sigma = new double[n]; _diff = new double[n]; _rate = new double[n]; _rs = new double[n]; _alin = new double[n]; _rhs = new double[n]; _xiOld = new double[n];
+        _connected = new bool[n]; _active = new bool[n];
+        _ell = p.InterfaceLengthUm;
+        _gamma = p.ProfileRelaxationPerS;
+        _lEta = p.ReactionRatePerS;
+        _f = p.FOverRT;
+        _fcs = DendriteParameters.FaradayCPerMol * p.LiSiteDensityMolPerM3 * 1e-12; // A m⁻³ per s⁻¹ → S m⁻¹·V µm⁻²
+        _csOverC0 = p.LiSiteDensityMolPerM3 / p.SeLiConcentrationMolPerM3;
+        _shiftPerMPa = 1e6 * p.LiMolarVolumeM3PerMol / DendriteParameters.FaradayCPerMol;
+        Pores = PoreMicrostructure.Generate(Nx, Ny, DxUm, p.LiThicknessUm, p.Porosity, p.MeanPoreDiameterUm, p.Seed);
+
+        // initial Li: anode x < L_Li with half-disc protrusions, ξ = ½[1 − tanh(d/ℓ)]
+        for (int y = 0; y < Ny; y++)
+            for (int x = 0; x < Nx; x++)
+            {
+                double px = (x + 0.5) * DxUm, py = (y + 0.5) * DxUm;
+                double d = px - p.LiThicknessUm;
+                for (int k = 0; k < p.ProtrusionCount; k++)
+                {
+                    double cy = (k + 0.5) * p.DomainHeightUm / p.ProtrusionCount;
+                    double r = Math.Sqrt((px - p.LiThicknessUm) * (px - p.LiThicknessUm) + (py - cy) * (py - cy)) - p.ProtrusionRadiusUm;
+                    d = Math.Min(d, r);
+                }
+                int i = y * Nx + x;
+                Xi[i] = 0.5 * (1 - Math.Tanh(d / _ell));
+                if (Pores[i] == 1 && d > 0) Xi[i] = 0;
+                Concentration[i] = 1;
+                IonicPotentialV[i] = p.AppliedVoltageV * (1 - px / p.DomainWidthUm) * 0.5;
+            }
+        InitialLiUm2 = LiArea();
+        _ionic = new CellPoisson(Nx, Ny, DxUm) { RightValue = 0 };
+        if (mechanics) _mech = new PlaneStrainElasticity(Nx, Ny, DxUm);
+        DtS = Math.Min(p.MaxDtS, 0.01);
+        UpdateConnectivity();
+        if (_mech != null) SolveMechanics();
+    }
+
+    double LiArea() { double s = 0; foreach (var v in Xi) s += v; return s * DxUm * DxUm; }
+
+    static double H(double x) { x = Math.Clamp(x, 0, 1); return x * x * x * (6 * x * x - 15 * x + 10); }
+    static double Hp(double x) { x = Math.Clamp(x, 0, 1); return 30 * x * x * (1 - x) * (1 - x); }
+
+    /// <summary>Anode-connected Li (ξ &gt; ½, 4-connected to the left column) and the reactive band around it.</summary>
+    void UpdateConnectivity()
+    {
+        int nx = Nx, ny = Ny;
+        Array.Clear(_connected);
+        var queue = new Queue<int>();
+        for (int y = 0; y < ny; y++) if (Xi[y * nx] > 0.5) { _connected[y * nx] = true; queue.Enqueue(y * nx); }
+        while (queue.Count > 0)
+        {
+            int i = queue.Dequeue(), x = i % nx, y = i / nx;
+            void Visit(int j) { if (!_connected[j] && Xi[j] > 0.5) { _connected[j] = true; queue.Enqueue(j); } }
+            if (x > 0) Visit(i - 1);
+            if (x < nx - 1) Visit(i + 1);
+            if (y > 0) Visit(i - nx);
+            if (y < ny - 1) Visit(i + nx);
+        }
+        int band = (int)Math.Ceiling(2 * _ell / DxUm) + 1;
+        Array.Clear(_active);
+        for (int y = 0; y < ny; y++)
+            for (int x = 0; x < nx; x++)
+            {
+                if (!_connected[y * nx + x]) continue;
+                for (int dy = -band; dy <= band; dy++)
+                {
+                    int yy = y + dy;
+                    if (yy < 0 || yy >= ny) continue;
+                    for (int dx = -band; dx <= band; dx++)
+                    {
+                        int xx = x + dx;
+                        if (xx >= 0 && xx < nx) _active[yy * nx + xx] = true;
+                    }
+                }
+            }
+        bool bridged = false;
+        for (int y = 0; y < ny && !bridged; y++) bridged = _connected[y * nx + nx - 1];
+        if (bridged && !_bridgedNow)
+        {
+            BridgeEvents++;
+            if (!EverBridged) FirstBridgeTimeS = TimeS;
+            EverBridged = true;
+        }
+        _bridgedNow = bridged;
+    }
+
+    /// <summary>Advances one IMEX step; returns Δt.</summary>
+    public double Step()
+    {
+        var p = Parameters;
+        int nx = Nx, ny = Ny, n = nx * ny;
+        double dt = DtS, dx = DxUm, inv2 = 1 / (dx * dx), ell2 = 0.5 * _ell * _ell;
+        if (Steps % 4 == 0) UpdateConnectivity();
+        if (_mech != null && TimeS >= _nextMechanicsS) SolveMechanics();
+
+        // 1. explicit profile term, BV rate and its derivative w.r.t. φₑ
+        Parallel.For(0, ny, y =>
+        {
+            for (int x = 0; x < nx; x++)
+            {
+                int i = y * nx + x;
+                double c0 = Xi[i];
+                double l = Xi[x > 0 ? i - 1 : i], r = Xi[x < nx - 1 ? i + 1 : i], u = Xi[y > 0 ? i - nx : i], d = Xi[y < ny - 1 ? i + nx : i];
+                double gx = (r - l) / (2 * dx), gy = (d - u) / (2 * dx);
+                double xx = (r - 2 * c0 + l) * inv2, yy = (d - 2 * c0 + u) * inv2;
+                double ul = Xi[(y > 0 ? i - nx : i) - (x > 0 ? 1 : 0)], ur = Xi[(y > 0 ? i - nx : i) + (x < nx - 1 ? 1 : 0)];
+                double dl = Xi[(y < ny - 1 ? i + nx : i) - (x > 0 ? 1 : 0)], dr = Xi[(y < ny - 1 ? i + nx : i) + (x < nx - 1 ? 1 : 0)];
+                double xy = (dr - dl - ur + ul) / (4 * dx * dx);
+                double g2 = gx * gx + gy * gy, eps = 1e-8 * inv2;
+                double nn = (gx * gx * xx + 2 * gx * gy * xy + gy * gy * yy + eps * (xx + yy)) / (g2 + eps);
+                double gp = 2 * c0 * (1 - c0) * (1 - 2 * c0);
+                double rs = _gamma * (ell2 * nn - gp);
+                double rbv = 0, a = 0, eta = double.NaN;
+                if (_active[i])
+                {
+                    double hp = Hp(c0);
+                    eta = p.AppliedVoltageV - IonicPotentialV[i] + MechanicalShiftV[i];
+                    double ea = Math.Exp((1 - p.Alpha) * _f * eta), ec = Math.Exp(-p.Alpha * _f * eta);
+                    double cc = Math.Max(Concentration[i], 0), xi = Math.Clamp(c0, 0, 1);
+                    double b = xi * ea - cc * ec, bp = (1 - p.Alpha) * _f * xi * ea + p.Alpha * _f * cc * ec;
+                    rbv = -_lEta * hp * b;
+                    a = _lEta * hp * bp;
+                }
+                OverpotentialV[i] = eta;
+                _rs[i] = rs;
+                _rate[i] = rbv;
+                ReactionRatePerS[i] = rbv;
+                _alin[i] = a;
+            }
+        });
+
+        // 1b. Li is created only by the Faradaic reaction: remove the net volume change of the profile relaxation with a
+        //     h′-weighted Lagrange multiplier (volume-conserving Allen–Cahn, Rubinstein & Sternberg, IMA J. Appl. Math. 48 (1992) 249)
+        double sumRs = 0, sumHp = 0;
+        for (int i = 0; i < n; i++) { sumRs += _rs[i]; sumHp += Hp(Xi[i]); }
+        if (sumHp > 0)
+        {
+            double lambda = sumRs / sumHp;
+            for (int i = 0; i < n; i++) _rs[i] -= lambda * Hp(Xi[i]);
+        }
+
+        // 2. implicit ionic potential with the linearised Faradaic source (only the Butler–Volmer part transfers charge)
+        for (int i = 0; i < n; i++)
+        {
+            double solid = Pores[i] == 1 ? p.PoreTransportRatio : 1;
+            double h = H(Xi[i]);
+            _sigma[i] = p.SeIonicConductivitySPerM * solid * ((1 - h) + h * p.LiIonicRatio);
+            _diff[i] = p.SeDiffusivityUm2PerS * solid * ((1 - h) + h * p.LiIonicRatio);
+            _ionic.Shift[i] = _fcs * _alin[i];
+            _rhs[i] = -_fcs * (_rate[i] - _alin[i] * IonicPotentialV[i]);
+        }
+        _ionic.SetConductivity(_sigma);
+        Array.Copy(IonicPotentialV, _xiOld, n);
+        _ionic.Solve(IonicPotentialV, _rhs, tolerance: 1e-7, maxIterations: 400);
+        LastPcgIterations = _ionic.LastIterations;
+        if (!double.IsFinite(IonicPotentialV[0])) throw new InvalidOperationException($"ionic potential diverged at t = {TimeS:F2} s");
+
+        // 3. consistent rate, ξ update; current through the cathode-side boundary (A per m depth)
+        double maxChange = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double faradaic = _rate[i] + _alin[i] * (IonicPotentialV[i] - _xiOld[i]);
+            _rate[i] = faradaic;
+            ReactionRatePerS[i] = faradaic;
+            double dxi = dt * (faradaic + _rs[i]);
+            if (Math.Abs(dxi) > maxChange) maxChange = Math.Abs(dxi);
+            Xi[i] += dxi;
+        }
+        double current = -_ionic.RightBoundaryFlux(IonicPotentialV) * dx; // S m⁻¹ · V µm⁻¹ · µm = A per m depth
+        _lastCurrent = current;
+        PlatedFromChargeUm2 += current * dt * p.LiMolarVolumeM3PerMol / DendriteParameters.FaradayCPerMol * 1e12;
+
+        // 4. Nernst–Planck for c (explicit, flux form; c = 1 beyond the right face)
+        UpdateConcentration(dt);
+
+        if (!double.IsFinite(maxChange) || maxChange > 0.5)
+            throw new InvalidOperationException($"phase field diverged at t = {TimeS:F2} s (|Δξ| = {maxChange:G3} in one step)");
+        TimeS += dt; Steps++;
+        double stable = Math.Min(p.MaxDtS, Math.Min(0.4 / _gamma, 0.2 * dx * dx / p.SeDiffusivityUm2PerS));
+        double factor = maxChange > 0 ? p.MaxXiChangePerStep / maxChange : 2;
+        DtS = Math.Min(stable, dt * Math.Clamp(factor, 0.5, 1.2));
+        return dt;
+    }
+
+    void UpdateConcentration(double dt)
+    {
+        int nx = Nx, ny = Ny;
+        double dx = DxUm, f = _f;
+        var c = Concentration;
+        var next = _rhs; // reuse buffer
+        Parallel.For(0, ny, y =>
+        {
+            for (int x = 0; x < nx; x++)
+            {
+                int i = y * nx + x;
+                double div = 0;
+                // x faces
+                if (x > 0) div += Flux(i - 1, i);
+                if (x < nx - 1) div -= Flux(i, i + 1);
+                else
+                {
+                    // half cell to the cathode-side face: c = 1, φₑ = 0 there
+                    double fb = -_diff[i] * ((1 - c[i]) / (0.5 * dx) + 0.5 * (1 + c[i]) * f * (0 - IonicPotentialV[i]) / (0.5 * dx));
+                    div -= fb;
+                }
+                if (y > 0) div += Flux(i - nx, i);
+                if (y < ny - 1) div -= Flux(i, i + nx);
+                next[i] = c[i] + dt * (div / dx - _csOverC0 * _rate[i]);
+            }
+        });
+        for (int i = 0; i < c.Length; i++) c[i] = Math.Max(0, next[i]);
+
+        double Flux(int a, int b)
+        {
+            double da = _diff[a], db = _diff[b];
+            double d = da + db > 0 ? 2 * da * db / (da + db) : 0;
+            return -d * ((c[b] - c[a]) / dx + 0.5 * (c[a] + c[b]) * f * (IonicPotentialV[b] - IonicPotentialV[a]) / dx);
+        }
+    }
+
+    void SolveMechanics()
+    {
+        if (_mech == null) return;
+        var p = Parameters;
+        _mech.Solve(Xi, Pores, p, HydrostaticMPa, VonMisesMPa, VolumetricStrain);
+        for (int i = 0; i < Xi.Length; i++)
+            MechanicalShiftV[i] = H(Xi[i]) * Math.Max(0, HydrostaticMPa[i]) * _shiftPerMPa;
+        _nextMechanicsS = TimeS + p.MechanicsIntervalS;
+    }
+
+    /// <summary>Observables of the current state (also solves the electronic leakage problem).</summary>
+    public DendriteObservation Observe()
+    {
+        UpdateConnectivity();
+        var p = Parameters;
+        int nx = Nx, ny = Ny;
+        double tip = 0, liSe = 0;
+        int x0 = (int)Math.Ceiling(p.LiThicknessUm / DxUm);
+        for (int y = 0; y < ny; y++)
+            for (int x = 0; x < nx; x++)
+            {
+                int i = y * nx + x;
+                if (_connected[i]) tip = Math.Max(tip, (x + 1) * DxUm);
+                if (x >= x0) liSe += Xi[i];
+            }
+        var (deadCount, deadCells) = DeadLi();
+        double maxP = 0, maxVm = 0, volStrain = 0, liCells = 0;
+        for (int i = 0; i < Xi.Length; i++)
+        {
+            maxP = Math.Max(maxP, HydrostaticMPa[i]);
+            maxVm = Math.Max(maxVm, VonMisesMPa[i]);
+            if (Xi[i] > 0.5 && (i % nx) >= x0) { volStrain += VolumetricStrain[i]; liCells++; }
+        }
+        return new DendriteObservation(TimeS, DtS, Steps, _lastCurrent, LeakageCurrentAPerM(), LiArea(), liSe * DxUm * DxUm,
+            PlatedFromChargeUm2, tip, Math.Max(0, tip - p.LiThicknessUm), deadCount, deadCells * DxUm * DxUm, _bridgedNow,
+            maxP, maxVm, liCells > 0 ? volStrain / liCells : 0, LastPcgIterations);
+    }
+
+    /// <summary>Connected Li islands (ξ &gt; ½) not connected to the anode: count and cell count.</summary>
+    public (int Count, long Cells) DeadLi()
+    {
+        int nx = Nx, ny = Ny;
+        var seen = new bool[Xi.Length];
+        int count = 0; long cells = 0;
+        var queue = new Queue<int>();
+        for (int s = 0; s < Xi.Length; s++)
+        {
+            if (seen[s] || _connected[s] || Xi[s] <= 0.5) continue;
+            count++;
+            seen[s] = true; queue.Enqueue(s);
+            while (queue.Count > 0)
+            {
+                int i = queue.Dequeue(), x = i % nx, y = i / nx;
+                cells++;
+                void Visit(int j) { if (!seen[j] && !_connected[j] && Xi[j] > 0.5) { seen[j] = true; queue.Enqueue(j); } }
+                if (x > 0) Visit(i - 1);
+                if (x < nx - 1) Visit(i + 1);
+                if (y > 0) Visit(i - nx);
+                if (y < ny - 1) Visit(i + nx);
+            }
+        }
+        return (count, cells);
+    }
+
+    /// <summary>
+    /// Electronic (leakage) current through the cathode-side boundary, A per m depth: ∇·(σₑ∇φ) = 0 with the
+    /// anode-connected Li at the applied potential and 0 V at the right boundary; σₑ = SE electronic conductivity
+    /// (paper: 3.2×10⁻⁹ S cm⁻¹), pores 10⁻³ of it, and σ_Li in a Li bridge (when the anode-connected Li reaches the right
+    /// boundary, the bridge alone is solved with σ_Li).
+    /// </summary>
+    public double LeakageCurrentAPerM()
+    {
+        var p = Parameters;
+        int n = Xi.Length;
+        var solver = new CellPoisson(Nx, Ny, DxUm) { RightValue = 0 };
+        var k = new double[n];
+        var u = new double[n];
+        var fixedMask = new bool[n];
+        if (_bridgedNow)
+        {
+            solver.LeftValue = p.AppliedVoltageV;
+            for (int i = 0; i < n; i++)
+            {
+                k[i] = _connected[i] ? p.LiConductivitySPerM : 0;
+                fixedMask[i] = !_connected[i];
+                u[i] = _connected[i] ? p.AppliedVoltageV * 0.5 : 0;
+            }
+        }
+        else
+        {
+            for (int i = 0; i < n; i++)
+            {
+                double se = p.SeElectronicConductivitySPerM * (Pores[i] == 1 ? 1e-3 : 1);
+                k[i] = _connected[i] ? p.LiConductivitySPerM : Xi[i] > 0.5 ? se * 1e3 : se;
+                fixedMask[i] = _connected[i];
+                u[i] = _connected[i] ? p.AppliedVoltageV : p.AppliedVoltageV * 0.5;
+            }
+        }
+        solver.Fixed = fixedMask;
+        solver.SetConductivity(k);
+        solver.Solve(u, new double[n], tolerance: 1e-7, maxIterations: 300);
+        return -solver.RightBoundaryFlux(u) * DxUm;
+    }
+
+    /// <summary>Writes the evolving state (for checkpoints).</summary>
+    public void WriteState(BinaryWriter w)
+    {
+        w.Write(TimeS); w.Write(DtS); w.Write(Steps); w.Write(PlatedFromChargeUm2); w.Write(EverBridged); w.Write(BridgeEvents);
+        w.Write(FirstBridgeTimeS); w.Write(_bridgedNow); w.Write(_lastCurrent); w.Write(_nextMechanicsS);
+        foreach (var arr in new[] { Xi, Concentration, IonicPotentialV, HydrostaticMPa, VonMisesMPa, VolumetricStrain, MechanicalShiftV })
+        {
+            w.Write(arr.Length);
+            foreach (var v in arr) w.Write(v);
+        }
+    }
+
+    /// <summary>Restores the state written by <see cref="WriteState"/> (same parameters).</summary>
+    public void ReadState(BinaryReader r)
+    {
+        TimeS = r.ReadDouble(); DtS = r.ReadDouble(); Steps = r.ReadInt64(); PlatedFromChargeUm2 = r.ReadDouble(); EverBridged = r.ReadBoolean();
+        BridgeEvents = r.ReadInt32(); FirstBridgeTimeS = r.ReadDouble(); _bridgedNow = r.ReadBoolean(); _lastCurrent = r.ReadDouble(); _nextMechanicsS = r.ReadDouble();
+        foreach (var arr in new[] { Xi, Concentration, IonicPotentialV, HydrostaticMPa, VonMisesMPa, VolumetricStrain, MechanicalShiftV })
+        {
+            int n = r.ReadInt32();
+            if (n != arr.Length) throw new InputException("checkpoint", $"field has {n} cells, the grid has {arr.Length}");
+            for (int i = 0; i < n; i++) arr[i] = r.ReadDouble();
+        }
+        UpdateConnectivity();
+    }
+
+    /// <summary>Phase map η = ξ + ρ (2 Li, 1 SE, 0 Li-filled pore, −1 pore), as in Fig. 4A.</summary>
+    public float[] PhaseMap()
+    {
+        var m = new float[Xi.Length];
+        for (int i = 0; i < m.Length; i++) m[i] = (float)(Math.Clamp(Xi[i], 0, 1) + (Pores[i] == 1 ? -1 : 1));
+        return m;
+    }
+
+    /// <summary>Runs to <paramref name="endTimeS"/>, calling <paramref name="observe"/> every <paramref name="intervalS"/> (and at the end).</summary>
+    public void Run(double endTimeS, double intervalS, Action<DendriteObservation> observe, IProgress<ProgressReport>? progress = null, CancellationToken cancel = default)
+    {
+        double next = TimeS + intervalS;
+        if (Steps == 0) observe(Observe());
+        while (TimeS < endTimeS - 1e-9)
+        {
+            cancel.ThrowIfCancellationRequested();
+            DtS = Math.Min(DtS, Math.Max(1e-6, Math.Min(next, endTimeS) - TimeS));
+            Step();
+            if (TimeS >= next - 1e-9 || TimeS >= endTimeS - 1e-9)
+            {
+                observe(Observe());
+                next += intervalS;
+                progress?.Report(new ProgressReport($"phase field t = {TimeS:F0} s", TimeS / endTimeS));
+            }
+        }
+    }
+}

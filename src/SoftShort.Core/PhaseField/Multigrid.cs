@@ -1,0 +1,162 @@
+namespace SoftShort.PhaseField;
+
+/// <summary>
+/// Geometric multigrid V-cycle for the cell-centred operator of <see cref="CellPoisson"/>, used as a preconditioner of
+/// the conjugate-gradient solve: face conductances averaged onto each coarser grid (cells paired 2 × 2, odd sizes
+/// allowed), piecewise-constant prolongation with averaging restriction, symmetric red-black Gauss–Seidel smoothing
+/// (red→black before, black→red after), so the preconditioner is symmetric positive definite.
+/// </summary>
+internal sealed class Multigrid
+{
+    sealed class Level
+    {
+        public int Nx, Ny;
+        public double InvDx2;
+        public double[] Kx = [], Ky = [], Shift = [], Diag = [], X = [], B = [], R = [];
+    }
+
+    readonly List<Level> _levels = [];
+    public int PreSweeps { get; init; } = 2;
+    public int PostSweeps { get; init; } = 2;
+
+    /// <summary>Builds the hierarchy from the fine face conductances (fixed cells become a large diagonal penalty).</summary>
+    public void Build(int nx, int ny, double invDx2, double[] kx, double[] ky, double[] shift, bool[]? fixedMask)
+    {
+        _levels.Clear();
+        var fine = new Level { Nx = nx, Ny = ny, InvDx2 = invDx2, Kx = kx, Ky = ky, Shift = (double[])shift.Clone() };
+        Finish(fine);
+        if (fixedMask != null)
+            for (int i = 0; i < fixedMask.Length; i++)
+                if (fixedMask[i]) { fine.Shift[i] += 1e8 * Math.Max(fine.Diag[i], 1e-30); fine.Diag[i] *= 1 + 1e8; }
+        _levels.Add(fine);
+        var cur = fine;
+        while (Math.Min(cur.Nx, cur.Ny) > 3)
+        {
+            var c = Coarsen(cur);
+            Finish(c);
+            _levels.Add(c);
+            cur = c;
+        }
+    }
+
+    static void Finish(Level l)
+    {
+        int n = l.Nx * l.Ny;
+        l.Diag = new double[n]; l.X = new double[n]; l.B = new double[n]; l.R = new double[n];
+        for (int y = 0; y < l.Ny; y++)
+            for (int x = 0; x < l.Nx; x++)
+            {
+                int i = y * l.Nx + x;
+                double d = (l.Kx[y * (l.Nx + 1) + x] + l.Kx[y * (l.Nx + 1) + x + 1] + l.Ky[y * l.Nx + x] + l.Ky[(y + 1) * l.Nx + x]) * l.InvDx2 + l.Shift[i];
+                l.Diag[i] = d > 0 ? d : 1e-30;
+            }
+    }
+
+    static Level Coarsen(Level f)
+    {
+        int nx = (f.Nx + 1) / 2, ny = (f.Ny + 1) / 2;
+        var c = new Level { Nx = nx, Ny = ny, InvDx2 = f.InvDx2 / 4, Kx = new double[(nx + 1) * ny], Ky = new double[nx * (ny + 1)], Shift = new double[nx * ny] };
+        for (int y = 0; y < ny; y++)
+        {
+            int fy0 = 2 * y, fy1 = Math.Min(2 * y + 1, f.Ny - 1), rows = fy1 > fy0 ? 2 : 1;
+            for (int x = 0; x <= nx; x++)
+            {
+                int fx = Math.Min(2 * x, f.Nx);
+                double s = f.Kx[fy0 * (f.Nx + 1) + fx] + (rows == 2 ? f.Kx[fy1 * (f.Nx + 1) + fx] : 0);
+                c.Kx[y * (nx + 1) + x] = s / rows;
+            }
+        }
+        for (int y = 0; y <= ny; y++)
+        {
+            int fy = Math.Min(2 * y, f.Ny);
+            for (int x = 0; x < nx; x++)
+            {
+                int fx0 = 2 * x, fx1 = Math.Min(2 * x + 1, f.Nx - 1), cols = fx1 > fx0 ? 2 : 1;
+                double s = f.Ky[fy * f.Nx + fx0] + (cols == 2 ? f.Ky[fy * f.Nx + fx1] : 0);
+                c.Ky[y * nx + x] = s / cols;
+            }
+        }
+        for (int y = 0; y < f.Ny; y++)
+            for (int x = 0; x < f.Nx; x++) c.Shift[(y / 2) * nx + x / 2] += f.Shift[y * f.Nx + x];
+        for (int y = 0; y < ny; y++)
+            for (int x = 0; x < nx; x++)
+            {
+                int cnt = (Math.Min(2 * x + 1, f.Nx - 1) - 2 * x + 1) * (Math.Min(2 * y + 1, f.Ny - 1) - 2 * y + 1);
+                c.Shift[y * nx + x] /= cnt;
+            }
+        return c;
+    }
+
+    /// <summary>z = M⁻¹ r (one V-cycle from zero).</summary>
+    public void Apply(ReadOnlySpan<double> r, Span<double> z)
+    {
+        var top = _levels[0];
+        r.CopyTo(top.B);
+        Cycle(0);
+        top.X.AsSpan().CopyTo(z);
+    }
+
+    void Cycle(int li)
+    {
+        var l = _levels[li];
+        Array.Clear(l.X);
+        if (li == _levels.Count - 1)
+        {
+            for (int s = 0; s < 60; s++) { Sweep(l, 0); Sweep(l, 1); }
+            for (int s = 0; s < 60; s++) { Sweep(l, 1); Sweep(l, 0); }
+            return;
+        }
+        for (int s = 0; s < PreSweeps; s++) { Sweep(l, 0); Sweep(l, 1); }
+        Residual(l);
+        var c = _levels[li + 1];
+        Array.Clear(c.B);
+        var cnt = new int[c.B.Length];
+        for (int y = 0; y < l.Ny; y++)
+            for (int x = 0; x < l.Nx; x++) { int ci = (y / 2) * c.Nx + x / 2; c.B[ci] += l.R[y * l.Nx + x]; cnt[ci]++; }
+        for (int i = 0; i < c.B.Length; i++) c.B[i] /= cnt[i];
+        Cycle(li + 1);
+        for (int y = 0; y < l.Ny; y++)
+            for (int x = 0; x < l.Nx; x++) l.X[y * l.Nx + x] += c.X[(y / 2) * c.Nx + x / 2];
+        for (int s = 0; s < PostSweeps; s++) { Sweep(l, 1); Sweep(l, 0); }
+    }
+
+    static void Sweep(Level l, int colour)
+    {
+        int nx = l.Nx, ny = l.Ny;
+        void Row(int y)
+        {
+            int row = y * nx, frow = y * (nx + 1);
+            for (int x = (y + colour) & 1; x < nx; x += 2)
+            {
+                int i = row + x;
+                double s = l.B[i];
+                if (x > 0) s += l.Kx[frow + x] * l.InvDx2 * l.X[i - 1];
+                if (x < nx - 1) s += l.Kx[frow + x + 1] * l.InvDx2 * l.X[i + 1];
+                if (y > 0) s += l.Ky[y * nx + x] * l.InvDx2 * l.X[i - nx];
+                if (y < ny - 1) s += l.Ky[(y + 1) * nx + x] * l.InvDx2 * l.X[i + nx];
+                l.X[i] = s / l.Diag[i];
+            }
+        }
+        if (ny >= 64) Parallel.For(0, ny, Row);
+        else for (int y = 0; y < ny; y++) Row(y);
+    }
+
+    static void Residual(Level l)
+    {
+        int nx = l.Nx, ny = l.Ny;
+        for (int y = 0; y < ny; y++)
+        {
+            int row = y * nx, frow = y * (nx + 1);
+            for (int x = 0; x < nx; x++)
+            {
+                int i = row + x;
+                double ax = l.Diag[i] * l.X[i];
+                if (x > 0) ax -= l.Kx[frow + x] * l.InvDx2 * l.X[i - 1];
+                if (x < nx - 1) ax -= l.Kx[frow + x + 1] * l.InvDx2 * l.X[i + 1];
+                if (y > 0) ax -= l.Ky[y * nx + x] * l.InvDx2 * l.X[i - nx];
+                if (y < ny - 1) ax -= l.Ky[(y + 1) * nx + x] * l.InvDx2 * l.X[i + nx];
+                l.R[i] = l.B[i] - ax;
+            }
+        }
+    }
+}

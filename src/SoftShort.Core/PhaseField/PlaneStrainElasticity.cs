@@ -1,0 +1,246 @@
+namespace SoftShort.PhaseField;
+
+/// <summary>
+/// Quasi-static plane-strain linear elasticity for the dendrite model: bilinear (Q1) finite elements on a grid
+/// coarsened from the phase-field grid by an integer factor, heterogeneous moduli (Li, SE, near-zero-stiffness pores:
+/// E_pore = 10⁻⁴ E_SE), an isotropic eigenstrain of the plated Li, the external pressure as a traction on the right
+/// (SE) boundary, the left boundary fixed and rollers on top/bottom (the pellet is confined laterally by its die).
+/// Matrix-free Jacobi-preconditioned CG with warm start. Units: MPa, µm.
+/// </summary>
+public sealed class PlaneStrainElasticity
+{
+    readonly int _nx, _ny, _m, _mx, _my;
+    readonly double _h;
+    readonly double[] _kSe, _kLi, _g;          // 8×8 unit-modulus element matrices and ∫Bᵀ(1,1,0)dA
+    readonly double[] _u, _f, _r, _z, _p, _q, _diag, _a, _b, _sstar, _xi0;
+    readonly bool[] _fixedDof;
+    bool _initialised;
+
+    /// <summary>Coarsening factor between the phase-field grid and the mechanics grid.</summary>
+    public int Coarsening => _m;
+    public int LastIterations { get; private set; }
+
+    public PlaneStrainElasticity(int nx, int ny, double dxUm, double targetCellUm = 4)
+    {
+        _nx = nx; _ny = ny;
+        int m = Math.Max(1, (int)Math.Round(targetCellUm / dxUm));
+        while (m > 1 && (nx % m != 0 || ny % m != 0)) m--;
+        _m = m; _mx = nx / m; _my = ny / m; _h = dxUm * m;
+        int nodes = (_mx + 1) * (_my + 1), dofs = 2 * nodes, elems = _mx * _my;
+        _kSe = new double[64]; _kLi = new double[64]; _g = new double[8];
+        _u = new double[dofs]; _f = new double[dofs]; _r = new double[dofs]; _z = new double[dofs]; _p = new double[dofs]; _q = new double[dofs]; _diag = new double[dofs];
+        _fixedDof = new bool[dofs];
+        _a = new double[elems]; _b = new double[elems]; _sstar = new double[elems]; _xi0 = new double[nx * ny];
+        for (int y = 0; y <= _my; y++)
+            for (int x = 0; x <= _mx; x++)
+            {
+                int node = y * (_mx + 1) + x;
+                if (x == 0) { _fixedDof[2 * node] = true; _fixedDof[2 * node + 1] = true; }
+                if (y == 0 || y == _my) _fixedDof[2 * node + 1] = true;
+            }
+    }
+
+    static readonly double[] Gauss = [0.5 - 0.5 / Math.Sqrt(3), 0.5 + 0.5 / Math.Sqrt(3)];
+
+    /// <summary>Unit-modulus plane-strain Q1 element stiffness (independent of element size in 2D), node order (0,0),(1,0),(1,1),(0,1).</summary>
+    public static double[] ElementStiffness(double nu)
+    {
+        double lam = nu / ((1 + nu) * (1 - 2 * nu)), mu = 1 / (2 * (1 + nu));
+        var k = new double[64];
+        foreach (double s in Gauss)
+            foreach (double t in Gauss)
+            {
+                var (ds, dt) = Derivatives(s, t);
+                for (int i = 0; i < 4; i++)
+                    for (int j = 0; j < 4; j++)
+                    {
+                        double w = 0.25;
+                        k[(2 * i) * 8 + 2 * j] += w * ((lam + 2 * mu) * ds[i] * ds[j] + mu * dt[i] * dt[j]);
+                        k[(2 * i) * 8 + 2 * j + 1] += w * (lam * ds[i] * dt[j] + mu * dt[i] * ds[j]);
+                        k[(2 * i + 1) * 8 + 2 * j] += w * (lam * dt[i] * ds[j] + mu * ds[i] * dt[j]);
+                        k[(2 * i + 1) * 8 + 2 * j + 1] += w * ((lam + 2 * mu) * dt[i] * dt[j] + mu * ds[i] * ds[j]);
+                    }
+            }
+        return k;
+    }
+
+    static (double[] Ds, double[] Dt) Derivatives(double s, double t) =>
+        ([-(1 - t), 1 - t, t, -t], [-(1 - s), -s, s, 1 - s]);
+
+    void Init(DendriteParameters p, double[] xi)
+    {
+        Array.Copy(ElementStiffness(p.SePoisson), _kSe, 64);
+        Array.Copy(ElementStiffness(p.LiPoisson), _kLi, 64);
+        Array.Clear(_g);
+        foreach (double s in Gauss)
+            foreach (double t in Gauss)
+            {
+                var (ds, dt) = Derivatives(s, t);
+                for (int i = 0; i < 4; i++) { _g[2 * i] += 0.25 * ds[i] * _h; _g[2 * i + 1] += 0.25 * dt[i] * _h; }
+            }
+        Array.Copy(xi, _xi0, xi.Length);
+        _initialised = true;
+    }
+
+    static double H(double x) { x = Math.Clamp(x, 0, 1); return x * x * x * (6 * x * x - 15 * x + 10); }
+
+    int Node(int x, int y) => y * (_mx + 1) + x;
+
+    void Apply(double[] u, double[] y)
+    {
+        Array.Clear(y);
+        Span<int> dof = stackalloc int[8];
+        Span<double> ue = stackalloc double[8];
+        for (int ey = 0; ey < _my; ey++)
+            for (int ex = 0; ex < _mx; ex++)
+            {
+                int e = ey * _mx + ex;
+                Dofs(ex, ey, dof);
+                for (int k = 0; k < 8; k++) ue[k] = _fixedDof[dof[k]] ? 0 : u[dof[k]];
+                double a = _a[e], b = _b[e];
+                for (int i = 0; i < 8; i++)
+                {
+                    double s = 0;
+                    for (int j = 0; j < 8; j++) s += (a * _kSe[i * 8 + j] + b * _kLi[i * 8 + j]) * ue[j];
+                    y[dof[i]] += s;
+                }
+            }
+        for (int i = 0; i < y.Length; i++) if (_fixedDof[i]) y[i] = u[i];
+    }
+
+    void Dofs(int ex, int ey, Span<int> dof)
+    {
+        int n0 = Node(ex, ey), n1 = Node(ex + 1, ey), n2 = Node(ex + 1, ey + 1), n3 = Node(ex, ey + 1);
+        dof[0] = 2 * n0; dof[1] = 2 * n0 + 1; dof[2] = 2 * n1; dof[3] = 2 * n1 + 1;
+        dof[4] = 2 * n2; dof[5] = 2 * n2 + 1; dof[6] = 2 * n3; dof[7] = 2 * n3 + 1;
+    }
+
+    /// <summary>
+    /// Solves for the displacement of the current microstructure and writes the hydrostatic pressure P_m = −tr σ/3 (MPa,
+    /// compression positive), the von Mises stress (MPa) and the volumetric strain ε_xx + ε_yy on the phase-field grid.
+    /// </summary>
+    public void Solve(double[] xi, byte[] pores, DendriteParameters p, double[] pressureMPa, double[] vonMisesMPa, double[] volStrain)
+    {
+        if (!_initialised) Init(p, xi);
+        double eSe = p.SeYoungGPa * 1e3, eLi = p.LiYoungGPa * 1e3, ePore = eSe * 1e-4;
+        int m = _m, nx = _nx;
+        double kSe = 1 / (1 - 2 * p.SePoisson), kLi = 1 / (1 - 2 * p.LiPoisson);
+        Array.Clear(_f);
+        Span<int> dof = stackalloc int[8];
+        for (int ey = 0; ey < _my; ey++)
+            for (int ex = 0; ex < _mx; ex++)
+            {
+                double w = 0, pore = 0, eig = 0;
+                for (int yy = 0; yy < m; yy++)
+                    for (int xx = 0; xx < m; xx++)
+                    {
+                        int i = (ey * m + yy) * nx + ex * m + xx;
+                        double h = H(xi[i]);
+                        w += h; pore += pores[i];
+                        eig += Math.Max(0, h - H(_xi0[i]));
+                    }
+                double inv = 1.0 / (m * m);
+                w *= inv; pore *= inv; eig *= inv;
+                int e = ey * _mx + ex;
+                double es = ePore * pore + eSe * (1 - pore);
+                _a[e] = (1 - w) * es;
+                _b[e] = w * eLi;
+                double strain = p.DepositionEigenstrain / 3 * eig;
+                _sstar[e] = strain * (_a[e] * kSe + _b[e] * kLi);
+                Dofs(ex, ey, dof);
+                for (int k = 0; k < 8; k++) _f[dof[k]] += _sstar[e] * _g[k];
+            }
+        // pressure on the right boundary: traction t_x = −P
+        for (int y = 0; y < _my; y++)
+        {
+            _f[2 * Node(_mx, y)] += -p.PressureMPa * _h / 2;
+            _f[2 * Node(_mx, y + 1)] += -p.PressureMPa * _h / 2;
+        }
+        for (int i = 0; i < _f.Length; i++) if (_fixedDof[i]) { _f[i] = 0; _u[i] = 0; }
+
+        // Jacobi diagonal
+        Array.Clear(_diag);
+        for (int ey = 0; ey < _my; ey++)
+            for (int ex = 0; ex < _mx; ex++)
+            {
+                int e = ey * _mx + ex;
+                Dofs(ex, ey, dof);
+                for (int k = 0; k < 8; k++) _diag[dof[k]] += _a[e] * _kSe[k * 9] + _b[e] * _kLi[k * 9];
+            }
+        for (int i = 0; i < _diag.Length; i++) if (_fixedDof[i] || _diag[i] <= 0) _diag[i] = 1;
+
+        Pcg(tolerance: 1e-6, maxIterations: 20000);
+        Stresses(p, pressureMPa, vonMisesMPa, volStrain);
+    }
+
+    void Pcg(double tolerance, int maxIterations)
+    {
+        int n = _u.Length;
+        Apply(_u, _q);
+        double rz = 0, bn = 0, rr = 0;
+        for (int i = 0; i < n; i++)
+        {
+            _r[i] = _fixedDof[i] ? 0 : _f[i] - _q[i];
+            _z[i] = _r[i] / _diag[i]; _p[i] = _z[i];
+            rz += _r[i] * _z[i]; bn += _f[i] * _f[i]; rr += _r[i] * _r[i];
+        }
+        bn = Math.Sqrt(bn);
+        if (bn == 0) { Array.Clear(_u); LastIterations = 0; return; }
+        int it = 0;
+        while (Math.Sqrt(rr) / bn > tolerance && it < maxIterations)
+        {
+            Apply(_p, _q);
+            double pq = 0;
+            for (int i = 0; i < n; i++) pq += _p[i] * _q[i];
+            if (pq <= 0) break;
+            double alpha = rz / pq, rzn = 0;
+            rr = 0;
+            for (int i = 0; i < n; i++)
+            {
+                _u[i] += alpha * _p[i];
+                _r[i] -= alpha * _q[i];
+                _z[i] = _r[i] / _diag[i];
+                rzn += _r[i] * _z[i]; rr += _r[i] * _r[i];
+            }
+            double beta = rzn / rz; rz = rzn;
+            for (int i = 0; i < n; i++) _p[i] = _z[i] + beta * _p[i];
+            it++;
+        }
+        LastIterations = it;
+    }
+
+    void Stresses(DendriteParameters p, double[] pressureMPa, double[] vonMisesMPa, double[] volStrain)
+    {
+        double nuS = p.SePoisson, nuL = p.LiPoisson;
+        double lamS = nuS / ((1 + nuS) * (1 - 2 * nuS)), muS = 1 / (2 * (1 + nuS));
+        double lamL = nuL / ((1 + nuL) * (1 - 2 * nuL)), muL = 1 / (2 * (1 + nuL));
+        Span<int> dof = stackalloc int[8];
+        double[] ds = [-0.5, 0.5, 0.5, -0.5], dt = [-0.5, -0.5, 0.5, 0.5];
+        for (int ey = 0; ey < _my; ey++)
+            for (int ex = 0; ex < _mx; ex++)
+            {
+                int e = ey * _mx + ex;
+                Dofs(ex, ey, dof);
+                double exx = 0, eyy = 0, gxy = 0;
+                for (int k = 0; k < 4; k++)
+                {
+                    double ux = _u[dof[2 * k]], uy = _u[dof[2 * k + 1]];
+                    exx += ds[k] * ux / _h; eyy += dt[k] * uy / _h; gxy += (dt[k] * ux + ds[k] * uy) / _h;
+                }
+                double a = _a[e], b = _b[e];
+                double lam = a * lamS + b * lamL, twoMu = 2 * (a * muS + b * muL);
+                double sxx = (lam + twoMu) * exx + lam * eyy - _sstar[e];
+                double syy = lam * exx + (lam + twoMu) * eyy - _sstar[e];
+                double szz = lam * (exx + eyy) - _sstar[e];
+                double txy = 0.5 * twoMu * gxy;
+                double pm = -(sxx + syy + szz) / 3;
+                double vm = Math.Sqrt(0.5 * ((sxx - syy) * (sxx - syy) + (syy - szz) * (syy - szz) + (szz - sxx) * (szz - sxx)) + 3 * txy * txy);
+                for (int yy = 0; yy < _m; yy++)
+                    for (int xx = 0; xx < _m; xx++)
+                    {
+                        int i = (ey * _m + yy) * _nx + ex * _m + xx;
+                        pressureMPa[i] = pm; vonMisesMPa[i] = vm; volStrain[i] = exx + eyy;
+                    }
+            }
+    }
+}

@@ -104,17 +104,18 @@ public interface IVolumeSource : IDisposable
 
 /// <summary>
 /// Volume readers and writers: multi-page TIFF/BigTIFF (8/16/32-bit integer, float32/64), a folder of single-page TIFF
-/// slices, raw files described by a sidecar or explicit layout, NRRD (raw and gzip encodings, attached or detached data)
-/// and in-memory volumes. Spacing: the explicit <c>--spacing-um</c>, else the sidecar/NRRD header, else unknown.
+/// slices, raw files described by a sidecar or explicit layout, NRRD (raw and gzip encodings, attached or detached data),
+/// HDF5 (<see cref="Hdf5Source"/>) and in-memory volumes. Spacing: the explicit <c>--spacing-um</c>, else the sidecar/NRRD header, else unknown.
 /// </summary>
 public static class VolumeIO
 {
-    /// <summary>Opens a volume by path: a folder → TIFF slices; .nrrd/.nhdr → NRRD; .raw/.bin/.vol with a sidecar → raw; otherwise TIFF.</summary>
+    /// <summary>Opens a volume by path: .h5/.hdf5/.hdf/.nxs (optionally <c>FILE.h5:/dataset</c>) → HDF5; a folder → TIFF slices; .nrrd/.nhdr → NRRD; .raw/.bin/.vol with a sidecar → raw; otherwise TIFF.</summary>
     public static IVolumeSource Open(string path, VolumeSpacing? spacingOverride = null)
     {
         InputException.Require(!string.IsNullOrWhiteSpace(path), "--in", "no input volume given");
         IVolumeSource src;
-        if (Directory.Exists(path)) src = new TiffFolderSource(path);
+        if (Hdf5Source.TrySplit(path, out var h5File, out var h5Dataset)) src = new Hdf5Source(h5File, h5Dataset);
+        else if (Directory.Exists(path)) src = new TiffFolderSource(path);
         else
         {
             InputException.Require(File.Exists(path), path, "file not found");

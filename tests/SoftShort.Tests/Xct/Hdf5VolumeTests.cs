@@ -1,0 +1,110 @@
+using SoftShort.IO;
+
+namespace SoftShort.Tests.Xct;
+
+/// <summary>HDF5 input against files written by h5py/libhdf5 (Fixtures/make_hdf5_fixtures.py).</summary>
+public class Hdf5VolumeTests : IDisposable
+{
+    readonly string _dir = Path.Combine(Path.GetTempPath(), "softshort-xct-h5-" + Guid.NewGuid().ToString("N"));
+    public Hdf5VolumeTests() => Directory.CreateDirectory(_dir);
+    public void Dispose() { try { Directory.Delete(_dir, true); } catch (IOException) { } }
+
+    static string Fx(string name) => Path.Combine(FixtureFiles.Dir, name);
+
+    static void AssertRamp(IVolumeSource s, int d, int h, int w, float offset)
+    {
+        Assert.Equal((d, h, w), (s.Depth, s.Height, s.Width));
+        var slice = new float[h * w];
+        // Out of order on purpose: each slice is an independent hyperslab read.
+        foreach (int z in Enumerable.Range(0, d).Reverse())
+        {
+            s.ReadSlice(z, slice);
+            for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) Assert.Equal(z * 1000 + y * 10 + x + offset, slice[y * w + x]);
+        }
+    }
+
+    static void AssertOneLine(InputException e, string mustContain)
+    {
+        Assert.Contains(mustContain, e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void Uint16_contiguous_dataset_is_found_by_default()
+    {
+        using var s = VolumeIO.Open(Fx("hdf5_uint16.h5"));
+        AssertRamp(s, 4, 5, 6, 0);
+        Assert.False(s.Spacing.IsKnown);
+        Assert.Equal(Fx("hdf5_uint16.h5") + ":/volume", s.Path);
+    }
+
+    [Fact]
+    public void Float32_chunked_gzip_dataset_in_a_group_with_element_size_um()
+    {
+        using var s = VolumeIO.Open(Fx("hdf5_group.h5") + ":/entry/data/stack");
+        AssertRamp(s, 3, 4, 7, 0.25f);
+        Assert.Equal(new VolumeSpacing(2.0, 0.5, 0.25), s.Spacing);
+    }
+
+    [Fact]
+    public void Default_search_skips_2D_datasets()
+    {
+        using var s = VolumeIO.Open(Fx("hdf5_group.h5"));
+        Assert.Equal("/entry/data/stack", ((Hdf5Source)s).DatasetPath);
+        AssertRamp(s, 3, 4, 7, 0.25f);
+    }
+
+    [Fact]
+    public void Spacing_override_wins_over_the_attribute()
+    {
+        using var s = VolumeIO.Open(Fx("hdf5_group.h5") + ":entry/data/stack", new VolumeSpacing(1, 1, 1));
+        Assert.Equal(new VolumeSpacing(1, 1, 1), s.Spacing);
+        Assert.Equal(3, s.Depth);
+    }
+
+    [Fact]
+    public void Missing_dataset_lists_the_datasets_found()
+    {
+        var e = Assert.Throws<InputException>(() => VolumeIO.Open(Fx("hdf5_group.h5") + ":/entry/nope"));
+        AssertOneLine(e, "'/entry/nope' not found");
+        Assert.Contains("/calibration/dark (float64 2×3)", e.Message);
+        Assert.Contains("/entry/data/stack (float32 3×4×7)", e.Message);
+    }
+
+    [Fact]
+    public void Two_dimensional_dataset_is_refused()
+    {
+        var e = Assert.Throws<InputException>(() => VolumeIO.Open(Fx("hdf5_2d.h5") + ":/image"));
+        AssertOneLine(e, "dataset is 2D (8×9)");
+        var e2 = Assert.Throws<InputException>(() => VolumeIO.Open(Fx("hdf5_2d.h5")));
+        AssertOneLine(e2, "no 3D numeric dataset found; datasets in the file: /image (uint8 8×9)");
+    }
+
+    [Fact]
+    public void Missing_file_and_non_hdf5_file_are_named()
+    {
+        string missing = Path.Combine(_dir, "nothing.h5");
+        AssertOneLine(Assert.Throws<InputException>(() => VolumeIO.Open(missing + ":/volume")), missing + ": file not found");
+        string fake = Path.Combine(_dir, "fake.hdf5");
+        File.WriteAllText(fake, "this is not HDF5, just text long enough to have no signature anywhere\n");
+        AssertOneLine(Assert.Throws<InputException>(() => VolumeIO.Open(fake)), fake + ": not an HDF5 file");
+    }
+
+    [Theory]
+    [InlineData("hdf5_uint16.h5", 0.5)]
+    [InlineData("hdf5_uint16.h5", 0.9)]
+    [InlineData("hdf5_group.h5", 0.5)]
+    [InlineData("hdf5_group.h5", 0.9)]
+    public void Truncated_file_gives_one_line_naming_the_file(string name, double keep)
+    {
+        var bytes = File.ReadAllBytes(Fx(name));
+        string p = Path.Combine(_dir, "cut_" + name);
+        File.WriteAllBytes(p, bytes[..(int)(bytes.Length * keep)]);
+        var e = Assert.Throws<InputException>(() =>
+        {
+            using var s = VolumeIO.Open(p);
+            VolumeIO.ReadAll(s);
+        });
+        AssertOneLine(e, p);
+    }
+}

@@ -9,7 +9,7 @@ namespace SoftShort.IO;
 /// <summary>
 /// HDF5 volume reader (PureHDF, managed, no native library): <c>FILE.h5</c> (also .hdf5/.hdf/.nxs) opens the first 3D
 /// numeric dataset found; <c>FILE.h5:/group/dataset</c> names one. The dataset is [z, y, x] of uint8/int8/uint16/int16/
-/// uint32/int32/float32/float64, contiguous or chunked (deflate/shuffle filters are built in). Each <see cref="ReadSlice"/>
+/// uint32/int32/float32/float64, little-endian, contiguous or chunked (deflate/shuffle filters are built in). Each <see cref="ReadSlice"/>
 /// reads one z-slice through a hyperslab selection, so memory stays at one slice. Spacing comes from a 3-value
 /// <c>element_size_um</c> attribute (z, y, x, as ImageJ/ilastik write it) when present, else it is unknown.
 /// </summary>
@@ -87,6 +87,12 @@ public sealed class Hdf5Source : IVolumeSource
             _ds = ds as NativeDataset ?? throw new InputException(Path, "dataset cannot be read");
             Spacing = SpacingOf(ds, Path);
             _buf = new byte[(long)Height * Width * VolumeIO.SizeOf(_type)];
+            // Probe one voxel so that data PureHDF cannot convert (big-endian) fail here, with a clear message.
+            try { ReadInto(new HyperslabSelection(3, [0, 0, 0], [1, 1, 1]), _buf.AsSpan(0, VolumeIO.SizeOf(_type)), [1, 1, 1]); }
+            catch (Exception e) when (e.Message.Contains("byte order", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InputException(Path, $"{info.TypeName} data are big-endian, which the HDF5 reader (PureHDF) does not convert; rewrite the dataset little-endian");
+            }
         }
         catch (Exception e)
         {
@@ -101,25 +107,27 @@ public sealed class Hdf5Source : IVolumeSource
         if ((uint)z >= (uint)Depth) throw new ArgumentOutOfRangeException(nameof(z), z, $"slice index outside 0..{Depth - 1}");
         var sel = new HyperslabSelection(3, [(ulong)z, 0, 0], [1, (ulong)Height, (ulong)Width]);
         ulong[] memDims = [1, (ulong)Height, (ulong)Width];
-        try
-        {
-            switch (_type)
-            {
-                case VoxelType.UInt8: _ds.Read<byte>(_buf.AsSpan(), sel, null, memDims); break;
-                case VoxelType.Int8: _ds.Read(MemoryMarshal.Cast<byte, sbyte>(_buf.AsSpan()), sel, null, memDims); break;
-                case VoxelType.UInt16: _ds.Read(MemoryMarshal.Cast<byte, ushort>(_buf.AsSpan()), sel, null, memDims); break;
-                case VoxelType.Int16: _ds.Read(MemoryMarshal.Cast<byte, short>(_buf.AsSpan()), sel, null, memDims); break;
-                case VoxelType.UInt32: _ds.Read(MemoryMarshal.Cast<byte, uint>(_buf.AsSpan()), sel, null, memDims); break;
-                case VoxelType.Int32: _ds.Read(MemoryMarshal.Cast<byte, int>(_buf.AsSpan()), sel, null, memDims); break;
-                case VoxelType.Float32: _ds.Read(MemoryMarshal.Cast<byte, float>(_buf.AsSpan()), sel, null, memDims); break;
-                default: _ds.Read(MemoryMarshal.Cast<byte, double>(_buf.AsSpan()), sel, null, memDims); break;
-            }
-        }
+        try { ReadInto(sel, _buf, memDims); }
         catch (Exception e) when (e is not InputException)
         {
             throw new InputException(Path, $"slice {z} cannot be read (file truncated or corrupt?): {OneLine(e)}");
         }
         VolumeIO.ToFloat(_buf, _type, dst);
+    }
+
+    void ReadInto(Selection sel, Span<byte> b, ulong[] memDims)
+    {
+        switch (_type)
+        {
+            case VoxelType.UInt8: _ds.Read(b, sel, null, memDims); break;
+            case VoxelType.Int8: _ds.Read(MemoryMarshal.Cast<byte, sbyte>(b), sel, null, memDims); break;
+            case VoxelType.UInt16: _ds.Read(MemoryMarshal.Cast<byte, ushort>(b), sel, null, memDims); break;
+            case VoxelType.Int16: _ds.Read(MemoryMarshal.Cast<byte, short>(b), sel, null, memDims); break;
+            case VoxelType.UInt32: _ds.Read(MemoryMarshal.Cast<byte, uint>(b), sel, null, memDims); break;
+            case VoxelType.Int32: _ds.Read(MemoryMarshal.Cast<byte, int>(b), sel, null, memDims); break;
+            case VoxelType.Float32: _ds.Read(MemoryMarshal.Cast<byte, float>(b), sel, null, memDims); break;
+            default: _ds.Read(MemoryMarshal.Cast<byte, double>(b), sel, null, memDims); break;
+        }
     }
 
     public void Dispose() => _file.Dispose();

@@ -62,6 +62,33 @@ public class Hdf5VolumeTests : IDisposable
         Assert.Equal(3, s.Depth);
     }
 
+    [Theory]
+    [InlineData("/i16", -2000, 0)]
+    [InlineData("/u8", 0, 256)]
+    [InlineData("/i32", 0, 0)]
+    [InlineData("/u32", 0, 0)]
+    [InlineData("/f64", 0.5, 0)]
+    public void Other_element_types_read_as_float(string ds, double offset, int modulo)
+    {
+        using var s = VolumeIO.Open(Fx("hdf5_types.h5") + ":" + ds);
+        Assert.Equal((2, 3, 4), (s.Depth, s.Height, s.Width));
+        var v = VolumeIO.ReadAll(s);
+        for (int z = 0; z < 2; z++) for (int y = 0; y < 3; y++) for (int x = 0; x < 4; x++)
+        {
+            int r = z * 1000 + y * 10 + x;
+            Assert.Equal((float)((modulo > 0 ? r % modulo : r) + offset), v[z, y, x]);
+        }
+    }
+
+    [Theory]
+    [InlineData("/i64", "unsupported element type int64")]
+    [InlineData("/be16", "uint16 data are big-endian")]
+    public void Unsupported_types_are_refused_at_open(string ds, string problem)
+    {
+        var e = Assert.Throws<InputException>(() => VolumeIO.Open(Fx("hdf5_types.h5") + ":" + ds));
+        AssertOneLine(e, Fx("hdf5_types.h5") + ":" + ds + ": " + problem);
+    }
+
     [Fact]
     public void Missing_dataset_lists_the_datasets_found()
     {

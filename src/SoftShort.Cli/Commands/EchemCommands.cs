@@ -104,7 +104,7 @@ public sealed class EchemImportCommand : Command<CyclerFileSettings>
             ("columns", string.Join(", ", df.Columns.Select(c => c.Name))),
             ("duration_h", EchemCommands.F(t[^1] / 3600, "F3")),
             ("voltage_V range", $"{EchemCommands.F(v.Min(), "F4")} … {EchemCommands.F(v.Max(), "F4")}"),
-            ("current_uA median", EchemCommands.F(ShortClassifier.Median(i) * 1e6, "F3")),
+            ("current_uA median", EchemCommands.F(Statistics.Median(i) * 1e6, "F3")),
         ]);
         if (s.Out is not null)
         {

@@ -72,11 +72,11 @@ public static class ShortClassifier
         double chargeMAh = CyclerImport.IntegrateMAh(t, cur)[^1];
         double ce = CoulombicEfficiency(timeS, currentA);
 
-        double dtMed = Median(Enumerable.Range(1, m - 1).Select(i => t[i] - t[i - 1]).ToArray());
+        double dtMed = Statistics.Median(Enumerable.Range(1, m - 1).Select(i => t[i] - t[i - 1]).ToArray());
         int w = Math.Max(3, (int)Math.Round(o.WindowS / Math.Max(dtMed, 1e-9)));
         var diffs = new double[m - 1];
         for (int i = 1; i < m; i++) diffs[i - 1] = v[i] - v[i - 1];
-        double sigma = Mad(diffs) / Math.Sqrt(2);
+        double sigma = Statistics.MadSigma(diffs) / Math.Sqrt(2);
         double sigmaD = 1.2533 * sigma * Math.Sqrt(2.0 / w);
         double thr = Math.Max(o.ThresholdSigma * sigmaD, o.MinDropV);
         double maxV = v.Max();
@@ -90,8 +90,8 @@ public static class ShortClassifier
             for (int j = i; j < m; j++) if (v[j] < o.HardShortBelowV) below++;
             double frac = below / (double)(m - i);
             if (frac < 0.9) continue;
-            double before = Median(v[Math.Max(0, i - w)..i]);
-            double after = Median(v[i..Math.Min(m, i + w)]);
+            double before = Statistics.Median(v.AsSpan(Math.Max(0, i - w)..i));
+            double after = Statistics.Median(v.AsSpan(i..Math.Min(m, i + w)));
             double depth = before - after;
             double conf = frac * (1 - Math.Exp(-depth / (20 * Math.Max(sigma, 1e-4))));
             return new ShortClassification(ChargeClass.HardShort, t[i], Math.Clamp(conf, 0, 1), sigma, thr, [new DropEvent(t[i], depth)], reachedCutoff, maxV, chargeMAh,
@@ -103,8 +103,8 @@ public static class ShortClassifier
         var win = new double[w];
         for (int i = w; i + w <= m; i++)
         {
-            v.AsSpan(i - w, w).CopyTo(win); double before = Median(win);
-            v.AsSpan(i, w).CopyTo(win); double after = Median(win);
+            v.AsSpan(i - w, w).CopyTo(win); double before = Statistics.MedianInPlace(win);
+            v.AsSpan(i, w).CopyTo(win); double after = Statistics.MedianInPlace(win);
             drop[i] = before - after;
         }
         var events = new List<DropEvent>();
@@ -124,8 +124,8 @@ public static class ShortClassifier
             double onset = events.Count > 0 ? events[0].TimeS : t[Array.FindIndex(CyclerImport.IntegrateMAh(t, cur), q => q > o.TheoreticalCapacityMAh)];
             int io = Array.FindIndex(t, x => x >= onset);
             double slope = Slope(t.AsSpan(io), v.AsSpan(io));
-            double noiseBefore = io > 3 ? Mad(diffs.AsSpan(0, io - 1).ToArray()) : double.NaN;
-            double noiseAfter = io < m - 3 ? Mad(diffs.AsSpan(io).ToArray()) : double.NaN;
+            double noiseBefore = io > 3 ? Statistics.MadSigma(diffs.AsSpan(0, io - 1)) : double.NaN;
+            double noiseAfter = io < m - 3 ? Statistics.MadSigma(diffs.AsSpan(io)) : double.NaN;
             double score = events.Sum(e => Math.Min(e.DropV / thr, 5)) + (overCapacity ? 2 : 0) + (reachedCutoff ? -2 : 0);
             double conf = Math.Clamp(1 - Math.Exp(-Math.Max(score, 0) / 2), 0, 1);
             string reason = $"{events.Count} voltage drop(s) above {thr * 1e3:F1} mV (noise σ = {sigma * 1e3:F1} mV), first at {onset / 3600:F2} h; " +
@@ -164,20 +164,4 @@ public static class ShortClassifier
         return sxx > 0 ? sxy / sxx * 3600 : double.NaN;
     }
 
-    /// <summary>Median of the values (NaN for none).</summary>
-    public static double Median(double[] a)
-    {
-        if (a.Length == 0) return double.NaN;
-        var c = (double[])a.Clone();
-        Array.Sort(c);
-        int h = c.Length / 2;
-        return c.Length % 2 == 1 ? c[h] : 0.5 * (c[h - 1] + c[h]);
-    }
-
-    /// <summary>Median absolute deviation scaled to σ of a normal distribution (×1.4826).</summary>
-    internal static double Mad(double[] a)
-    {
-        double med = Median(a);
-        return 1.4826 * Median(a.Select(x => Math.Abs(x - med)).ToArray());
-    }
 }

@@ -266,11 +266,11 @@ public static class BandDetection
             var diffs = new List<double>();
             int early = Math.Max(nref + 1, Math.Min(nb, nref + 24));
             for (int b = 1; b < early; b++) { double dv = Math.Log(rows[b][y]) - Math.Log(rows[b - 1][y]); if (double.IsFinite(dv)) diffs.Add(Math.Abs(dv)); }
-            double mad = diffs.Count > 0 ? Median(diffs) : double.NaN;
+            double mad = diffs.Count > 0 ? Statistics.Median(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(diffs)) : double.NaN;
             double perBin = mad / 0.6745 / Math.Sqrt(2) * 1.0; // |difference| median → σ of one bin
             noise[y] = perBin * Math.Sqrt(1.0 / nl + 1.0 / nref);
         }
-        double sigma = Median(noise.Where(double.IsFinite).ToList());
+        double sigma = Statistics.Median(noise.Where(double.IsFinite).ToArray());
         var runs = new List<Run>();
         int yy = 0;
         while (yy < h)
@@ -393,14 +393,6 @@ public static class BandDetection
         double quiet = Math.Min(s1, s2);
         double onset = s2 / s1 >= o.FluctuationThreshold ? 0.5 * (r[bestK - 1].T + r[bestK].T) : double.NaN;
         return (s1 / quiet, s2 / quiet, onset);
-    }
-
-    internal static double Median(List<double> v)
-    {
-        if (v.Count == 0) return double.NaN;
-        var a = v.ToArray();
-        Array.Sort(a);
-        return a.Length % 2 == 1 ? a[a.Length / 2] : 0.5 * (a[a.Length / 2 - 1] + a[a.Length / 2]);
     }
 }
 

@@ -115,19 +115,11 @@ public static class GrayProfile
             src.ReadSlice(z, buf);
             int n = 0;
             for (int i = 0; i < buf.Length; i++) if (m[i] != 0 && !float.IsNaN(buf[i])) vals[n++] = buf[i];
-            prof[z] = n == 0 ? double.NaN : Median(vals.AsSpan(0, n));
+            prof[z] = n == 0 ? double.NaN : Statistics.MedianInPlace(vals.AsSpan(0, n));
             if ((z & 15) == 0) progress?.Report(new ProgressReport("grey profile", (double)z / src.Depth));
         }
         progress?.Report(new ProgressReport("grey profile", 1));
         return prof;
-    }
-
-    /// <summary>Median of a span (reorders it). Even counts: mean of the two middle values (as numpy.median).</summary>
-    public static double Median(Span<float> v)
-    {
-        v.Sort();
-        int n = v.Length;
-        return n % 2 == 1 ? v[n / 2] : 0.5 * ((double)v[n / 2 - 1] + v[n / 2]);
     }
 
     /// <summary>
@@ -144,7 +136,7 @@ public static class GrayProfile
         var p = profile.Select(v => double.IsNaN(v) ? 0 : v).ToArray();
         var s = new double[n];
         for (int i = 0; i < n; i++) s[i] = (p[Math.Max(0, i - 1)] + 2 * p[i] + p[Math.Min(n - 1, i + 1)]) / 4;
-        double seLevel = Median(p.Select(v => (float)v).ToArray());
+        double seLevel = Statistics.MedianInPlace(p.Select(v => (float)v).ToArray());
         int zLi = Array.IndexOf(s, s.Min());
         double liLevel = s[zLi];
         InputException.Require(seLevel - liLevel > 1e-9, "profile", "is flat: no dark Li layer to locate the anode interface");
@@ -167,7 +159,7 @@ public static class GrayProfile
         {
             var xs = new List<float>();
             for (int k = skip; k < skip + count; k++) { int z = from + dir * k; if (z >= 0 && z < n) xs.Add((float)p[z]); }
-            return xs.Count == 0 ? seLevel : Median(xs.ToArray());
+            return xs.Count == 0 ? seLevel : Statistics.MedianInPlace(xs.ToArray());
         }
         double seNearAnode = LocalMedian(liEdge, dirSe, 3, 18);
         double anodeZ = Crossing(p, liEdge, dirSe, liLevel + 0.5 * (seNearAnode - liLevel));
@@ -206,7 +198,7 @@ public static class GrayProfile
         var xs = new List<float>();
         for (int k = 3; k < 23; k++) { int z = around + dir * k; if (z >= 0 && z < p.Length) xs.Add((float)p[z]); }
         if (xs.Count < 3) return 0;
-        double med = Median(xs.ToArray());
-        return 1.4826 * Median(xs.Select(x => (float)Math.Abs(x - med)).ToArray());
+        double med = Statistics.MedianInPlace(xs.ToArray());
+        return 1.4826 * Statistics.MedianInPlace(xs.Select(x => (float)Math.Abs(x - med)).ToArray());
     }
 }

@@ -66,15 +66,24 @@ public sealed record CellGeometry
     /// <summary>The layers along z from the anode-side rod to the cathode-side rod, with their extents in µm.</summary>
     public IReadOnlyList<CellLayer> Layers()
     {
-        var list = new List<CellLayer>();
+        var layers = new CellLayer[LayerCount];
+        FillLayers(layers);
+        return layers;
+    }
+
+    const int LayerCount = 5;
+
+    /// <summary>The one definition of the layer stack; <see cref="CoreMaterialAt"/> fills a stack buffer so per-voxel lookups in forward models allocate nothing.</summary>
+    void FillLayers(Span<CellLayer> layers)
+    {
         double z = -RodLengthInViewUm;
-        void Add(CellMaterial m, double t) { list.Add(new CellLayer(m, z, z + t)); z += t; }
-        Add(CellMaterial.StainlessSteel, RodLengthInViewUm);
-        Add(CellMaterial.Lithium, LiThicknessUm);
-        Add(CellMaterial.SolidElectrolyte, SeThicknessUm);
-        Add(CellMaterial.Cathode, CathodeThicknessUm);
-        Add(CellMaterial.StainlessSteel, RodLengthInViewUm);
-        return list;
+        int i = 0;
+        void Add(Span<CellLayer> dst, CellMaterial m, double t) { dst[i++] = new CellLayer(m, z, z + t); z += t; }
+        Add(layers, CellMaterial.StainlessSteel, RodLengthInViewUm);
+        Add(layers, CellMaterial.Lithium, LiThicknessUm);
+        Add(layers, CellMaterial.SolidElectrolyte, SeThicknessUm);
+        Add(layers, CellMaterial.Cathode, CathodeThicknessUm);
+        Add(layers, CellMaterial.StainlessSteel, RodLengthInViewUm);
     }
 
     /// <summary>
@@ -117,7 +126,9 @@ public sealed record CellGeometry
     /// <summary>The layer material on the axis at z (Air outside the layers).</summary>
     public CellMaterial CoreMaterialAt(double zUm)
     {
-        foreach (var l in Layers())
+        Span<CellLayer> layers = stackalloc CellLayer[LayerCount];
+        FillLayers(layers);
+        foreach (var l in layers)
             if (zUm >= l.StartUm && zUm < l.EndUm) return l.Material;
         return CellMaterial.Air;
     }

@@ -82,7 +82,7 @@ public sealed record NeutronCtCell
 
         if (r >= rOuter) return CellMaterial.Air;
         if (r >= rBore) return CellMaterial.Ptfe;
-        var core = CoreAt(z);
+        var core = Cell.CoreMaterialAt(z);
         double rCore = core is CellMaterial.SolidElectrolyte or CellMaterial.Cathode ? rBore : Cell.BoreRadiusUm;
         if (r >= rCore) return CellMaterial.Air; // the gap left by the bulge
         if (After && core == CellMaterial.Lithium && r < ThinningRadiusUm)
@@ -91,17 +91,6 @@ public sealed record NeutronCtCell
             if (z < ThinningUm * (1 - u * u)) return CellMaterial.Air; // Li lost at the Li|SS interface
         }
         return core;
-    }
-
-    CellLayer[]? _layers;
-
-    /// <summary>The layer material on the axis at z (cached layer table; <see cref="CellGeometry.CoreMaterialAt"/> rebuilds it per call).</summary>
-    CellMaterial CoreAt(double z)
-    {
-        var layers = _layers ??= [.. Cell.Layers()];
-        foreach (var l in layers)
-            if (z >= l.StartUm && z < l.EndUm) return l.Material;
-        return CellMaterial.Air;
     }
 
     double CreepWeight(double phiDeg)

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Reflection;
 using System.Runtime.Intrinsics;
+using E = System.Linq.Expressions.Expression;
 
 namespace SoftShort.Imaging;
 
@@ -44,7 +46,7 @@ public static class StackMedian
     }
 
     /// <summary>Largest group that the SIMD network handles (its scratch lives on the stack); larger groups use the scalar kernel.</summary>
-    public const int MaxNetworkFrames = 256;
+    public const int MaxNetworkFrames = 128;
     const int ChunkPixels = 16384;
 
     /// <summary>The reference kernel: per pixel, NaN dropped, quickselect (<see cref="MedianInPlace"/>).</summary>
@@ -68,17 +70,80 @@ public static class StackMedian
     /// <paramref name="net"/> (min/max compare-exchanges, branch-free, no gather). Exactly equal to <see cref="MedianScalar"/>:
     /// both pick the same order statistics, and even N averages them as 0.5f·(lo + hi).
     /// </summary>
-    internal static void MedianChunkSimd(float[][] frames, float[] destination, int start, int end, SelectionNetwork net, float[] buf)
+    internal static void MedianChunkSimd(float[][] frames, float[] destination, int start, int end, SelectionNetwork net, float[] buf, bool compiled = true)
     {
+        if (compiled && net.Kernel is { } kernel)
+        {
+            int q = start;
+            for (; q + 8 <= end; q += 8)
+                if (!kernel(frames, destination, q)) MedianScalar(frames, destination, q, q + 8, buf);
+            if (q < end) MedianScalar(frames, destination, q, end, buf);
+            return;
+        }
         int n = frames.Length;
-        Span<Vector256<float>> v = stackalloc Vector256<float>[n];
+        // four independent 8-pixel vectors per step: their compare-exchanges interleave, hiding the latency of the
+        // dependent chain through the scratch buffer
+        Span<Vector256<float>> v = stackalloc Vector256<float>[4 * n];
         ref Vector256<float> v0 = ref MemoryMarshal.GetReference(v);
         ref int pairs = ref MemoryMarshal.GetArrayDataReference(net.Pairs);
         int nc = net.Pairs.Length;
         int lo = net.Lo, hi = net.Hi;
         var half = Vector256.Create(0.5f);
+        ref float d0 = ref MemoryMarshal.GetArrayDataReference(destination);
         int p = start;
-        for (; p + 8 <= end; p += 8)
+        for (; p + 32 <= end; p += 32)
+        {
+            var ok = Vector256<int>.AllBitsSet;
+            for (int f = 0; f < n; f++)
+            {
+                ref float src = ref MemoryMarshal.GetArrayDataReference(frames[f]);
+                ref var slot = ref Unsafe.Add(ref v0, 4 * f);
+                var x0 = Vector256.LoadUnsafe(ref src, (nuint)p);
+                var x1 = Vector256.LoadUnsafe(ref src, (nuint)(p + 8));
+                var x2 = Vector256.LoadUnsafe(ref src, (nuint)(p + 16));
+                var x3 = Vector256.LoadUnsafe(ref src, (nuint)(p + 24));
+                slot = x0; Unsafe.Add(ref slot, 1) = x1; Unsafe.Add(ref slot, 2) = x2; Unsafe.Add(ref slot, 3) = x3;
+                ok &= (Vector256.Equals(x0, x0) & Vector256.Equals(x1, x1) & Vector256.Equals(x2, x2) & Vector256.Equals(x3, x3)).AsInt32();
+            }
+            if (ok != Vector256<int>.AllBitsSet)
+            {
+                MedianSimd8(frames, destination, p, end, net, buf, v);
+                continue;
+            }
+            for (int c = 0; c < nc; c += 2)
+            {
+                ref var a = ref Unsafe.Add(ref v0, 4 * Unsafe.Add(ref pairs, c));
+                ref var b = ref Unsafe.Add(ref v0, 4 * Unsafe.Add(ref pairs, c + 1));
+                var a0 = a; var a1 = Unsafe.Add(ref a, 1); var a2 = Unsafe.Add(ref a, 2); var a3 = Unsafe.Add(ref a, 3);
+                var b0 = b; var b1 = Unsafe.Add(ref b, 1); var b2 = Unsafe.Add(ref b, 2); var b3 = Unsafe.Add(ref b, 3);
+                a = Vector256.MinNative(a0, b0); Unsafe.Add(ref a, 1) = Vector256.MinNative(a1, b1);
+                Unsafe.Add(ref a, 2) = Vector256.MinNative(a2, b2); Unsafe.Add(ref a, 3) = Vector256.MinNative(a3, b3);
+                b = Vector256.MaxNative(a0, b0); Unsafe.Add(ref b, 1) = Vector256.MaxNative(a1, b1);
+                Unsafe.Add(ref b, 2) = Vector256.MaxNative(a2, b2); Unsafe.Add(ref b, 3) = Vector256.MaxNative(a3, b3);
+            }
+            ref var l = ref Unsafe.Add(ref v0, 4 * lo);
+            ref var u = ref Unsafe.Add(ref v0, 4 * hi);
+            for (int k = 0; k < 4; k++)
+            {
+                var r = lo == hi ? Unsafe.Add(ref l, k) : (Unsafe.Add(ref l, k) + Unsafe.Add(ref u, k)) * half;
+                r.StoreUnsafe(ref d0, (nuint)(p + 8 * k));
+            }
+        }
+        if (p < end) MedianSimd8(frames, destination, p, end, net, buf, v);
+    }
+
+    /// <summary>One 8-pixel vector at a time over [start, min(start + 32, end)) or, when <paramref name="start"/> is past the last full block, to end.</summary>
+    static void MedianSimd8(float[][] frames, float[] destination, int start, int end, SelectionNetwork net, float[] buf, Span<Vector256<float>> scratch)
+    {
+        int n = frames.Length;
+        int stop = end - start >= 32 ? start + 32 : end;
+        ref Vector256<float> v0 = ref MemoryMarshal.GetReference(scratch);
+        ref int pairs = ref MemoryMarshal.GetArrayDataReference(net.Pairs);
+        int nc = net.Pairs.Length;
+        int lo = net.Lo, hi = net.Hi;
+        var half = Vector256.Create(0.5f);
+        int p = start;
+        for (; p + 8 <= stop; p += 8)
         {
             var ok = Vector256<int>.AllBitsSet;
             for (int f = 0; f < n; f++)
@@ -103,7 +168,7 @@ public static class StackMedian
             var r = lo == hi ? Unsafe.Add(ref v0, lo) : (Unsafe.Add(ref v0, lo) + Unsafe.Add(ref v0, hi)) * half;
             r.StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(destination), (nuint)p);
         }
-        if (p < end) MedianScalar(frames, destination, p, end, buf);
+        if (p < stop) MedianScalar(frames, destination, p, stop, buf);
     }
 
     /// <summary>Per-pixel mean over <paramref name="frames"/> (NaN ignored; all-NaN → NaN).</summary>
@@ -211,6 +276,70 @@ public sealed class SelectionNetwork
     public int Hi { get; }
 
     SelectionNetwork(int n, int[] pairs) { Count = n; Pairs = pairs; Lo = (n - 1) / 2; Hi = n / 2; }
+
+    Func<float[][], float[], int, bool>? _kernel;
+    bool _kernelTried;
+
+    /// <summary>
+    /// The network compiled for this N (System.Linq.Expressions → IL → JIT): every one of the N values of an 8-pixel vector is
+    /// a local, so the compare-exchanges run in registers instead of through a scratch buffer. kernel(frames, destination, p)
+    /// loads frames[f][p..p+8), returns false (writing nothing) when a lane holds NaN, else stores the median at
+    /// destination[p..p+8). Null where dynamic code is unavailable (the interpreted loop then runs).
+    /// </summary>
+    public Func<float[][], float[], int, bool>? Kernel
+    {
+        get
+        {
+            if (_kernelTried) return _kernel;
+            lock (this)
+            {
+                if (_kernelTried) return _kernel;
+                try { if (System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeCompiled) _kernel = Compile(); }
+                catch (Exception e) when (e is NotSupportedException or InvalidOperationException or ArgumentException) { _kernel = null; }
+                _kernelTried = true;
+                return _kernel;
+            }
+        }
+    }
+
+    Func<float[][], float[], int, bool> Compile()
+    {
+        int n = Count;
+        var vt = typeof(Vector256<float>);
+        var frames = E.Parameter(typeof(float[][]), "frames");
+        var dst = E.Parameter(typeof(float[]), "destination");
+        var p = E.Parameter(typeof(int), "p");
+        var v = Enumerable.Range(0, n).Select(i => E.Variable(vt, $"v{i}")).ToArray();
+        var ok = E.Variable(typeof(Vector256<int>), "ok");
+        var x = E.Variable(vt, "x");
+        var create = typeof(Vector256).GetMethods().Single(m => m.Name == nameof(Vector256.Create) && m.IsGenericMethodDefinition && m.GetParameters() is { Length: 2 } ps && ps[0].ParameterType.IsArray && ps[1].ParameterType == typeof(int)).MakeGenericMethod(typeof(float));
+        var copyTo = typeof(Vector256).GetMethods().Single(m => m.Name == nameof(Vector256.CopyTo) && m.GetParameters() is { Length: 3 } ps && ps[1].ParameterType.IsArray).MakeGenericMethod(typeof(float));
+        MethodInfo Generic(string name, int args) => typeof(Vector256).GetMethods().Single(m => m.Name == name && m.IsGenericMethodDefinition && m.GetParameters().Length == args).MakeGenericMethod(typeof(float));
+        var min = Generic(nameof(Vector256.MinNative), 2);
+        var max = Generic(nameof(Vector256.MaxNative), 2);
+        var eq = Generic(nameof(Vector256.Equals), 2);
+        var asInt = typeof(Vector256).GetMethods().Single(m => m.Name == nameof(Vector256.AsInt32) && m.IsGenericMethodDefinition).MakeGenericMethod(typeof(float));
+        var body = new List<E> { E.Assign(ok, E.Constant(Vector256<int>.AllBitsSet)) };
+        for (int f = 0; f < n; f++)
+        {
+            body.Add(E.Assign(v[f], E.Call(create, E.ArrayIndex(frames, E.Constant(f)), p)));
+            body.Add(E.Assign(ok, E.And(ok, E.Call(asInt, E.Call(eq, v[f], v[f])))));
+        }
+        var ret = E.Label(typeof(bool));
+        body.Add(E.IfThen(E.NotEqual(ok, E.Constant(Vector256<int>.AllBitsSet)), E.Return(ret, E.Constant(false))));
+        for (int c = 0; c < Pairs.Length; c += 2)
+        {
+            var a = v[Pairs[c]]; var b = v[Pairs[c + 1]];
+            body.Add(E.Assign(x, a));
+            body.Add(E.Assign(a, E.Call(min, x, b)));
+            body.Add(E.Assign(b, E.Call(max, x, b)));
+        }
+        E result = Lo == Hi ? v[Lo] : E.Multiply(E.Add(v[Lo], v[Hi]), E.Constant(Vector256.Create(0.5f)));
+        body.Add(E.Call(copyTo, result, dst, p));
+        body.Add(E.Label(ret, E.Constant(true)));
+        var lambda = E.Lambda<Func<float[][], float[], int, bool>>(E.Block(v.Append(ok).Append(x), body), frames, dst, p);
+        return lambda.Compile(preferInterpretation: false);
+    }
 
     /// <summary>The network for the median of <paramref name="n"/> values (n ≥ 1).</summary>
     public static SelectionNetwork ForMedian(int n)

@@ -31,7 +31,8 @@ public class ImagingFastPathTests
     [Fact]
     public void SimdMedian_EqualsScalarAndSortedMiddle_ForN1To40()
     {
-        int w = 37, h = 9;
+        int w = 77, h = 9; // 693 pixels: 32-pixel blocks, 8-pixel vectors and a scalar tail
+        Assert.NotNull(SelectionNetwork.ForMedian(30).Kernel);
         for (int n = 1; n <= 40; n++)
         {
             var frames = Frames(n, w, h, 100 + n);
@@ -41,7 +42,9 @@ public class ImagingFastPathTests
             StackMedian.MedianScalar(frames, reference, 0, w * h, new float[n]);
             // the SIMD kernel itself, even where the dispatcher might not use it
             var simd = new float[w * h];
-            StackMedian.MedianChunkSimd(frames, simd, 0, w * h, SelectionNetwork.ForMedian(n), new float[n]);
+            StackMedian.MedianChunkSimd(frames, simd, 0, w * h, SelectionNetwork.ForMedian(n), new float[n], compiled: false);
+            var compiled = new float[w * h];
+            StackMedian.MedianChunkSimd(frames, compiled, 0, w * h, SelectionNetwork.ForMedian(n), new float[n], compiled: true);
             for (int i = 0; i < w * h; i++)
             {
                 var v = frames.Select(f => f[i]).Where(x => !float.IsNaN(x)).OrderBy(x => x).ToArray();
@@ -49,6 +52,7 @@ public class ImagingFastPathTests
                 Assert.Equal(expect, reference[i]);
                 Assert.Equal(reference[i], fast[i]);
                 Assert.Equal(reference[i], simd[i]);
+                Assert.Equal(reference[i], compiled[i]);
             }
         }
     }

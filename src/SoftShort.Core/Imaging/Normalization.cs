@@ -139,7 +139,7 @@ public static class GammaFilter
                 x = 1;
                 uint mask;
                 for (; x + 9 <= width; x += 8)
-                    if ((mask = ScreenOutliers(pixels, width, y * width + x, (float)k)) != 0)
+                    if ((mask = ScreenOutliers(pixels, width, y * width + x, (float)k, k >= 3.65)) != 0)
                         while (mask != 0)
                         {
                             int lane = System.Numerics.BitOperations.TrailingZeroCount(mask);
@@ -160,7 +160,7 @@ public static class GammaFilter
     /// that <see cref="ExactOutlier"/> flags.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static uint ScreenOutliers(float[] p, int w, int i, float k)
+    static uint ScreenOutliers(float[] p, int w, int i, float k, bool localMaxOnly)
     {
         ref float r = ref MemoryMarshal.GetArrayDataReference(p);
         nuint up = (nuint)(i - w), mid = (nuint)i, dn = (nuint)(i + w);
@@ -169,6 +169,16 @@ public static class GammaFilter
         var a5 = Vector256.LoadUnsafe(ref r, dn - 1); var a6 = Vector256.LoadUnsafe(ref r, dn); var a7 = Vector256.LoadUnsafe(ref r, dn + 1);
         var ok = Vector256.Equals(a0, a0) & Vector256.Equals(a1, a1) & Vector256.Equals(a2, a2) & Vector256.Equals(a3, a3)
                & Vector256.Equals(a4, a4) & Vector256.Equals(a5, a5) & Vector256.Equals(a6, a6) & Vector256.Equals(a7, a7);
+        var local = ~ok;
+        if (localMaxOnly)
+        {
+            // k ≥ 3.65: only pixels above all their neighbours can be flagged (see ExactOutlier); vectors without such a pixel stop here
+            var max8 = Vector256.MaxNative(Vector256.MaxNative(Vector256.MaxNative(a0, a1), Vector256.MaxNative(a2, a3)),
+                                           Vector256.MaxNative(Vector256.MaxNative(a4, a5), Vector256.MaxNative(a6, a7)));
+            local |= Vector256.GreaterThan(v, max8);
+            if ((local & Vector256.Equals(v, v)) == Vector256<float>.Zero) return 0;
+        }
+        else local = Vector256<float>.AllBitsSet;
         var sum = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7));
         var mean = sum * 0.125f;
         var d0 = a0 - mean; var d1 = a1 - mean; var d2 = a2 - mean; var d3 = a3 - mean;
@@ -187,7 +197,7 @@ public static class GammaFilter
         var bound = med + kv * sigma;
         var margin = (Vector256.Abs(med) + kv * (Vector256.Abs(mean) + sigma)) * 1e-4f;
         var cand = Vector256.GreaterThan(v, bound - margin) | ~ok;
-        return (cand & Vector256.Equals(v, v)).ExtractMostSignificantBits();
+        return (cand & local & Vector256.Equals(v, v)).ExtractMostSignificantBits();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -66,7 +66,7 @@ public static class StackMedian
     }
 
     /// <summary>
-    /// SIMD kernel on pixels [start, end): lanes are 8 neighbouring pixels; the N frame values of each lane run through
+    /// SIMD kernel on pixels [start, end): lanes are 8 (16 with AVX-512) neighbouring pixels; the N frame values of each lane run through
     /// <paramref name="net"/> (min/max compare-exchanges, branch-free, no gather). Exactly equal to <see cref="MedianScalar"/>:
     /// both pick the same order statistics, and even N averages them as 0.5f·(lo + hi).
     /// </summary>
@@ -74,9 +74,9 @@ public static class StackMedian
     {
         if (compiled && net.Kernel is { } kernel)
         {
-            int q = start;
-            for (; q + 8 <= end; q += 8)
-                if (!kernel(frames, destination, q)) MedianScalar(frames, destination, q, q + 8, buf);
+            int q = start, width = net.KernelWidth;
+            for (; q + width <= end; q += width)
+                if (!kernel(frames, destination, q)) MedianScalar(frames, destination, q, q + width, buf);
             if (q < end) MedianScalar(frames, destination, q, end, buf);
             return;
         }
@@ -281,10 +281,10 @@ public sealed class SelectionNetwork
     bool _kernelTried;
 
     /// <summary>
-    /// The network compiled for this N (System.Linq.Expressions → IL → JIT): every one of the N values of an 8-pixel vector is
-    /// a local, so the compare-exchanges run in registers instead of through a scratch buffer. kernel(frames, destination, p)
-    /// loads frames[f][p..p+8), returns false (writing nothing) when a lane holds NaN, else stores the median at
-    /// destination[p..p+8). Null where dynamic code is unavailable (the interpreted loop then runs).
+    /// The network compiled for this N (System.Linq.Expressions → IL → JIT): every one of the N values of a
+    /// <see cref="KernelWidth"/>-pixel vector is a local, so the compare-exchanges run in registers instead of through a scratch
+    /// buffer. kernel(frames, destination, p) loads frames[f][p..p+W), returns false (writing nothing) when a lane holds NaN,
+    /// else stores the median at destination[p..p+W). Null where dynamic code is unavailable (the interpreted loop then runs).
     /// </summary>
     public Func<float[][], float[], int, bool>? Kernel
     {
@@ -302,31 +302,40 @@ public sealed class SelectionNetwork
         }
     }
 
+    /// <summary>Pixels per call of <see cref="Kernel"/>: 16 with AVX-512 (32 vector registers hold N ≤ 30 values), else 8.</summary>
+    public int KernelWidth => Vector512.IsHardwareAccelerated ? 16 : 8;
+
     Func<float[][], float[], int, bool> Compile()
     {
+        bool wide = Vector512.IsHardwareAccelerated;
+        var vs = wide ? typeof(Vector512) : typeof(Vector256);
+        var vt = wide ? typeof(Vector512<float>) : typeof(Vector256<float>);
+        var vi = wide ? typeof(Vector512<int>) : typeof(Vector256<int>);
+        object allBits = wide ? Vector512<int>.AllBitsSet : Vector256<int>.AllBitsSet;
+        object half = wide ? Vector512.Create(0.5f) : Vector256.Create(0.5f);
         int n = Count;
-        var vt = typeof(Vector256<float>);
         var frames = E.Parameter(typeof(float[][]), "frames");
         var dst = E.Parameter(typeof(float[]), "destination");
         var p = E.Parameter(typeof(int), "p");
         var v = Enumerable.Range(0, n).Select(i => E.Variable(vt, $"v{i}")).ToArray();
-        var ok = E.Variable(typeof(Vector256<int>), "ok");
+        var ok = E.Variable(vi, "ok");
         var x = E.Variable(vt, "x");
-        var create = typeof(Vector256).GetMethods().Single(m => m.Name == nameof(Vector256.Create) && m.IsGenericMethodDefinition && m.GetParameters() is { Length: 2 } ps && ps[0].ParameterType.IsArray && ps[1].ParameterType == typeof(int)).MakeGenericMethod(typeof(float));
-        var copyTo = typeof(Vector256).GetMethods().Single(m => m.Name == nameof(Vector256.CopyTo) && m.GetParameters() is { Length: 3 } ps && ps[1].ParameterType.IsArray).MakeGenericMethod(typeof(float));
-        MethodInfo Generic(string name, int args) => typeof(Vector256).GetMethods().Single(m => m.Name == name && m.IsGenericMethodDefinition && m.GetParameters().Length == args).MakeGenericMethod(typeof(float));
-        var min = Generic(nameof(Vector256.MinNative), 2);
-        var max = Generic(nameof(Vector256.MaxNative), 2);
-        var eq = Generic(nameof(Vector256.Equals), 2);
-        var asInt = typeof(Vector256).GetMethods().Single(m => m.Name == nameof(Vector256.AsInt32) && m.IsGenericMethodDefinition).MakeGenericMethod(typeof(float));
-        var body = new List<E> { E.Assign(ok, E.Constant(Vector256<int>.AllBitsSet)) };
+        var methods = vs.GetMethods();
+        var create = methods.Single(m => m.Name == "Create" && m.IsGenericMethodDefinition && m.GetParameters() is { Length: 2 } ps && ps[0].ParameterType.IsArray && ps[1].ParameterType == typeof(int)).MakeGenericMethod(typeof(float));
+        var copyTo = methods.Single(m => m.Name == "CopyTo" && m.GetParameters() is { Length: 3 } ps && ps[1].ParameterType.IsArray).MakeGenericMethod(typeof(float));
+        MethodInfo Generic(string name, int args) => methods.Single(m => m.Name == name && m.IsGenericMethodDefinition && m.GetParameters().Length == args).MakeGenericMethod(typeof(float));
+        var min = Generic("MinNative", 2);
+        var max = Generic("MaxNative", 2);
+        var eq = Generic("Equals", 2);
+        var asInt = methods.Single(m => m.Name == "AsInt32" && m.IsGenericMethodDefinition).MakeGenericMethod(typeof(float));
+        var body = new List<E> { E.Assign(ok, E.Constant(allBits, vi)) };
         for (int f = 0; f < n; f++)
         {
             body.Add(E.Assign(v[f], E.Call(create, E.ArrayIndex(frames, E.Constant(f)), p)));
             body.Add(E.Assign(ok, E.And(ok, E.Call(asInt, E.Call(eq, v[f], v[f])))));
         }
         var ret = E.Label(typeof(bool));
-        body.Add(E.IfThen(E.NotEqual(ok, E.Constant(Vector256<int>.AllBitsSet)), E.Return(ret, E.Constant(false))));
+        body.Add(E.IfThen(E.NotEqual(ok, E.Constant(allBits, vi)), E.Return(ret, E.Constant(false))));
         for (int c = 0; c < Pairs.Length; c += 2)
         {
             var a = v[Pairs[c]]; var b = v[Pairs[c + 1]];
@@ -334,7 +343,7 @@ public sealed class SelectionNetwork
             body.Add(E.Assign(a, E.Call(min, x, b)));
             body.Add(E.Assign(b, E.Call(max, x, b)));
         }
-        E result = Lo == Hi ? v[Lo] : E.Multiply(E.Add(v[Lo], v[Hi]), E.Constant(Vector256.Create(0.5f)));
+        E result = Lo == Hi ? v[Lo] : E.Multiply(E.Add(v[Lo], v[Hi]), E.Constant(half, vt));
         body.Add(E.Call(copyTo, result, dst, p));
         body.Add(E.Label(ret, E.Constant(true)));
         var lambda = E.Lambda<Func<float[][], float[], int, bool>>(E.Block(v.Append(ok).Append(x), body), frames, dst, p);

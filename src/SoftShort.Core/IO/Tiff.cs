@@ -168,6 +168,31 @@ public static class Tiff
         finally { System.Buffers.ArrayPool<byte>.Shared.Return(raw); }
     }
 
+    /// <summary>Reads one uint16 page without conversion (the raw counts), straight into <paramref name="dst"/> when the strips allow.</summary>
+    internal static void ReadPageUInt16Into(BitMiracle.LibTiff.Classic.Tiff t, string path, int page, int w0, int h0, Span<ushort> dst)
+    {
+        var (w, h, type) = PageFormat(t, path, page);
+        if (w != w0 || h != h0) throw new InputException(path, $"page {page} is {w}×{h}, page 0 is {w0}×{h0}");
+        if (type != TiffSampleType.UInt16) throw new InputException(path, $"page {page} holds {type} samples, 16-bit unsigned expected");
+        int expected = checked(w * h * 2);
+        if (expected > new FileInfo(path).Length * 1024)
+            throw new InputException(path, $"page {page} claims {w}×{h} pixels, more than the file can hold (corrupt or truncated)");
+        var compression = (Compression)(t.GetField(TiffTag.COMPRESSION)?[0].ToInt() ?? (int)Compression.NONE);
+        var bytes = MemoryMarshal.AsBytes(dst[..(w * h)]);
+        try
+        {
+            if (!t.IsTiled() && TryReadUncompressedStrips(t, compression, bytes)) return;
+        }
+        catch (Exception e) when (e is not InputException and not OutOfMemoryException) { throw new InputException(path, $"page {page}: {OneLine(e.Message)}", e); }
+        byte[] raw = System.Buffers.ArrayPool<byte>.Shared.Rent(expected);
+        try
+        {
+            ReadPageBytes(t, path, page, w, h, 2, compression, raw, expected);
+            raw.AsSpan(0, expected).CopyTo(bytes);
+        }
+        finally { System.Buffers.ArrayPool<byte>.Shared.Return(raw); }
+    }
+
     static void ReadPageBytes(BitMiracle.LibTiff.Classic.Tiff t, string path, int page, int w, int h, int bytesPerSample, Compression compression, byte[] raw, int expected)
     {
         try
@@ -185,7 +210,7 @@ public static class Tiff
                             Buffer.BlockCopy(tile, r * tw * bytesPerSample, raw, ((ty + r) * w + tx) * bytesPerSample, cols * bytesPerSample);
                     }
             }
-            else if (!TryReadUncompressedStrips(t, compression, raw, expected))
+            else if (!TryReadUncompressedStrips(t, compression, raw.AsSpan(0, expected)))
             {
                 int stripSize = t.StripSize();
                 int strips = t.NumberOfStrips();
@@ -209,13 +234,13 @@ public static class Tiff
     /// strips are read straight from the file stream into <paramref name="raw"/>, one read per run of contiguous strips,
     /// instead of through LibTiff's per-strip decode buffers. False (nothing read) when the page is anything else.
     /// </summary>
-    static bool TryReadUncompressedStrips(BitMiracle.LibTiff.Classic.Tiff t, Compression compression, byte[] raw, int expected)
+    static bool TryReadUncompressedStrips(BitMiracle.LibTiff.Classic.Tiff t, Compression compression, Span<byte> raw)
     {
         if (DisableDirectStripRead || compression != Compression.NONE || t.IsByteSwapped() || t.Clientdata() is not Stream stream || !stream.CanSeek) return false;
         var offsets = t.GetField(TiffTag.STRIPOFFSETS)?[0].TolongArray();
         var counts = t.GetField(TiffTag.STRIPBYTECOUNTS)?[0].TolongArray();
         if (offsets is null || counts is null || offsets.Length != counts.Length || offsets.Length != t.NumberOfStrips()) return false;
-        long length = stream.Length, filled = 0;
+        long length = stream.Length, filled = 0, expected = raw.Length;
         int s = 0;
         while (filled < expected && s < offsets.Length)
         {
@@ -229,7 +254,7 @@ public static class Tiff
             }
             if (start < 0 || start + bytes > length) return false; // let LibTiff report it
             stream.Seek(start, SeekOrigin.Begin);
-            stream.ReadExactly(raw, (int)filled, (int)bytes);
+            stream.ReadExactly(raw.Slice((int)filled, (int)bytes));
             filled += bytes;
         }
         return filled == expected;

@@ -65,5 +65,28 @@ public sealed class TiffPageReader : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Reads the next page, which must hold uint16 samples, as its raw counts into <paramref name="destination"/> (no widening:
+    /// half the bytes of float32 for the normaliser's fused path <see cref="Normalizer.NormalizeRaw"/>); false after the last page.
+    /// </summary>
+    public bool ReadNextUInt16(Span<ushort> destination)
+    {
+        if (_next >= Pages) return false;
+        if (destination.Length < (long)Width * Height) throw new ArgumentException($"destination holds {destination.Length} values, {Width}×{Height} needed");
+        int p = _next;
+        try
+        {
+            if (p > 0 && !_t.ReadDirectory()) throw new InputException(Path, $"page {p} cannot be read (file truncated?)");
+            Tiff.ReadPageUInt16Into(_t, Path, p, Width, Height, destination);
+        }
+        catch (InputException) { throw; }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InputException(Path, $"corrupt or unreadable TIFF ({Tiff.OneLine(e.Message)})", e);
+        }
+        _next++;
+        return true;
+    }
+
     public void Dispose() => _t.Dispose();
 }

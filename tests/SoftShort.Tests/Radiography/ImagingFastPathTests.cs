@@ -212,6 +212,49 @@ public class ImagingFastPathTests
         Assert.Equal(fast, copy);
     }
 
+    [Theory]
+    [InlineData(GammaFilterMode.Auto, InvalidPixelPolicy.NaN, true)]
+    [InlineData(GammaFilterMode.Auto, InvalidPixelPolicy.Zero, true)]
+    [InlineData(GammaFilterMode.Auto, InvalidPixelPolicy.NaN, false)]
+    [InlineData(GammaFilterMode.None, InvalidPixelPolicy.NaN, true)]
+    [InlineData(GammaFilterMode.Outlier, InvalidPixelPolicy.Zero, true)]
+    public void NormalizeRaw_EqualsWidenGammaNormalizeReference(GammaFilterMode mode, InvalidPixelPolicy policy, bool roi)
+    {
+        int w = 211, h = 29;
+        var rng = new Random(5);
+        var ob = new Image2D<float>(w, h); var df = new Image2D<float>(w, h);
+        var raw = new ushort[w * h];
+        for (int i = 0; i < w * h; i++)
+        {
+            df.Pixels[i] = 100 + (float)rng.NextDouble() * 5;
+            ob.Pixels[i] = rng.NextDouble() < 0.02 ? df.Pixels[i] - (float)rng.Next(0, 3) : 1500 + (float)rng.NextDouble() * 900;
+            raw[i] = (ushort)(rng.NextDouble() < 0.01 ? 65535 - rng.Next(0, 9) : 150 + rng.Next(0, 1400));
+        }
+        // spots inside the ROI, next to each other, and on the edges
+        foreach (int i in new[] { 0, 1, w, 10 * w + 50, 10 * w + 51, 11 * w + 50, 11 * w + 51, 5 * w + 3, w * h - 1, 7 * w + w - 2 }) raw[i] = 65535;
+        var opts = new NormalizationOptions
+        {
+            InvalidPixels = policy,
+            BeamRegions = roi ? [new PixelRegion(0, 0, 9, h - 1), new PixelRegion(w - 10, 0, w - 1, h - 1)] : [],
+        };
+        var norm = new Normalizer(ob, df, opts);
+        var gamma = new GammaFilterOptions { Mode = mode, DtypeMax = 65535 };
+        var fast = new float[w * h];
+        var rf = norm.NormalizeRaw(raw, fast, gamma, out int gf);
+        var expect = raw.Select(v => (float)v).ToArray();
+        int gr = GammaFilter.ApplyReference(expect, w, h, gamma);
+        var rr = norm.NormalizeReference(expect, expect);
+        Assert.Equal(gr, gf);
+        if (mode == GammaFilterMode.Auto) Assert.True(gf >= 7);
+        Assert.Equal(rr.BeamScale, rf.BeamScale);
+        Assert.Equal(rr.InvalidPixels, rf.InvalidPixels);
+        for (int i = 0; i < w * h; i++)
+        {
+            if (float.IsNaN(expect[i])) Assert.True(float.IsNaN(fast[i]), $"pixel {i}");
+            else Assert.Equal(BitConverter.SingleToInt32Bits(expect[i]), BitConverter.SingleToInt32Bits(fast[i]));
+        }
+    }
+
     [Fact]
     public void WidenUInt16_IsExactForEveryValue()
     {
@@ -252,6 +295,14 @@ public class ImagingFastPathTests
                 Assert.False(reader.ReadNext(buf));
                 Assert.Equal(expect[1], Tiff.ReadPageAsFloat(file, 1).Pixels);
             }
+            using (var reader = TiffPageReader.Open(u16))
+            {
+                var raw = new ushort[w * h];
+                for (int p = 0; p < 3; p++) { Assert.True(reader.ReadNextUInt16(raw)); Assert.Equal(pagesU[p], raw); }
+                Assert.False(reader.ReadNextUInt16(raw));
+            }
+            using (var reader = TiffPageReader.Open(f32))
+                Assert.Contains("16-bit unsigned expected", Assert.Throws<InputException>(() => reader.ReadNextUInt16(new ushort[w * h])).Message);
             // the LibTiff path on the same files gives the same pages
             Tiff.DisableDirectStripRead = true;
             try { Assert.Equal(pagesF[2], Tiff.ReadPagesAsFloat(f32).Last().Pixels); }

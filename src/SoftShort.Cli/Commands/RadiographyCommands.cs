@@ -561,7 +561,7 @@ public sealed class BenchRadiographyCommand : Command<BenchRadiographyCommand.Se
         double mbPerFrame = n * 2 / 1e6; // raw uint16
         string load = File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ')[..3]) : "n/a";
         Console.WriteLine($"bench radiography: frames {w}x{h} ({mbPerFrame:F1} MB as uint16), bins of {nb}, {Environment.ProcessorCount} cores, " +
-                          $"SIMD {(System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "256-bit" : "off")}, load average {load}");
+                          $"SIMD {(System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "256-bit" : "off")} (median kernel {SelectionNetwork.ForMedian(nb).KernelWidth} lanes{(SelectionNetwork.ForMedian(nb).Kernel is null ? ", interpreted" : ", compiled")}), load average {load}");
         Console.WriteLine($"  chain per frame: gamma filter → normalisation (Eq. 1, ROI beam correction {regions[0]}) → {nb}-frame per-pixel median; frame buffers recycled");
 
         if (s.FromFiles || s.FilesOnly) EndToEnd(s, norm, mbPerFrame, cancellationToken);
@@ -644,18 +644,46 @@ public sealed class BenchRadiographyCommand : Command<BenchRadiographyCommand.Se
             }
             var gamma = new GammaFilterOptions { Mode = GammaFilterMode.Auto, DtypeMax = 65535 };
             // warm the page cache and time the read alone
-            double tRead = 0;
+            double tRead = 0, tReadRaw = 0;
             for (int rep = 0; rep < 2; rep++)
             {
-                var buf = new float[n];
+                var buf = new float[n]; var ubuf = new ushort[n];
                 var sr = Stopwatch.StartNew();
-                using var rd = TiffPageReader.Open(path);
-                while (rd.ReadNext(buf)) cancel.ThrowIfCancellationRequested();
+                using (var rd = TiffPageReader.Open(path)) while (rd.ReadNext(buf)) cancel.ThrowIfCancellationRequested();
                 tRead = sr.Elapsed.TotalSeconds;
+                sr.Restart();
+                using (var rd = TiffPageReader.Open(path)) while (rd.ReadNextUInt16(ubuf)) cancel.ThrowIfCancellationRequested();
+                tReadRaw = sr.Elapsed.TotalSeconds;
             }
             long ws0 = Environment.WorkingSet;
             var pool = new FrameBufferPool(n);
+            var rawPool = new System.Collections.Concurrent.ConcurrentBag<ushort[]>();
             long spots = 0;
+            // fused: the reader thread reads uint16 counts; this thread filters + normalises them into a float frame in one pass
+            IEnumerable<ushort[]> ReadRaw(int max)
+            {
+                using var rd = TiffPageReader.Open(path);
+                for (int i = 0; i < max; i++)
+                {
+                    if (!rawPool.TryTake(out var u)) u = new ushort[n];
+                    if (!rd.ReadNextUInt16(u)) { rawPool.Add(u); yield break; }
+                    yield return u;
+                }
+            }
+            IEnumerable<TimedFrame> Fused(IEnumerable<ushort[]> frames)
+            {
+                int i = 0;
+                foreach (var u in frames)
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    var px = pool.Rent();
+                    norm.NormalizeRaw(u, px, gamma, out int g);
+                    spots += g;
+                    rawPool.Add(u);
+                    yield return new TimedFrame(i++ * 10, px);
+                }
+            }
+            // float: the reader thread reads and widens to float32; this thread runs GammaFilter.Apply and Normalize in place
             IEnumerable<TimedFrame> Read(int max)
             {
                 using var rd = TiffPageReader.Open(path);
@@ -676,18 +704,22 @@ public sealed class BenchRadiographyCommand : Command<BenchRadiographyCommand.Se
                     yield return f;
                 }
             }
-            int Run(int frames) => MedianBinning.Bin(Filtered(FrameStreaming.Prefetch(Read(frames), depth: 3, cancel)), w, h, s.BinSize, recycle: pool.Return).Count();
-            Run(s.BinSize); // warm-up: JIT and the frame buffers (a long stream reuses them)
-            spots = 0;
-            var sw = new StageTimer();
-            sw.Start();
-            int bins = Run(s.Frames);
-            sw.Stop();
-            double e2e = sw.Wall;
-            Console.WriteLine($"  end to end from a uint16 TIFF stack (page cache warm; read on a second thread, 3 frames ahead), gamma auto: {s.Frames} frames → {bins} bins in {e2e:F2} s: " +
-                              $"{s.Frames / e2e:F1} frames/s, {s.Frames * mbPerFrame / e2e:F0} MB/s, CPU {sw.Cpu / s.Frames * 1000:F1} ms/frame; frame buffers {pool.Allocated} × {n * 4 / 1e6:F0} MB");
-            Console.WriteLine($"    read alone (TIFF → float32): {s.Frames / tRead:F1} frames/s, {s.Frames * mbPerFrame / tRead:F0} MB/s; {spots / (double)s.Frames:F0} pixels fixed per frame");
-            Console.WriteLine($"    peak working set after the end-to-end run: {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB (before it {ws0 / 1e6:F0} MB)");
+            int Run(int frames, bool fused) => MedianBinning.Bin(fused ? Fused(FrameStreaming.Prefetch(ReadRaw(frames), depth: 3, cancel)) : Filtered(FrameStreaming.Prefetch(Read(frames), depth: 3, cancel)),
+                w, h, s.BinSize, recycle: pool.Return).Count();
+            foreach (bool fused in new[] { true, false })
+            {
+                Run(s.BinSize, fused); // warm-up: JIT and the frame buffers (a long stream reuses them)
+                spots = 0;
+                var sw = new StageTimer();
+                sw.Start();
+                int bins = Run(s.Frames, fused);
+                sw.Stop();
+                double e2e = sw.Wall;
+                Console.WriteLine($"  end to end from a uint16 TIFF stack, gamma auto, {(fused ? "uint16 read + fused filter/normalise" : "float32 read + filter + normalise")} (page cache warm; read on a second thread, 3 frames ahead): " +
+                                  $"{s.Frames} frames → {bins} bins in {e2e:F2} s: {s.Frames / e2e:F1} frames/s, {s.Frames * mbPerFrame / e2e:F0} MB/s, CPU {sw.Cpu / s.Frames * 1000:F1} ms/frame; {spots / (double)s.Frames:F0} pixels fixed per frame");
+            }
+            Console.WriteLine($"    read alone (one thread): uint16 {s.Frames / tReadRaw:F1} frames/s ({s.Frames * mbPerFrame / tReadRaw:F0} MB/s), to float32 {s.Frames / tRead:F1} frames/s ({s.Frames * mbPerFrame / tRead:F0} MB/s)");
+            Console.WriteLine($"    peak working set after the end-to-end runs: {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB (before them {ws0 / 1e6:F0} MB; frame buffers {pool.Allocated} × {n * 4 / 1e6:F0} MB float + {rawPool.Count} × {n * 2 / 1e6:F0} MB uint16)");
         }
         finally { File.Delete(path); }
     }

@@ -243,6 +243,13 @@ public sealed class RadNormalizeCommand : Command<RadNormalizeCommand.Settings>
         var samples = FrameFiles.Expand(s.Sample, "--sample");
         var obFiles = FrameFiles.Expand(s.Ob, "--ob");
         var dfFiles = FrameFiles.Expand(s.Df, "--df");
+        // one frame size for sample, OB and DF, checked before anything is read or written; the mismatching file is named
+        var first = FrameFiles.Info(samples[0]);
+        foreach (var f in samples.Concat(obFiles).Concat(dfFiles))
+        {
+            var fi = FrameFiles.Info(f);
+            if (fi.Width != first.Width || fi.Height != first.Height) throw new InputException(f, $"is {fi.Width}×{fi.Height}, the first sample file {Path.GetFileName(samples[0])} is {first.Width}×{first.Height}");
+        }
         long gammaOb = 0, gammaDf = 0, gammaS = 0, invalid = 0, frames = 0;
         var ob = FrameFiles.ReadAll(obFiles, out var obType);
         var df = FrameFiles.ReadAll(dfFiles, out var dfType);

@@ -69,7 +69,7 @@ public sealed class RadiographyCommands : ICommandModule
 
     internal static KymographBuilder BuildKymographs(IReadOnlyList<string> files, string binsCsv, string? roiI, string? roiII, string reference, double pixelUm, IEnumerable<double> snapshots)
     {
-        var info = Tiff.ReadInfo(files[0]);
+        var info = FrameFiles.Info(files[0]);
         IReadOnlyList<PixelRegion>? regions = null;
         if (roiI is not null || roiII is not null)
         {
@@ -112,6 +112,8 @@ public sealed class SynthRadiographyCommand : Command<SynthRadiographyCommand.Se
         public int Stride { get; init; } = 1;
         [CommandOption("--max-frames <N>")][Description("Write at most N sample frames (the full run has 7380). Default: all")]
         public int? MaxFrames { get; init; }
+        [CommandOption("--format <F>")][Description("tiff: sample.tif, ob.tif, df.tif (multi-page uint16, times in each page's metadata); fits: sample/, ob/, df/ with one BITPIX-16 FITS per frame (TIME_S, DATE-OBS, EXPTIME). Default: tiff")][DefaultValue("tiff")]
+        public string Format { get; init; } = "tiff";
 
         public override ValidationResult Validate()
         {
@@ -120,6 +122,7 @@ public sealed class SynthRadiographyCommand : Command<SynthRadiographyCommand.Se
             if (Size is not ("small" or "paper")) return ValidationResult.Error($"--size {Size}: use small or paper");
             if (Stride < 1) return ValidationResult.Error("--stride must be ≥ 1");
             if (MaxFrames is < 1) return ValidationResult.Error("--max-frames must be ≥ 1");
+            if (Format is not ("tiff" or "fits")) return ValidationResult.Error($"--format {Format}: use tiff or fits");
             return ValidationResult.Success();
         }
     }
@@ -131,14 +134,33 @@ public sealed class SynthRadiographyCommand : Command<SynthRadiographyCommand.Se
         int total = Math.Min(s.MaxFrames ?? int.MaxValue, (g.FrameCount + s.Stride - 1) / s.Stride);
         Directory.CreateDirectory(dir);
         var times = new List<double>(); var currents = new List<double>();
+        bool fits = s.Format == "fits";
         CliProgress.Run("synth radiography", p =>
         {
+            if (fits)
+            {
+                string sd = Path.Combine(dir, "sample");
+                Directory.CreateDirectory(sd);
+                foreach (var f in g.SampleFrames(s.Stride, total))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    WriteFits(Path.Combine(sd, $"sample_{times.Count:D5}.fits"), g, f);
+                    times.Add(f.TimeS); currents.Add(g.CurrentAt(f.TimeS));
+                    p.Report(new ProgressReport("sample frames", (double)times.Count / total));
+                }
+                foreach (var (name, frames) in new[] { ("ob", g.OpenBeamFrames()), ("df", g.DarkFieldFrames()) })
+                {
+                    Directory.CreateDirectory(Path.Combine(dir, name));
+                    foreach (var f in frames) WriteFits(Path.Combine(dir, name, $"{name}_{f.Index:D3}.fits"), g, f);
+                }
+                return;
+            }
             using (var w = TiffStackWriter<ushort>.Create(Path.Combine(dir, "sample.tif"), g.Width, g.Height, total))
             {
                 foreach (var f in g.SampleFrames(s.Stride, total))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    w.Append(f.Pixels); times.Add(f.TimeS); currents.Add(g.CurrentAt(f.TimeS));
+                    w.Append(f.Pixels, f.TimeS, ExperimentStartUtc.AddSeconds(f.TimeS)); times.Add(f.TimeS); currents.Add(g.CurrentAt(f.TimeS));
                     p.Report(new ProgressReport("sample frames", (double)times.Count / total));
                 }
                 w.Commit();
@@ -151,7 +173,7 @@ public sealed class SynthRadiographyCommand : Command<SynthRadiographyCommand.Se
         CsvTable.WriteRows(Path.Combine(dir, "truth_bands.csv"), ["band", "sign", "roi", "row_px", "position_mm", "onset_s", "final_li_um"],
             g.Truth.Select(b => (IReadOnlyList<string>)[b.Name, b.Sign.ToString(CultureInfo.InvariantCulture), b.Roi, RadiographyCommands.F(b.Row), RadiographyCommands.F(b.PositionMm), RadiographyCommands.F(b.OnsetS), RadiographyCommands.F(b.FinalLiUm)]));
         var sum = new SummaryJson("synth radiography")
-            .Parameter("size", s.Size).Parameter("seed", s.Seed).Parameter("stride", s.Stride).Parameter("max_frames", s.MaxFrames?.ToString(CultureInfo.InvariantCulture) ?? "all")
+            .Parameter("size", s.Size).Parameter("format", s.Format).Parameter("seed", s.Seed).Parameter("stride", s.Stride).Parameter("max_frames", s.MaxFrames?.ToString(CultureInfo.InvariantCulture) ?? "all")
             .Set("width_px", g.Width).Set("height_px", g.Height).Set("pixel_size_um", g.Detector.PixelSizeUm).Set("frames", times.Count)
             .Set("frame_interval_s", g.Detector.FrameIntervalS).Set("neutrons_per_open_beam_pixel", g.Detector.NeutronsPerPixel)
             .Set("current_uA", g.CurrentA * 1e6).Set("rest_s", g.Scenario.RestS).Set("soft_short_onset_s", g.Scenario.RestS + g.Scenario.SoftShortOnsetS)
@@ -159,27 +181,37 @@ public sealed class SynthRadiographyCommand : Command<SynthRadiographyCommand.Se
             .Set("ss_li_row_px", g.RowAt(iz[0])).Set("li_se_row_px", g.RowAt(iz[1])).Set("se_cathode_row_px", g.RowAt(iz[2])).Set("cathode_ss_row_px", g.RowAt(iz[3]))
             .Set("beam_regions", $"0,0,9,{g.Height - 1} {g.Width - 10},0,{g.Width - 1},{g.Height - 1}");
         sum.Write(Path.Combine(dir, "summary.json"));
-        Console.Error.WriteLine($"wrote {dir}/sample.tif ({times.Count} frames {g.Width}×{g.Height}), ob.tif, df.tif, frames.csv, truth_bands.csv, summary.json");
+        Console.Error.WriteLine(fits ? $"wrote {dir}/sample/*.fits ({times.Count} frames {g.Width}×{g.Height}), ob/*.fits, df/*.fits, frames.csv, truth_bands.csv, summary.json"
+                                     : $"wrote {dir}/sample.tif ({times.Count} frames {g.Width}×{g.Height}), ob.tif, df.tif, frames.csv, truth_bands.csv, summary.json");
         return 0;
     }
+
+    /// <summary>
+    /// Absolute start of the synthetic experiment (UTC) for the TIFF DateTime and FITS DATE-OBS metadata: a fixed date, so that the
+    /// same command writes the same bytes. The relative times (s) are in time_s / TIME_S and frames.csv.
+    /// </summary>
+    internal static readonly DateTime ExperimentStartUtc = new(2023, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
     static void WriteStack(string path, OperandoRadiography g, List<RawFrame> frames)
     {
         using var w = TiffStackWriter<ushort>.Create(path, g.Width, g.Height, frames.Count);
-        foreach (var f in frames) w.Append(f.Pixels);
+        foreach (var f in frames) w.Append(f.Pixels, f.TimeS, ExperimentStartUtc.AddSeconds(f.TimeS));
         w.Commit();
     }
+
+    static void WriteFits(string path, OperandoRadiography g, RawFrame f) =>
+        Fits.WriteUInt16(path, f.Pixels, g.Width, g.Height, f.TimeS, ExperimentStartUtc.AddSeconds(f.TimeS), g.Detector.FrameIntervalS);
 }
 
 public sealed class RadNormalizeCommand : Command<RadNormalizeCommand.Settings>
 {
     public sealed class Settings : OutDirSettings
     {
-        [CommandOption("--sample <FILES>")][Description("Sample TIFF files or globs (multi-page allowed).")]
+        [CommandOption("--sample <FILES>")][Description("Sample TIFF (multi-page allowed) or FITS files or globs.")]
         public string[] Sample { get; init; } = [];
-        [CommandOption("--ob <FILES>")][Description("Open-beam TIFF files or globs (median-combined).")]
+        [CommandOption("--ob <FILES>")][Description("Open-beam TIFF or FITS files or globs (median-combined).")]
         public string[] Ob { get; init; } = [];
-        [CommandOption("--df <FILES>")][Description("Dark-field TIFF files or globs (mean-combined).")]
+        [CommandOption("--df <FILES>")][Description("Dark-field TIFF or FITS files or globs (mean-combined).")]
         public string[] Df { get; init; } = [];
         [CommandOption("--roi <X0,Y0,X1,Y1>")][Description("Beam region(s) outside the cell for the beam-fluctuation correction (repeatable; pooled).")]
         public string[] Roi { get; init; } = [];
@@ -211,6 +243,13 @@ public sealed class RadNormalizeCommand : Command<RadNormalizeCommand.Settings>
         var samples = FrameFiles.Expand(s.Sample, "--sample");
         var obFiles = FrameFiles.Expand(s.Ob, "--ob");
         var dfFiles = FrameFiles.Expand(s.Df, "--df");
+        // one frame size for sample, OB and DF, checked before anything is read or written; the mismatching file is named
+        var first = FrameFiles.Info(samples[0]);
+        foreach (var f in samples.Concat(obFiles).Concat(dfFiles))
+        {
+            var fi = FrameFiles.Info(f);
+            if (fi.Width != first.Width || fi.Height != first.Height) throw new InputException(f, $"is {fi.Width}×{fi.Height}, the first sample file {Path.GetFileName(samples[0])} is {first.Width}×{first.Height}");
+        }
         long gammaOb = 0, gammaDf = 0, gammaS = 0, invalid = 0, frames = 0;
         var ob = FrameFiles.ReadAll(obFiles, out var obType);
         var df = FrameFiles.ReadAll(dfFiles, out var dfType);
@@ -225,19 +264,21 @@ public sealed class RadNormalizeCommand : Command<RadNormalizeCommand.Settings>
             for (int fi = 0; fi < samples.Count; fi++)
             {
                 string f = samples[fi];
-                var info = Tiff.ReadInfo(f);
+                var info = FrameFiles.Info(f);
+                var times = FrameFiles.Times(f);
                 if (info.Width != norm.Width || info.Height != norm.Height) throw new InputException(f, $"is {info.Width}×{info.Height}, open beam/dark field are {norm.Width}×{norm.Height}");
                 string outPath = Path.Combine(dir, Path.GetFileNameWithoutExtension(f) + ".tif");
                 if (Path.GetFullPath(outPath) == Path.GetFullPath(f)) throw new InputException("--out", $"would overwrite the input {f}");
                 using var w = TiffStackWriter<float>.Create(outPath, info.Width, info.Height, info.Pages);
                 var g = GammaFilterOptions.For(mode, info.SampleType) with { OutlierK = s.OutlierK };
-                foreach (var img in Tiff.ReadPagesAsFloat(f))
+                int page = 0;
+                foreach (var img in FrameFiles.ReadPages(f))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     gammaS += GammaFilter.Apply(img, g);
                     invalid += norm.Normalize(img.Pixels, img.Pixels).InvalidPixels;
-                    w.Append(img.Pixels);
-                    frames++;
+                    w.Append(img.Pixels, page < times.Length ? times[page] : null, null); // the acquisition time travels with the frame
+                    frames++; page++;
                 }
                 w.Commit();
                 written.Add(outPath);
@@ -259,11 +300,11 @@ public sealed class RadBinCommand : Command<RadBinCommand.Settings>
 {
     public sealed class Settings : OutDirSettings
     {
-        [CommandArgument(0, "<FILES>")][Description("Normalised frames: TIFF files or globs (pages in order).")]
+        [CommandArgument(0, "<FILES>")][Description("Normalised frames: TIFF or FITS files or globs.")]
         public string[] Files { get; init; } = [];
         [CommandOption("-n|--bin-size <N>")][Description("Frames per bin (-n 30 as in the issue; Spectre.Console.Cli does not allow the one-letter long option --n). Default: 30 (paper)")][DefaultValue(30)]
         public int N { get; init; } = 30;
-        [CommandOption("--times <CSV>")][Description("Frame times (time_s, optional current_A), one row per frame. Default: index × --interval-s")]
+        [CommandOption("--times <CSV>")][Description("Frame times (time_s, optional current_A), one row per frame. Default: the times in the frames' metadata (frames ordered by them), else index × --interval-s")]
         public string? Times { get; init; }
         [CommandOption("--interval-s <S>")][Description("Frame interval when no --times. Default: 10")][DefaultValue(10.0)]
         public double IntervalS { get; init; } = 10;
@@ -284,10 +325,26 @@ public sealed class RadBinCommand : Command<RadBinCommand.Settings>
     {
         string dir = s.Out ?? "binned";
         var files = FrameFiles.Expand(s.Files, "FILES");
-        var info = Tiff.ReadInfo(files[0]);
+        var info = FrameFiles.Info(files[0]);
         double[]? t = null, c = null;
-        if (s.Times is not null) (t, c) = FrameFiles.ReadTimes(s.Times);
-        long total = files.Sum(f => (long)Tiff.ReadInfo(f).Pages);
+        // frame order and times: --times (stack order) wins; else the times in the frames' metadata (frames sorted by them) when
+        // every frame has one; else natural file order at --interval-s
+        IReadOnlyList<FrameFiles.FrameRef> order;
+        string timeSource;
+        if (s.Times is not null)
+        {
+            (t, c) = FrameFiles.ReadTimes(s.Times);
+            order = files.SelectMany(f => Enumerable.Range(0, FrameFiles.Info(f).Pages).Select(p => new FrameFiles.FrameRef(f, p, null))).ToList();
+            timeSource = "times_csv";
+        }
+        else
+        {
+            order = FrameFiles.Ordered(files);
+            bool all = order.All(r => r.TimeS.HasValue);
+            if (all) t = order.Select(r => r.TimeS!.Value).ToArray();
+            timeSource = all ? "frame_metadata" : "interval";
+        }
+        long total = order.Count;
         if (t is not null && t.Length != total) throw new InputException(s.Times!, $"has {t.Length} rows, the stack holds {total} frames");
         Directory.CreateDirectory(dir);
         var bt = new List<double>(); var bn = new List<double>(); var bp = new List<double>(); var bc = new List<double>();
@@ -296,7 +353,7 @@ public sealed class RadBinCommand : Command<RadBinCommand.Settings>
             int i = 0;
             IEnumerable<TimedFrame> Frames()
             {
-                foreach (var (_, _, img, _) in FrameFiles.Read(files))
+                foreach (var (_, img) in FrameFiles.Read(order))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     var f = new TimedFrame(t?[i] ?? i * s.IntervalS, img.Pixels, c?[i] ?? double.NaN);
@@ -308,13 +365,13 @@ public sealed class RadBinCommand : Command<RadBinCommand.Settings>
             using var w = TiffStackWriter<float>.Create(Path.Combine(dir, "binned.tif"), info.Width, info.Height, (int)(total / s.N + 1));
             foreach (var b in MedianBinning.Bin(Frames(), info.Width, info.Height, s.N, s.DropPartial))
             {
-                w.Append(b.Pixels); bt.Add(b.TimeS); bn.Add(b.Frames); bp.Add(b.Partial ? 1 : 0); bc.Add(b.CurrentA);
+                w.Append(b.Pixels, b.TimeS, null); bt.Add(b.TimeS); bn.Add(b.Frames); bp.Add(b.Partial ? 1 : 0); bc.Add(b.CurrentA);
             }
             if (bt.Count == 0) throw new InputException("FILES", "no complete bin (fewer frames than -n and --drop-partial)");
             w.Commit();
         });
         CsvTable.Write(Path.Combine(dir, "bins.csv"), [("bin", Enumerable.Range(0, bt.Count).Select(x => (double)x).ToList()), ("time_s", bt), ("frames", bn), ("partial", bp), ("current_A", bc)]);
-        new SummaryJson("radiography bin").Parameter("n", s.N).Parameter("drop_partial", s.DropPartial).Parameter("times", s.Times ?? "")
+        new SummaryJson("radiography bin").Parameter("n", s.N).Parameter("drop_partial", s.DropPartial).Parameter("times", s.Times ?? "").Parameter("time_source", timeSource)
             .Set("frames", total).Set("bins", bt.Count).Set("last_bin_partial", bp.Count > 0 && bp[^1] > 0).Write(Path.Combine(dir, "summary.json"));
         Console.Error.WriteLine($"binned {total} frames into {bt.Count} bins ({dir}/binned.tif, bins.csv)");
         return 0;

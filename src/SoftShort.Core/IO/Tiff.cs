@@ -353,7 +353,14 @@ public sealed class TiffStackWriter<T> : IDisposable where T : unmanaged
     }
 
     /// <summary>Appends one page (row-major, Width·Height samples).</summary>
-    public void Append(ReadOnlySpan<T> page)
+    public void Append(ReadOnlySpan<T> page) => Append(page, null, null);
+
+    /// <summary>
+    /// Appends one page with its acquisition time: <paramref name="timeS"/> (s from the start of the experiment) as the
+    /// ImageDescription JSON <c>{"time_s": …}</c> (machine-readable, full precision) and <paramref name="dateTime"/> as the TIFF
+    /// DateTime tag (306, "YYYY:MM:DD HH:MM:SS", whole seconds). See <see cref="TiffFrameTimes"/>.
+    /// </summary>
+    public void Append(ReadOnlySpan<T> page, double? timeS, DateTime? dateTime)
     {
         if (page.Length != (long)_width * _height) throw new ArgumentException($"page holds {page.Length} samples, {_width}×{_height} expected");
         var t = _tiff;
@@ -370,6 +377,8 @@ public sealed class TiffStackWriter<T> : IDisposable where T : unmanaged
         t.SetField(TiffTag.ROWSPERSTRIP, rowsPerStrip);
         t.SetField(TiffTag.SUBFILETYPE, FileType.PAGE);
         if (_page <= ushort.MaxValue) t.SetField(TiffTag.PAGENUMBER, (ushort)_page, (ushort)0); // a 16-bit tag: unnumbered past 65535 pages
+        if (timeS is { } ts) t.SetField(TiffTag.IMAGEDESCRIPTION, TiffFrameTimes.Description(ts));
+        if (dateTime is { } dt) t.SetField(TiffTag.DATETIME, dt.ToString("yyyy:MM:dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
         var bytes = MemoryMarshal.AsBytes(page);
         byte[] strip = new byte[rowsPerStrip * rowBytes];
         for (int s = 0, row = 0; row < _height; s++, row += rowsPerStrip)

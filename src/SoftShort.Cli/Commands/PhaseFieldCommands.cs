@@ -85,9 +85,14 @@ public sealed class BenchPhaseFieldCommand : Command<BenchPhaseFieldCommand.Sett
         if (s.Bm1TEnd > 0)
         {
             var sw = Stopwatch.StartNew();
-            var solver = new SpinodalSolver(n: 128);
+            var solver = new SpinodalSolver(n: 200, finiteDifference: true) { ChangeTolerance = 1e-3 };
+            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             var (t, f) = solver.Run(s.Bm1TEnd, 10, null, cancellationToken);
-            Console.WriteLine(FormattableString.Invariant($"  PFHub BM1a 128² to t = {s.Bm1TEnd}: {sw.Elapsed.TotalSeconds:F1} s wall, {solver.Steps} steps, F = {f[^1]:F3}"));
+            double worst = 0;
+            foreach (var (tr, fr) in SpinodalReference.Mmsp)
+                if (tr <= s.Bm1TEnd) worst = Math.Max(worst, Math.Abs(SpinodalReference.Interpolate(t, f, tr) - fr) / fr);
+            Console.WriteLine(FormattableString.Invariant(
+                $"  PFHub BM1a (200², 5-point Laplacian, Δc ≤ 1e-3 per step) to t = {s.Bm1TEnd}: {sw.Elapsed.TotalSeconds:F1} s wall ({(Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds:F1} s CPU), {solver.Steps} steps, F = {f[^1]:F3}; largest deviation from MMSP at its published times {100 * worst:F2} %"));
         }
         Console.WriteLine($"  peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB");
         return 0;
@@ -129,8 +134,8 @@ public sealed class PfhubBm1Command : Command<PfhubBm1Command.Settings>
         public string Laplacian { get; init; } = "fd";
         [CommandOption("--every <T>")][DefaultValue(10.0)][Description("Output interval. Default: 10")]
         public double Every { get; init; } = 10;
-        [CommandOption("--tolerance <DC>")][DefaultValue(2e-3)][Description("Largest change of c per time step (adaptive Δt). Default: 0.002")]
-        public double Tolerance { get; init; } = 2e-3;
+        [CommandOption("--tolerance <DC>")][DefaultValue(1e-3)][Description("Largest change of c per time step (adaptive Δt). Default: 0.001 (0.002 drifts from MMSP by up to 5.6 % after t = 2000: the coarsening events are sensitive to the time error)")]
+        public double Tolerance { get; init; } = 1e-3;
 
         public override ValidationResult Validate()
         {

@@ -29,14 +29,14 @@ public sealed record DendriteObservation(
 /// <remarks>
 /// Fields: ξ (Li metal order parameter), fixed pores (ρ = −1 in pores; the paper holds the pores fixed), normalised Li⁺
 /// concentration c, ionic potential φₑ; the Li metal connected to the anode is at the applied −0.35 V.
-/// Per step (IMEX):
+/// Per step (IMEX, Lie splitting; see <see cref="Step"/>):
 /// <list type="number">
 /// <item>∂ξ/∂t = Γ[(ℓ²/2)∂²ξ/∂n² − g′(ξ)] − L_η h′(ξ)[ξ e^{(1−α)fη} − c e^{−αfη}], η = φ_Li − φₑ + P_m V_m/F:
 /// the profile-preserving Allen–Cahn form (Sun &amp; Beckermann, J. Comput. Phys. 220 (2007) 626) removes the
 /// curvature flow of the rescaled interface (capillarity itself is negligible: γV_m/(rRT) &lt; 10⁻³ for r ≥ 1 µm).</item>
-/// <item>∇·(σ∇φₑ) = F c_s ∂ξ/∂t with the Butler–Volmer rate linearised in φₑ and solved implicitly (Jacobi-PCG,
+/// <item>∇·(σ∇φₑ) = F c_s ∂ξ/∂t with the Butler–Volmer rate linearised in φₑ and solved implicitly (multigrid-PCG,
 /// harmonic face conductivities), so the Faradaic current and the ionic current are consistent by construction.</item>
-/// <item>∂c/∂t = ∇·[D(∇c + c f ∇φₑ)] − (c_s/c₀) ∂ξ/∂t (Nernst–Planck, explicit, c = 1 at the cathode side).</item>
+/// <item>∂c/∂t = ∇·[D(∇c + c f ∇φₑ)] − (c_s/c₀) ∂ξ/∂t (Nernst–Planck, explicit sub-steps, c = 1 at the cathode side).</item>
 /// </list>
 /// </remarks>
 public sealed class DendriteSimulation

@@ -5,7 +5,8 @@ namespace SoftShort.PhaseField;
 /// coarsened from the phase-field grid by an integer factor, heterogeneous moduli (Li, SE, near-zero-stiffness pores:
 /// E_pore = 10⁻⁴ E_SE), an isotropic eigenstrain of the plated Li, the external pressure as a traction on the right
 /// (SE) boundary, the left boundary fixed and rollers on top/bottom (the pellet is confined laterally by its die).
-/// Matrix-free Jacobi-preconditioned CG with warm start. Units: MPa, µm.
+/// Matrix-free CG preconditioned by one multigrid V-cycle per displacement component (see BuildPreconditioner), warm-started
+/// by linear extrapolation from the last two solutions. Units: MPa, µm.
 /// </summary>
 public sealed class PlaneStrainElasticity
 {

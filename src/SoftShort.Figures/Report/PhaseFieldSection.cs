@@ -108,7 +108,7 @@ public sealed class PhaseFieldSection : IReportSection
         int grid = ctx.Quick ? 64 : 200;
         bool fd = !ctx.Quick;
         double tEnd = ctx.Quick ? 1000 : 10000;
-        var solver = new SpinodalSolver(n: grid, finiteDifference: fd);
+        var solver = new SpinodalSolver(n: grid, finiteDifference: fd) { ChangeTolerance = fd ? 1e-3 : 2e-3 };
         var (t, f) = solver.Run(tEnd, 10, null, ctx.Cancellation);
         var refs = SpinodalReference.Mmsp.Where(r => r.Time <= tEnd).ToList();
         ctx.Chart(Charts.Lines(

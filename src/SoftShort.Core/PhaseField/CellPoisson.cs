@@ -10,7 +10,8 @@ public sealed class CellPoisson
 {
     readonly int _nx, _ny;
     readonly double _invDx2;
-    readonly double[] _kx, _ky, _diag, _r, _z, _p, _q;
+    readonly double[] _kx, _ky, _diag, _r, _z, _p, _q, _rhs, _part1, _part2;
+    readonly Multigrid _mg = new();
 
     /// <summary>Face conductances along x: (nx+1)·ny, face i sits left of cell i.</summary>
     public double[] FaceX => _kx;
@@ -31,6 +32,7 @@ public sealed class CellPoisson
         _kx = new double[(nx + 1) * ny]; _ky = new double[nx * (ny + 1)];
         int n = nx * ny;
         Shift = new double[n]; _diag = new double[n]; _r = new double[n]; _z = new double[n]; _p = new double[n]; _q = new double[n];
+        _rhs = new double[n]; _part1 = new double[ny]; _part2 = new double[ny];
     }
 
     /// <summary>Sets the face conductances from cell conductivities by harmonic averaging; boundary faces use the cell value.</summary>
@@ -52,26 +54,41 @@ public sealed class CellPoisson
     static double Harmonic(double a, double b) => a + b > 0 ? 2 * a * b / (a + b) : 0;
 
     /// <summary>out = A u (fixed cells act as identity rows; their values enter neighbours through the right-hand side).</summary>
-    public void Apply(ReadOnlySpan<double> u, Span<double> output)
+    public void Apply(double[] u, double[] output)
+    {
+        if (_ny >= 64) Parallel.For(0, _ny, y => ApplyRow(u, output, y));
+        else for (int y = 0; y < _ny; y++) ApplyRow(u, output, y);
+    }
+
+    void ApplyRow(double[] u, double[] output, int y)
     {
         int nx = _nx, ny = _ny;
         var fixedMask = Fixed;
-        for (int y = 0; y < ny; y++)
+        int row = y * nx, frow = y * (nx + 1);
+        for (int x = 0; x < nx; x++)
         {
-            int row = y * nx, frow = y * (nx + 1);
-            for (int x = 0; x < nx; x++)
-            {
-                int i = row + x;
-                if (fixedMask != null && fixedMask[i]) { output[i] = _diag[i] * u[i]; continue; }
-                double kl = _kx[frow + x], kr = _kx[frow + x + 1], ku = _ky[y * nx + x], kd = _ky[(y + 1) * nx + x];
-                double ui = u[i];
-                double ul = x > 0 && !(fixedMask != null && fixedMask[i - 1]) ? u[i - 1] : 0;
-                double ur = x < nx - 1 && !(fixedMask != null && fixedMask[i + 1]) ? u[i + 1] : 0;
-                double uu = y > 0 && !(fixedMask != null && fixedMask[i - nx]) ? u[i - nx] : 0;
-                double ud = y < ny - 1 && !(fixedMask != null && fixedMask[i + nx]) ? u[i + nx] : 0;
-                output[i] = ((kl + kr + ku + kd) * ui - kl * ul - kr * ur - ku * uu - kd * ud) * _invDx2 + Shift[i] * ui;
-            }
+            int i = row + x;
+            if (fixedMask != null && fixedMask[i]) { output[i] = _diag[i] * u[i]; continue; }
+            double kl = _kx[frow + x], kr = _kx[frow + x + 1], ku = _ky[y * nx + x], kd = _ky[(y + 1) * nx + x];
+            double ui = u[i];
+            double ul = x > 0 && !(fixedMask != null && fixedMask[i - 1]) ? u[i - 1] : 0;
+            double ur = x < nx - 1 && !(fixedMask != null && fixedMask[i + 1]) ? u[i + 1] : 0;
+            double uu = y > 0 && !(fixedMask != null && fixedMask[i - nx]) ? u[i - nx] : 0;
+            double ud = y < ny - 1 && !(fixedMask != null && fixedMask[i + nx]) ? u[i + nx] : 0;
+            output[i] = ((kl + kr + ku + kd) * ui - kl * ul - kr * ur - ku * uu - kd * ud) * _invDx2 + Shift[i] * ui;
         }
+    }
+
+    /// <summary>Row-parallel loop with a deterministic sum: <paramref name="body"/>(row start, row end) returns the row's partial sum.</summary>
+    double RowSum(Func<int, int, double> body)
+    {
+        var part = _part1;
+        int nx = _nx;
+        if (_ny >= 64) Parallel.For(0, _ny, y => part[y] = body(y * nx, y * nx + nx));
+        else for (int y = 0; y < _ny; y++) part[y] = body(y * nx, y * nx + nx);
+        double s = 0;
+        for (int y = 0; y < _ny; y++) s += part[y];
+        return s;
     }
 
     /// <summary>Adds the boundary and fixed-cell contributions to the right-hand side b (in place).</summary>
@@ -120,41 +137,45 @@ public sealed class CellPoisson
                 _diag[i] = (_kx[y * (nx + 1) + x] + _kx[y * (nx + 1) + x + 1] + _ky[y * nx + x] + _ky[(y + 1) * nx + x]) * _invDx2 + Shift[i];
                 if (_diag[i] <= 0) _diag[i] = 1;
             }
-        var rhs = (double[])b.Clone();
+        var rhs = _rhs;
+        Array.Copy(b, rhs, n);
         BoundaryRhs(rhs, u);
         Multigrid? mg = null;
         if (multigrid)
         {
-            mg = new Multigrid();
+            mg = _mg;
             mg.Build(_nx, _ny, _invDx2, _kx, _ky, Shift, fm);
         }
         Apply(u, _q);
-        double bnorm = 0, rz = 0;
-        for (int i = 0; i < n; i++) { _r[i] = rhs[i] - _q[i]; if (fm == null || !fm[i]) bnorm += rhs[i] * rhs[i]; }
+        double bnorm = RowSum((i0, i1) =>
+        {
+            double s = 0;
+            for (int i = i0; i < i1; i++) { _r[i] = rhs[i] - _q[i]; if (fm == null || !fm[i]) s += rhs[i] * rhs[i]; }
+            return s;
+        });
         Precondition(mg, fm);
-        for (int i = 0; i < n; i++) { _p[i] = _z[i]; rz += _r[i] * _z[i]; }
+        double rz = RowSum((i0, i1) => { double s = 0; for (int i = i0; i < i1; i++) { _p[i] = _z[i]; s += _r[i] * _z[i]; } return s; });
         bnorm = Math.Sqrt(bnorm);
         if (bnorm == 0) bnorm = 1;
         int it = 0;
-        double rnorm = Norm(_r);
+        double rnorm = Math.Sqrt(RowSum((i0, i1) => { double s = 0; for (int i = i0; i < i1; i++) s += _r[i] * _r[i]; return s; }));
         while (rnorm / bnorm > tolerance && it < maxIterations)
         {
             Apply(_p, _q);
-            double pq = 0;
-            for (int i = 0; i < n; i++) pq += _p[i] * _q[i];
+            double pq = RowSum((i0, i1) => { double s = 0; for (int i = i0; i < i1; i++) s += _p[i] * _q[i]; return s; });
             if (pq <= 0) break;
-            double alpha = rz / pq, rzNew = 0, rr = 0;
-            for (int i = 0; i < n; i++)
+            double alpha = rz / pq;
+            double rr = RowSum((i0, i1) =>
             {
-                u[i] += alpha * _p[i];
-                _r[i] -= alpha * _q[i];
-                rr += _r[i] * _r[i];
-            }
+                double s = 0;
+                for (int i = i0; i < i1; i++) { u[i] += alpha * _p[i]; _r[i] -= alpha * _q[i]; s += _r[i] * _r[i]; }
+                return s;
+            });
             Precondition(mg, fm);
-            for (int i = 0; i < n; i++) rzNew += _r[i] * _z[i];
+            double rzNew = RowSum((i0, i1) => { double s = 0; for (int i = i0; i < i1; i++) s += _r[i] * _z[i]; return s; });
             double beta = rzNew / rz;
             rz = rzNew;
-            for (int i = 0; i < n; i++) _p[i] = _z[i] + beta * _p[i];
+            RowSum((i0, i1) => { for (int i = i0; i < i1; i++) _p[i] = _z[i] + beta * _p[i]; return 0; });
             rnorm = Math.Sqrt(rr);
             it++;
         }

@@ -71,10 +71,13 @@ public sealed record DendriteParameters
     /// rescaled with ℓ (L_η = i₀V_m/(3ℓF)) so the sharp-interface plating velocity does not depend on it.
     /// </summary>
     public double InterfaceCells { get; init; } = 8;
-    /// <summary>Profile relaxation rate Γ = L_ξ·W, s⁻¹ (numerical: keeps the tanh profile; larger needs a smaller Δt).</summary>
+    /// <summary>Profile relaxation rate Γ = L_ξ·W, s⁻¹ (numerical: keeps the tanh profile; sub-cycled explicitly at its own stability limit).</summary>
     public double ProfileRelaxationPerS { get; init; } = 1.0;
-    /// <summary>Largest time step, s.</summary>
-    public double MaxDtS { get; init; } = 0.25;
+    /// <summary>
+    /// Largest time step, s (the reaction/ionic-potential step; profile relaxation and Li⁺ transport are sub-cycled inside it).
+    /// Default 1 s: halving it changes the plated Li and the dendrite length by &lt; 1 % (see docs/phasefield.md).
+    /// </summary>
+    public double MaxDtS { get; init; } = 1.0;
     /// <summary>Largest change of ξ per step (adaptive Δt).</summary>
     public double MaxXiChangePerStep { get; init; } = 0.1;
 
@@ -105,8 +108,13 @@ public sealed record DendriteParameters
     /// <summary>Li⁺ diffusivity of the SE from Nernst–Einstein, D = σRT/(F²c), µm² s⁻¹ (≈ 5 µm² s⁻¹).</summary>
     public double SeDiffusivityUm2PerS => SeIonicConductivitySPerM * GasConstantJPerMolK * TemperatureK
         / (FaradayCPerMol * FaradayCPerMol * SeLiConcentrationMolPerM3) * 1e12;
-    /// <summary>Reaction-rate coefficient L_η = i₀ V_m/(3ℓF), s⁻¹, so that a flat interface moves at v = i V_m/F.</summary>
-    public double ReactionRatePerS => ExchangeCurrentDensityAPerM2 * LiMolarVolumeM3PerMol / (3 * InterfaceLengthUm * 1e-6 * FaradayCPerMol);
+    /// <summary>
+    /// Reaction-rate coefficient L_η = i₀ V_m/(2.5ℓF), s⁻¹, so that a flat interface moves at the Butler–Volmer/Faraday
+    /// velocity v = i V_m/F: across the profile ξ = ½[1 − tanh(d/ℓ)] (|dξ/dd| = 2ξ(1−ξ)/ℓ) the reaction term integrates to
+    /// L_η·B·∫h′(ξ) dd = L_η·B·15ℓ∫₀¹ξ(1−ξ)dξ = 2.5ℓ·L_η·B. (Session 1 used 3ℓ, which made the interface current 0.83 of
+    /// Butler–Volmer at the local overpotential; corrected in session 2.)
+    /// </summary>
+    public double ReactionRatePerS => ExchangeCurrentDensityAPerM2 * LiMolarVolumeM3PerMol / (2.5 * InterfaceLengthUm * 1e-6 * FaradayCPerMol);
 
     /// <summary>Rejects impossible parameters with one clear message (before a run starts).</summary>
     public void Validate()
@@ -127,7 +135,9 @@ public sealed record DendriteParameters
         InputException.Require(ExchangeCurrentDensityAPerM2 > 0, "--i0-ma-cm2", $"exchange current density must be positive, got {ExchangeCurrentDensityAPerM2 / 10} mA cm⁻²");
         InputException.Require(ProfileRelaxationPerS > 0, "profile_relaxation_per_s", "mobility must be positive");
         InputException.Require(SeIonicConductivitySPerM > 0 && LiConductivitySPerM > 0 && SeElectronicConductivitySPerM > 0, "conductivity", "must be positive");
-        InputException.Require(MaxDtS > 0 && MaxDtS <= 0.5 / ProfileRelaxationPerS, "max_dt_s", $"Δt = {MaxDtS} s cannot be met: the Allen–Cahn step needs ≤ {0.5 / ProfileRelaxationPerS} s");
+        InputException.Require(MaxDtS >= 1e-4 && MaxDtS <= MechanicsIntervalS, "max_dt_s",
+            $"Δt = {MaxDtS} s cannot be met: it must lie in [1e-4 s, the mechanics interval {MechanicsIntervalS} s]");
+        InputException.Require(MechanicsIntervalS > 0 && double.IsFinite(MechanicsIntervalS), "mechanics_interval_s", $"must be positive, got {MechanicsIntervalS}");
         InputException.Require(LiYoungGPa > 0 && SeYoungGPa > 0 && LiPoisson is > -1 and < 0.5 && SePoisson is > -1 and < 0.5, "elastic constants", "E > 0 and −1 < ν < 0.5 required");
     }
 }

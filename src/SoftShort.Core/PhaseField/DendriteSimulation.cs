@@ -1,4 +1,19 @@
+using System.Diagnostics;
+
 namespace SoftShort.PhaseField;
+
+/// <summary>Wall-clock seconds per part of the dendrite solver (accumulated over steps).</summary>
+public sealed record SolverProfile
+{
+    public double ConnectivityS { get; set; }
+    public double ReactionS { get; set; }
+    public double IonicS { get; set; }
+    public double ProfileRelaxS { get; set; }
+    public double TransportS { get; set; }
+    public double MechanicsS { get; set; }
+    public long MechanicsSolves { get; set; }
+    public double ObserveS { get; set; }
+}
 
 /// <summary>One row of the time series of a dendrite run.</summary>
 public sealed record DendriteObservation(
@@ -14,14 +29,14 @@ public sealed record DendriteObservation(
 /// <remarks>
 /// Fields: ξ (Li metal order parameter), fixed pores (ρ = −1 in pores; the paper holds the pores fixed), normalised Li⁺
 /// concentration c, ionic potential φₑ; the Li metal connected to the anode is at the applied −0.35 V.
-/// Per step (IMEX):
+/// Per step (IMEX, Lie splitting; see <see cref="Step"/>):
 /// <list type="number">
 /// <item>∂ξ/∂t = Γ[(ℓ²/2)∂²ξ/∂n² − g′(ξ)] − L_η h′(ξ)[ξ e^{(1−α)fη} − c e^{−αfη}], η = φ_Li − φₑ + P_m V_m/F:
 /// the profile-preserving Allen–Cahn form (Sun &amp; Beckermann, J. Comput. Phys. 220 (2007) 626) removes the
 /// curvature flow of the rescaled interface (capillarity itself is negligible: γV_m/(rRT) &lt; 10⁻³ for r ≥ 1 µm).</item>
-/// <item>∇·(σ∇φₑ) = F c_s ∂ξ/∂t with the Butler–Volmer rate linearised in φₑ and solved implicitly (Jacobi-PCG,
+/// <item>∇·(σ∇φₑ) = F c_s ∂ξ/∂t with the Butler–Volmer rate linearised in φₑ and solved implicitly (multigrid-PCG,
 /// harmonic face conductivities), so the Faradaic current and the ionic current are consistent by construction.</item>
-/// <item>∂c/∂t = ∇·[D(∇c + c f ∇φₑ)] − (c_s/c₀) ∂ξ/∂t (Nernst–Planck, explicit, c = 1 at the cathode side).</item>
+/// <item>∂c/∂t = ∇·[D(∇c + c f ∇φₑ)] − (c_s/c₀) ∂ξ/∂t (Nernst–Planck, explicit sub-steps, c = 1 at the cathode side).</item>
 /// </list>
 /// </remarks>
 public sealed class DendriteSimulation
@@ -61,13 +76,18 @@ public sealed class DendriteSimulation
     public int BridgeEvents { get; private set; }
     public double FirstBridgeTimeS { get; private set; } = double.NaN;
     public int LastPcgIterations { get; private set; }
+    /// <summary>CG iterations of the last elasticity solve.</summary>
+    public int LastMechanicsIterations => _mech?.LastIterations ?? 0;
 
     readonly CellPoisson _ionic;
     readonly double[] _sigma, _diff, _rate, _rs, _alin, _rhs, _xiOld;
-    readonly bool[] _connected, _active;
+    readonly bool[] _connected, _active, _rowDilated;
+    readonly double[] _xiStart, _rowSum, _rowSumHp;
+    readonly Queue<int> _queue = new();
+    CellPoisson? _leak;
     readonly double _ell, _gamma, _lEta, _f, _fcs, _csOverC0, _shiftPerMPa;
     readonly PlaneStrainElasticity? _mech;
-    double _nextMechanicsS;
+    double _nextMechanicsS, _lastMechanicsS = double.NaN, _prevMechanicsS = double.NaN;
     bool _bridgedNow;
     double _lastCurrent;
 
@@ -84,7 +104,8 @@ public sealed class DendriteSimulation
         ReactionRatePerS = new double[n]; HydrostaticMPa = new double[n]; VonMisesMPa = new double[n]; VolumetricStrain = new double[n];
         MechanicalShiftV = new double[n];
         _sigma = new double[n]; _diff = new double[n]; _rate = new double[n]; _rs = new double[n]; _alin = new double[n]; _rhs = new double[n]; _xiOld = new double[n];
-        _connected = new bool[n]; _active = new bool[n];
+        _connected = new bool[n]; _active = new bool[n]; _rowDilated = new bool[n]; _xiStart = new double[n];
+        _rowSum = new double[Ny]; _rowSumHp = new double[Ny];
         _ell = p.InterfaceLengthUm;
         _gamma = p.ProfileRelaxationPerS;
         _lEta = p.ReactionRatePerS;
@@ -130,7 +151,8 @@ public sealed class DendriteSimulation
     {
         int nx = Nx, ny = Ny;
         Array.Clear(_connected);
-        var queue = new Queue<int>();
+        var queue = _queue;
+        queue.Clear();
         for (int y = 0; y < ny; y++) if (Xi[y * nx] > 0.5) { _connected[y * nx] = true; queue.Enqueue(y * nx); }
         while (queue.Count > 0)
         {
@@ -141,23 +163,41 @@ public sealed class DendriteSimulation
             if (y > 0) Visit(i - nx);
             if (y < ny - 1) Visit(i + nx);
         }
+        // reactive band: square dilation of the connected Li by `band` cells, done separably (rows, then columns)
         int band = (int)Math.Ceiling(2 * _ell / DxUm) + 1;
-        Array.Clear(_active);
-        for (int y = 0; y < ny; y++)
+        var rowMask = _rowDilated;
+        Parallel.For(0, ny, y =>
+        {
+            int row = y * nx;
+            // two sweeps: distance to the nearest connected cell on either side ≤ band
+            int lastLeft = int.MinValue / 2;
             for (int x = 0; x < nx; x++)
             {
-                if (!_connected[y * nx + x]) continue;
-                for (int dy = -band; dy <= band; dy++)
-                {
-                    int yy = y + dy;
-                    if (yy < 0 || yy >= ny) continue;
-                    for (int dx = -band; dx <= band; dx++)
-                    {
-                        int xx = x + dx;
-                        if (xx >= 0 && xx < nx) _active[yy * nx + xx] = true;
-                    }
-                }
+                if (_connected[row + x]) lastLeft = x;
+                rowMask[row + x] = x - lastLeft <= band;
             }
+            int nextRight = int.MaxValue / 2;
+            for (int x = nx - 1; x >= 0; x--)
+            {
+                if (_connected[row + x]) nextRight = x;
+                if (nextRight - x <= band) rowMask[row + x] = true;
+            }
+        });
+        Parallel.For(0, nx, x =>
+        {
+            int lastUp = int.MinValue / 2;
+            for (int y = 0; y < ny; y++)
+            {
+                if (rowMask[y * nx + x]) lastUp = y;
+                _active[y * nx + x] = y - lastUp <= band;
+            }
+            int nextDown = int.MaxValue / 2;
+            for (int y = ny - 1; y >= 0; y--)
+            {
+                if (rowMask[y * nx + x]) nextDown = y;
+                if (nextDown - y <= band) _active[y * nx + x] = true;
+            }
+        });
         bool bridged = false;
         for (int y = 0; y < ny && !bridged; y++) bridged = _connected[y * nx + nx - 1];
         if (bridged && !_bridgedNow)
@@ -169,35 +209,56 @@ public sealed class DendriteSimulation
         _bridgedNow = bridged;
     }
 
-    /// <summary>Advances one IMEX step; returns Δt.</summary>
+    /// <summary>Wall-clock seconds spent in each part of <see cref="Step"/> and <see cref="Observe"/> (for <c>softshort bench phasefield</c>).</summary>
+    public SolverProfile Profile { get; } = new();
+
+    /// <summary>
+    /// Largest stable explicit sub-step of the profile relaxation, s: where |∇ξ| → 0 the regularised ∂²/∂n² becomes the full
+    /// Laplacian, so the diffusion Γℓ²/2 needs the 2D bound Γ(ℓ²/2)Δt/Δx² ≤ ¼ (the 1D bound ½ let ξ ≈ 0 cells oscillate), and
+    /// the double well Γ g″ Δt ≤ 1 (g″ ≤ 2); 0.8 of the tighter bound.
+    /// </summary>
+    double ProfileSubStepS => 0.8 * Math.Min(0.25 * DxUm * DxUm / (_gamma * 0.5 * _ell * _ell), 0.5 / _gamma);
+
+    /// <summary>Largest stable explicit Nernst–Planck sub-step, s (0.2 Δx²/D).</summary>
+    double TransportSubStepS => 0.2 * DxUm * DxUm / Parameters.SeDiffusivityUm2PerS;
+
+    /// <summary>
+    /// Advances one step of Δt = <see cref="DtS"/> (Lie splitting): (1) Butler–Volmer reaction coupled implicitly to the
+    /// ionic potential (one multigrid-PCG solve warm-started from the previous potential); (2) the profile relaxation of ξ in
+    /// explicit sub-steps at its own stability limit, each with the volume-conserving multiplier; (3) Nernst–Planck for c in
+    /// explicit sub-steps. Elasticity is lagged: solved every <see cref="DendriteParameters.MechanicsIntervalS"/> of
+    /// simulated time. Δt then adapts to the largest |Δξ| of the step (target <see cref="DendriteParameters.MaxXiChangePerStep"/>)
+    /// up to <see cref="DendriteParameters.MaxDtS"/>. Returns the Δt taken.
+    /// </summary>
     public double Step()
     {
         var p = Parameters;
         int nx = Nx, ny = Ny, n = nx * ny;
-        double dt = DtS, dx = DxUm, inv2 = 1 / (dx * dx), ell2 = 0.5 * _ell * _ell;
-        if (Steps % 4 == 0) UpdateConnectivity();
-        if (_mech != null && TimeS >= _nextMechanicsS) SolveMechanics();
+        double dt = DtS, dx = DxUm;
+        long t0 = Stopwatch.GetTimestamp();
+        UpdateConnectivity();
+        long t1 = Stopwatch.GetTimestamp();
+        Profile.ConnectivityS += Stopwatch.GetElapsedTime(t0, t1).TotalSeconds;
+        if (_mech != null && TimeS >= _nextMechanicsS - 1e-9)
+        {
+            SolveMechanics();
+            long tm = Stopwatch.GetTimestamp();
+            Profile.MechanicsS += Stopwatch.GetElapsedTime(t1, tm).TotalSeconds;
+            Profile.MechanicsSolves++;
+            t1 = tm;
+        }
+        Array.Copy(Xi, _xiStart, n);
 
-        // 1. explicit profile term, BV rate and its derivative w.r.t. φₑ
+        // 1. Butler–Volmer rate and its derivative w.r.t. φₑ (explicit in ξ and c)
         Parallel.For(0, ny, y =>
         {
             for (int x = 0; x < nx; x++)
             {
                 int i = y * nx + x;
-                double c0 = Xi[i];
-                double l = Xi[x > 0 ? i - 1 : i], r = Xi[x < nx - 1 ? i + 1 : i], u = Xi[y > 0 ? i - nx : i], d = Xi[y < ny - 1 ? i + nx : i];
-                double gx = (r - l) / (2 * dx), gy = (d - u) / (2 * dx);
-                double xx = (r - 2 * c0 + l) * inv2, yy = (d - 2 * c0 + u) * inv2;
-                double ul = Xi[(y > 0 ? i - nx : i) - (x > 0 ? 1 : 0)], ur = Xi[(y > 0 ? i - nx : i) + (x < nx - 1 ? 1 : 0)];
-                double dl = Xi[(y < ny - 1 ? i + nx : i) - (x > 0 ? 1 : 0)], dr = Xi[(y < ny - 1 ? i + nx : i) + (x < nx - 1 ? 1 : 0)];
-                double xy = (dr - dl - ur + ul) / (4 * dx * dx);
-                double g2 = gx * gx + gy * gy, eps = 1e-8 * inv2;
-                double nn = (gx * gx * xx + 2 * gx * gy * xy + gy * gy * yy + eps * (xx + yy)) / (g2 + eps);
-                double gp = 2 * c0 * (1 - c0) * (1 - 2 * c0);
-                double rs = _gamma * (ell2 * nn - gp);
                 double rbv = 0, a = 0, eta = double.NaN;
                 if (_active[i])
                 {
+                    double c0 = Xi[i];
                     double hp = Hp(c0);
                     eta = p.AppliedVoltageV - IonicPotentialV[i] + MechanicalShiftV[i];
                     double ea = Math.Exp((1 - p.Alpha) * _f * eta), ec = Math.Exp(-p.Alpha * _f * eta);
@@ -207,64 +268,112 @@ public sealed class DendriteSimulation
                     a = _lEta * hp * bp;
                 }
                 OverpotentialV[i] = eta;
-                _rs[i] = rs;
                 _rate[i] = rbv;
-                ReactionRatePerS[i] = rbv;
                 _alin[i] = a;
+                double solid = Pores[i] == 1 ? p.PoreTransportRatio : 1;
+                double h = H(Xi[i]);
+                _sigma[i] = p.SeIonicConductivitySPerM * solid * ((1 - h) + h * p.LiIonicRatio);
+                _diff[i] = p.SeDiffusivityUm2PerS * solid * ((1 - h) + h * p.LiIonicRatio);
+                _ionic.Shift[i] = _fcs * a;
+                _rhs[i] = -_fcs * (rbv - a * IonicPotentialV[i]);
             }
         });
 
-        // 1b. Li is created only by the Faradaic reaction: remove the net volume change of the profile relaxation with a
-        //     h′-weighted Lagrange multiplier (volume-conserving Allen–Cahn, Rubinstein & Sternberg, IMA J. Appl. Math. 48 (1992) 249)
-        double sumRs = 0, sumHp = 0;
-        for (int i = 0; i < n; i++) { sumRs += _rs[i]; sumHp += Hp(Xi[i]); }
-        if (sumHp > 0)
-        {
-            double lambda = sumRs / sumHp;
-            for (int i = 0; i < n; i++) _rs[i] -= lambda * Hp(Xi[i]);
-        }
-
         // 2. implicit ionic potential with the linearised Faradaic source (only the Butler–Volmer part transfers charge)
-        for (int i = 0; i < n; i++)
-        {
-            double solid = Pores[i] == 1 ? p.PoreTransportRatio : 1;
-            double h = H(Xi[i]);
-            _sigma[i] = p.SeIonicConductivitySPerM * solid * ((1 - h) + h * p.LiIonicRatio);
-            _diff[i] = p.SeDiffusivityUm2PerS * solid * ((1 - h) + h * p.LiIonicRatio);
-            _ionic.Shift[i] = _fcs * _alin[i];
-            _rhs[i] = -_fcs * (_rate[i] - _alin[i] * IonicPotentialV[i]);
-        }
         _ionic.SetConductivity(_sigma);
         Array.Copy(IonicPotentialV, _xiOld, n);
+        long t2 = Stopwatch.GetTimestamp();
+        Profile.ReactionS += Stopwatch.GetElapsedTime(t1, t2).TotalSeconds;
         _ionic.Solve(IonicPotentialV, _rhs, tolerance: 1e-7, maxIterations: 400);
         LastPcgIterations = _ionic.LastIterations;
         if (!double.IsFinite(IonicPotentialV[0])) throw new InvalidOperationException($"ionic potential diverged at t = {TimeS:F2} s");
+        long t3 = Stopwatch.GetTimestamp();
+        Profile.IonicS += Stopwatch.GetElapsedTime(t2, t3).TotalSeconds;
 
-        // 3. consistent rate, ξ update; current through the cathode-side boundary (A per m depth)
-        double maxChange = 0;
-        for (int i = 0; i < n; i++)
+        // 3. consistent Faradaic rate and ξ update; current through the cathode-side boundary (A per m depth)
+        Parallel.For(0, ny, y =>
         {
-            double faradaic = _rate[i] + _alin[i] * (IonicPotentialV[i] - _xiOld[i]);
-            _rate[i] = faradaic;
-            ReactionRatePerS[i] = faradaic;
-            double dxi = dt * (faradaic + _rs[i]);
-            if (Math.Abs(dxi) > maxChange) maxChange = Math.Abs(dxi);
-            Xi[i] += dxi;
-        }
+            for (int i = y * nx, end = i + nx; i < end; i++)
+            {
+                double faradaic = _rate[i] + _alin[i] * (IonicPotentialV[i] - _xiOld[i]);
+                _rate[i] = faradaic;
+                ReactionRatePerS[i] = faradaic;
+                Xi[i] += dt * faradaic;
+            }
+        });
         double current = -_ionic.RightBoundaryFlux(IonicPotentialV) * dx; // S m⁻¹ · V µm⁻¹ · µm = A per m depth
         _lastCurrent = current;
         PlatedFromChargeUm2 += current * dt * p.LiMolarVolumeM3PerMol / DendriteParameters.FaradayCPerMol * 1e12;
 
-        // 4. Nernst–Planck for c (explicit, flux form; c = 1 beyond the right face)
-        UpdateConcentration(dt);
+        // 4. profile relaxation in explicit sub-steps (volume-conserving: Li is created only by the reaction above)
+        int mRelax = (int)Math.Ceiling(dt / ProfileSubStepS - 1e-9);
+        for (int k = 0; k < mRelax; k++) RelaxProfile(dt / mRelax);
+        long t4 = Stopwatch.GetTimestamp();
+        Profile.ProfileRelaxS += Stopwatch.GetElapsedTime(t3, t4).TotalSeconds;
 
+        // 5. Nernst–Planck for c in explicit sub-steps (flux form; c = 1 beyond the right face)
+        int mTransport = (int)Math.Ceiling(dt / TransportSubStepS - 1e-9);
+        for (int k = 0; k < mTransport; k++) UpdateConcentration(dt / mTransport);
+        Profile.TransportS += Stopwatch.GetElapsedTime(t4).TotalSeconds;
+
+        double maxChange = 0;
+        for (int y = 0; y < ny; y++)
+        {
+            double m = 0;
+            for (int i = y * nx, end = i + nx; i < end; i++) m = Math.Max(m, Math.Abs(Xi[i] - _xiStart[i]));
+            maxChange = double.IsNaN(m) ? double.NaN : Math.Max(maxChange, m);
+        }
         if (!double.IsFinite(maxChange) || maxChange > 0.5)
             throw new InvalidOperationException($"phase field diverged at t = {TimeS:F2} s (|Δξ| = {maxChange:G3} in one step)");
         TimeS += dt; Steps++;
-        double stable = Math.Min(p.MaxDtS, Math.Min(0.4 / _gamma, 0.2 * dx * dx / p.SeDiffusivityUm2PerS));
         double factor = maxChange > 0 ? p.MaxXiChangePerStep / maxChange : 2;
-        DtS = Math.Min(stable, dt * Math.Clamp(factor, 0.5, 1.2));
+        DtS = Math.Min(p.MaxDtS, dt * Math.Clamp(factor, 0.5, 1.2));
         return dt;
+    }
+
+    /// <summary>
+    /// One explicit sub-step of ∂ξ/∂t = Γ[(ℓ²/2)∂²ξ/∂n² − g′(ξ)] − λh′(ξ): the profile-preserving Allen–Cahn form (Sun &amp;
+    /// Beckermann 2007) with the h′-weighted Lagrange multiplier λ that keeps ∫ξ fixed (Rubinstein &amp; Sternberg 1992).
+    /// </summary>
+    void RelaxProfile(double dt)
+    {
+        int nx = Nx, ny = Ny;
+        double dx = DxUm, inv2 = 1 / (dx * dx), ell2 = 0.5 * _ell * _ell;
+        var part = _rowSum; var partHp = _rowSumHp;
+        Parallel.For(0, ny, y =>
+        {
+            double sr = 0, sh = 0;
+            for (int x = 0; x < nx; x++)
+            {
+                int i = y * nx + x;
+                double c0 = Xi[i];
+                double l = Xi[x > 0 ? i - 1 : i], r = Xi[x < nx - 1 ? i + 1 : i], u = Xi[y > 0 ? i - nx : i], d = Xi[y < ny - 1 ? i + nx : i];
+                double rs;
+                if (l == c0 && r == c0 && u == c0 && d == c0 && (c0 == 0 || c0 == 1)) rs = 0; // bulk: nothing to relax
+                else
+                {
+                    double gx = (r - l) / (2 * dx), gy = (d - u) / (2 * dx);
+                    double xx = (r - 2 * c0 + l) * inv2, yy = (d - 2 * c0 + u) * inv2;
+                    double ul = Xi[(y > 0 ? i - nx : i) - (x > 0 ? 1 : 0)], ur = Xi[(y > 0 ? i - nx : i) + (x < nx - 1 ? 1 : 0)];
+                    double dl = Xi[(y < ny - 1 ? i + nx : i) - (x > 0 ? 1 : 0)], dr = Xi[(y < ny - 1 ? i + nx : i) + (x < nx - 1 ? 1 : 0)];
+                    double xy = (dr - dl - ur + ul) / (4 * dx * dx);
+                    double g2 = gx * gx + gy * gy, eps = 1e-8 * inv2;
+                    double nn = (gx * gx * xx + 2 * gx * gy * xy + gy * gy * yy + eps * (xx + yy)) / (g2 + eps);
+                    double gp = 2 * c0 * (1 - c0) * (1 - 2 * c0);
+                    rs = _gamma * (ell2 * nn - gp);
+                }
+                _rs[i] = rs;
+                sr += rs; sh += Hp(c0);
+            }
+            part[y] = sr; partHp[y] = sh;
+        });
+        double sumRs = 0, sumHp = 0;
+        for (int y = 0; y < ny; y++) { sumRs += part[y]; sumHp += partHp[y]; }
+        double lambda = sumHp > 0 ? sumRs / sumHp : 0;
+        Parallel.For(0, ny, y =>
+        {
+            for (int i = y * nx, end = i + nx; i < end; i++) Xi[i] += dt * (_rs[i] - lambda * Hp(Xi[i]));
+        });
     }
 
     void UpdateConcentration(double dt)
@@ -307,7 +416,9 @@ public sealed class DendriteSimulation
     {
         if (_mech == null) return;
         var p = Parameters;
-        _mech.Solve(Xi, Pores, p, HydrostaticMPa, VonMisesMPa, VolumetricStrain);
+        double extrapolation = _lastMechanicsS > _prevMechanicsS ? (TimeS - _lastMechanicsS) / (_lastMechanicsS - _prevMechanicsS) : 0;
+        _mech.Solve(Xi, Pores, p, HydrostaticMPa, VonMisesMPa, VolumetricStrain, Math.Min(extrapolation, 2));
+        _prevMechanicsS = _lastMechanicsS; _lastMechanicsS = TimeS;
         for (int i = 0; i < Xi.Length; i++)
             MechanicalShiftV[i] = H(Xi[i]) * Math.Max(0, HydrostaticMPa[i]) * _shiftPerMPa;
         _nextMechanicsS = TimeS + p.MechanicsIntervalS;
@@ -315,6 +426,13 @@ public sealed class DendriteSimulation
 
     /// <summary>Observables of the current state (also solves the electronic leakage problem).</summary>
     public DendriteObservation Observe()
+    {
+        long t0 = Stopwatch.GetTimestamp();
+        try { return ObserveCore(); }
+        finally { Profile.ObserveS += Stopwatch.GetElapsedTime(t0).TotalSeconds; }
+    }
+
+    DendriteObservation ObserveCore()
     {
         UpdateConnectivity();
         var p = Parameters;
@@ -377,7 +495,8 @@ public sealed class DendriteSimulation
     {
         var p = Parameters;
         int n = Xi.Length;
-        var solver = new CellPoisson(Nx, Ny, DxUm) { RightValue = 0 };
+        var solver = _leak ??= new CellPoisson(Nx, Ny, DxUm) { RightValue = 0 };
+        solver.LeftValue = null;
         var k = new double[n];
         var u = new double[n];
         var fixedMask = new bool[n];

@@ -3,7 +3,7 @@ namespace SoftShort.PhaseField;
 /// <summary>
 /// Geometric multigrid V-cycle for the cell-centred operator of <see cref="CellPoisson"/>, used as a preconditioner of
 /// the conjugate-gradient solve: face conductances averaged onto each coarser grid (cells paired 2 × 2, odd sizes
-/// allowed), piecewise-constant prolongation with averaging restriction, symmetric red-black Gauss–Seidel smoothing
+/// allowed), piecewise-constant prolongation P with restriction ¼Pᵀ, symmetric red-black Gauss–Seidel smoothing
 /// (red→black before, black→red after), so the preconditioner is symmetric positive definite.
 /// </summary>
 internal sealed class Multigrid
@@ -13,28 +13,38 @@ internal sealed class Multigrid
         public int Nx, Ny;
         public double InvDx2;
         public double[] Kx = [], Ky = [], Shift = [], Diag = [], X = [], B = [], R = [];
+        public int[] Count = [];   // fine cells per cell of the next coarser level (restriction weights)
     }
 
     readonly List<Level> _levels = [];
     public int PreSweeps { get; init; } = 2;
     public int PostSweeps { get; init; } = 2;
 
-    /// <summary>Builds the hierarchy from the fine face conductances (fixed cells become a large diagonal penalty).</summary>
+    /// <summary>
+    /// Builds the hierarchy from the fine face conductances (fixed cells become a large diagonal penalty). A second call on
+    /// the same grid reuses the level arrays (no allocation per time step).
+    /// </summary>
     public void Build(int nx, int ny, double invDx2, double[] kx, double[] ky, double[] shift, bool[]? fixedMask)
     {
-        _levels.Clear();
-        var fine = new Level { Nx = nx, Ny = ny, InvDx2 = invDx2, Kx = kx, Ky = ky, Shift = (double[])shift.Clone() };
+        bool reuse = _levels.Count > 0 && _levels[0].Nx == nx && _levels[0].Ny == ny;
+        if (!reuse) _levels.Clear();
+        var fine = reuse ? _levels[0] : new Level { Nx = nx, Ny = ny, InvDx2 = invDx2, Shift = new double[nx * ny] };
+        fine.Kx = kx; fine.Ky = ky; fine.InvDx2 = invDx2;
+        Array.Copy(shift, fine.Shift, shift.Length);
         Finish(fine);
         if (fixedMask != null)
             for (int i = 0; i < fixedMask.Length; i++)
                 if (fixedMask[i]) { fine.Shift[i] += 1e8 * Math.Max(fine.Diag[i], 1e-30); fine.Diag[i] *= 1 + 1e8; }
-        _levels.Add(fine);
+        if (!reuse) _levels.Add(fine);
         var cur = fine;
+        int li = 0;
         while (Math.Min(cur.Nx, cur.Ny) > 3)
         {
-            var c = Coarsen(cur);
+            li++;
+            Level c;
+            if (reuse) { c = _levels[li]; Coarsen(cur, c); }
+            else { c = NewCoarse(cur); Coarsen(cur, c); _levels.Add(c); }
             Finish(c);
-            _levels.Add(c);
             cur = c;
         }
     }
@@ -42,7 +52,7 @@ internal sealed class Multigrid
     static void Finish(Level l)
     {
         int n = l.Nx * l.Ny;
-        l.Diag = new double[n]; l.X = new double[n]; l.B = new double[n]; l.R = new double[n];
+        if (l.Diag.Length != n) { l.Diag = new double[n]; l.X = new double[n]; l.B = new double[n]; l.R = new double[n]; }
         for (int y = 0; y < l.Ny; y++)
             for (int x = 0; x < l.Nx; x++)
             {
@@ -52,10 +62,19 @@ internal sealed class Multigrid
             }
     }
 
-    static Level Coarsen(Level f)
+    static Level NewCoarse(Level f)
     {
         int nx = (f.Nx + 1) / 2, ny = (f.Ny + 1) / 2;
         var c = new Level { Nx = nx, Ny = ny, InvDx2 = f.InvDx2 / 4, Kx = new double[(nx + 1) * ny], Ky = new double[nx * (ny + 1)], Shift = new double[nx * ny] };
+        f.Count = new int[nx * ny];
+        for (int y = 0; y < f.Ny; y++)
+            for (int x = 0; x < f.Nx; x++) f.Count[(y / 2) * nx + x / 2]++;
+        return c;
+    }
+
+    static void Coarsen(Level f, Level c)
+    {
+        int nx = c.Nx, ny = c.Ny;
         for (int y = 0; y < ny; y++)
         {
             int fy0 = 2 * y, fy1 = Math.Min(2 * y + 1, f.Ny - 1), rows = fy1 > fy0 ? 2 : 1;
@@ -76,15 +95,10 @@ internal sealed class Multigrid
                 c.Ky[y * nx + x] = s / cols;
             }
         }
+        Array.Clear(c.Shift);
         for (int y = 0; y < f.Ny; y++)
             for (int x = 0; x < f.Nx; x++) c.Shift[(y / 2) * nx + x / 2] += f.Shift[y * f.Nx + x];
-        for (int y = 0; y < ny; y++)
-            for (int x = 0; x < nx; x++)
-            {
-                int cnt = (Math.Min(2 * x + 1, f.Nx - 1) - 2 * x + 1) * (Math.Min(2 * y + 1, f.Ny - 1) - 2 * y + 1);
-                c.Shift[y * nx + x] /= cnt;
-            }
-        return c;
+        for (int i = 0; i < c.Shift.Length; i++) c.Shift[i] /= f.Count[i];
     }
 
     /// <summary>z = M⁻¹ r (one V-cycle from zero).</summary>
@@ -110,13 +124,17 @@ internal sealed class Multigrid
         Residual(l);
         var c = _levels[li + 1];
         Array.Clear(c.B);
-        var cnt = new int[c.B.Length];
         for (int y = 0; y < l.Ny; y++)
-            for (int x = 0; x < l.Nx; x++) { int ci = (y / 2) * c.Nx + x / 2; c.B[ci] += l.R[y * l.Nx + x]; cnt[ci]++; }
-        for (int i = 0; i < c.B.Length; i++) c.B[i] /= cnt[i];
+            for (int x = 0; x < l.Nx; x++) c.B[(y / 2) * c.Nx + x / 2] += l.R[y * l.Nx + x];
+        // restriction R = Pᵀ/4 with the same constant for every coarse cell (also the partial ones at odd edges), so that
+        // R = ¼Pᵀ and the V-cycle is a symmetric preconditioner for CG
+        for (int i = 0; i < c.B.Length; i++) c.B[i] *= 0.25;
         Cycle(li + 1);
-        for (int y = 0; y < l.Ny; y++)
-            for (int x = 0; x < l.Nx; x++) l.X[y * l.Nx + x] += c.X[(y / 2) * c.Nx + x / 2];
+        if (l.Ny >= 64)
+            Parallel.For(0, l.Ny, y => { for (int x = 0; x < l.Nx; x++) l.X[y * l.Nx + x] += c.X[(y / 2) * c.Nx + x / 2]; });
+        else
+            for (int y = 0; y < l.Ny; y++)
+                for (int x = 0; x < l.Nx; x++) l.X[y * l.Nx + x] += c.X[(y / 2) * c.Nx + x / 2];
         for (int s = 0; s < PostSweeps; s++) { Sweep(l, 1); Sweep(l, 0); }
     }
 
@@ -144,7 +162,7 @@ internal sealed class Multigrid
     static void Residual(Level l)
     {
         int nx = l.Nx, ny = l.Ny;
-        for (int y = 0; y < ny; y++)
+        void Row(int y)
         {
             int row = y * nx, frow = y * (nx + 1);
             for (int x = 0; x < nx; x++)
@@ -158,5 +176,7 @@ internal sealed class Multigrid
                 l.R[i] = l.B[i] - ax;
             }
         }
+        if (ny >= 64) Parallel.For(0, ny, Row);
+        else for (int y = 0; y < ny; y++) Row(y);
     }
 }

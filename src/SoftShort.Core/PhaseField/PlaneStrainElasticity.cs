@@ -5,15 +5,21 @@ namespace SoftShort.PhaseField;
 /// coarsened from the phase-field grid by an integer factor, heterogeneous moduli (Li, SE, near-zero-stiffness pores:
 /// E_pore = 10⁻⁴ E_SE), an isotropic eigenstrain of the plated Li, the external pressure as a traction on the right
 /// (SE) boundary, the left boundary fixed and rollers on top/bottom (the pellet is confined laterally by its die).
-/// Matrix-free Jacobi-preconditioned CG with warm start. Units: MPa, µm.
+/// Matrix-free CG preconditioned by one multigrid V-cycle per displacement component (see BuildPreconditioner), warm-started
+/// by linear extrapolation from the last two solutions. Units: MPa, µm.
 /// </summary>
 public sealed class PlaneStrainElasticity
 {
     readonly int _nx, _ny, _m, _mx, _my;
     readonly double _h;
     readonly double[] _kSe, _kLi, _g;          // 8×8 unit-modulus element matrices and ∫Bᵀ(1,1,0)dA
-    readonly double[] _u, _f, _r, _z, _p, _q, _diag, _a, _b, _sstar, _xi0;
+    readonly double[] _u, _uPrev, _f, _r, _z, _p, _q, _diag, _a, _b, _sstar, _xi0;
+    bool _havePrev;
     readonly bool[] _fixedDof;
+    // displacement-decoupled multigrid preconditioner: one scalar V-cycle per displacement component on the node grid
+    readonly Multigrid _mgX = new(), _mgY = new();
+    readonly double[] _kxX, _kyX, _kxY, _kyY, _shift0, _rx, _ry, _zx, _zy;
+    readonly bool[] _fixX, _fixY;
     bool _initialised;
 
     /// <summary>Coarsening factor between the phase-field grid and the mechanics grid.</summary>
@@ -28,8 +34,12 @@ public sealed class PlaneStrainElasticity
         _m = m; _mx = nx / m; _my = ny / m; _h = dxUm * m;
         int nodes = (_mx + 1) * (_my + 1), dofs = 2 * nodes, elems = _mx * _my;
         _kSe = new double[64]; _kLi = new double[64]; _g = new double[8];
-        _u = new double[dofs]; _f = new double[dofs]; _r = new double[dofs]; _z = new double[dofs]; _p = new double[dofs]; _q = new double[dofs]; _diag = new double[dofs];
+        _u = new double[dofs]; _uPrev = new double[dofs]; _f = new double[dofs]; _r = new double[dofs]; _z = new double[dofs]; _p = new double[dofs]; _q = new double[dofs]; _diag = new double[dofs];
         _fixedDof = new bool[dofs];
+        int nnx = _mx + 1, nny = _my + 1;
+        _kxX = new double[(nnx + 1) * nny]; _kxY = new double[(nnx + 1) * nny]; _kyX = new double[nnx * (nny + 1)]; _kyY = new double[nnx * (nny + 1)];
+        _shift0 = new double[nodes]; _rx = new double[nodes]; _ry = new double[nodes]; _zx = new double[nodes]; _zy = new double[nodes];
+        _fixX = new bool[nodes]; _fixY = new bool[nodes];
         _a = new double[elems]; _b = new double[elems]; _sstar = new double[elems]; _xi0 = new double[nx * ny];
         for (int y = 0; y <= _my; y++)
             for (int x = 0; x <= _mx; x++)
@@ -38,6 +48,7 @@ public sealed class PlaneStrainElasticity
                 if (x == 0) { _fixedDof[2 * node] = true; _fixedDof[2 * node + 1] = true; }
                 if (y == 0 || y == _my) _fixedDof[2 * node + 1] = true;
             }
+        for (int i = 0; i < nodes; i++) { _fixX[i] = _fixedDof[2 * i]; _fixY[i] = _fixedDof[2 * i + 1]; }
     }
 
     static readonly double[] Gauss = [0.5 - 0.5 / Math.Sqrt(3), 0.5 + 0.5 / Math.Sqrt(3)];
@@ -89,23 +100,34 @@ public sealed class PlaneStrainElasticity
     void Apply(double[] u, double[] y)
     {
         Array.Clear(y);
+        // element rows of one parity share no nodes: scatter them in parallel, even rows first, then odd rows
+        for (int parity = 0; parity < 2; parity++)
+        {
+            int rows = (_my - parity + 1) / 2;
+            if (rows <= 0) continue;
+            Parallel.For(0, rows, k => ApplyRow(u, y, 2 * k + parity));
+        }
+        for (int i = 0; i < y.Length; i++) if (_fixedDof[i]) y[i] = u[i];
+    }
+
+    void ApplyRow(double[] u, double[] y, int ey)
+    {
         Span<int> dof = stackalloc int[8];
         Span<double> ue = stackalloc double[8];
-        for (int ey = 0; ey < _my; ey++)
-            for (int ex = 0; ex < _mx; ex++)
+        for (int ex = 0; ex < _mx; ex++)
+        {
+            int e = ey * _mx + ex;
+            Dofs(ex, ey, dof);
+            for (int k = 0; k < 8; k++) ue[k] = _fixedDof[dof[k]] ? 0 : u[dof[k]];
+            double a = _a[e], b = _b[e];
+            for (int i = 0; i < 8; i++)
             {
-                int e = ey * _mx + ex;
-                Dofs(ex, ey, dof);
-                for (int k = 0; k < 8; k++) ue[k] = _fixedDof[dof[k]] ? 0 : u[dof[k]];
-                double a = _a[e], b = _b[e];
-                for (int i = 0; i < 8; i++)
-                {
-                    double s = 0;
-                    for (int j = 0; j < 8; j++) s += (a * _kSe[i * 8 + j] + b * _kLi[i * 8 + j]) * ue[j];
-                    y[dof[i]] += s;
-                }
+                double sa = 0, sb = 0;
+                int row = i * 8;
+                for (int j = 0; j < 8; j++) { sa += _kSe[row + j] * ue[j]; sb += _kLi[row + j] * ue[j]; }
+                y[dof[i]] += a * sa + b * sb;
             }
-        for (int i = 0; i < y.Length; i++) if (_fixedDof[i]) y[i] = u[i];
+        }
     }
 
     void Dofs(int ex, int ey, Span<int> dof)
@@ -119,9 +141,23 @@ public sealed class PlaneStrainElasticity
     /// Solves for the displacement of the current microstructure and writes the hydrostatic pressure P_m = −tr σ/3 (MPa,
     /// compression positive), the von Mises stress (MPa) and the volumetric strain ε_xx + ε_yy on the phase-field grid.
     /// </summary>
-    public void Solve(double[] xi, byte[] pores, DendriteParameters p, double[] pressureMPa, double[] vonMisesMPa, double[] volStrain)
+    /// <param name="xi">Li order parameter on the phase-field grid.</param>
+    /// <param name="pores">Pore indicator (1 = pore).</param>
+    /// <param name="p">Parameters (moduli, eigenstrain, external pressure).</param>
+    /// <param name="pressureMPa">Out: hydrostatic pressure, MPa.</param>
+    /// <param name="vonMisesMPa">Out: von Mises stress, MPa.</param>
+    /// <param name="volStrain">Out: volumetric strain.</param>
+    /// <param name="extrapolation">
+    /// Warm start: the initial guess is u + extrapolation·(u − u_previous), i.e. linear extrapolation in time with
+    /// extrapolation = (t − t_last)/(t_last − t_previous) (the plated volume, hence the load, grows almost linearly). 0: plain warm start.
+    /// </param>
+    public void Solve(double[] xi, byte[] pores, DendriteParameters p, double[] pressureMPa, double[] vonMisesMPa, double[] volStrain, double extrapolation = 0)
     {
         if (!_initialised) Init(p, xi);
+        if (extrapolation > 0 && _havePrev)
+            for (int i = 0; i < _u.Length; i++) { double u = _u[i]; _u[i] = u + extrapolation * (u - _uPrev[i]); _uPrev[i] = u; }
+        else { Array.Copy(_u, _uPrev, _u.Length); }
+        _havePrev = true;
         double eSe = p.SeYoungGPa * 1e3, eLi = p.LiYoungGPa * 1e3, ePore = eSe * 1e-4;
         int m = _m, nx = _nx;
         double kSe = 1 / (1 - 2 * p.SePoisson), kLi = 1 / (1 - 2 * p.LiPoisson);
@@ -168,9 +204,60 @@ public sealed class PlaneStrainElasticity
                 for (int k = 0; k < 8; k++) _diag[dof[k]] += _a[e] * _kSe[k * 9] + _b[e] * _kLi[k * 9];
             }
         for (int i = 0; i < _diag.Length; i++) if (_fixedDof[i] || _diag[i] <= 0) _diag[i] = 1;
+        BuildPreconditioner(p);
 
         Pcg(tolerance: 1e-6, maxIterations: 20000);
         Stresses(p, pressureMPa, vonMisesMPa, volStrain);
+    }
+
+    /// <summary>
+    /// Displacement-decoupled preconditioner (Blaheta, Numer. Linear Algebra Appl. 1 (1994) 107; spectrally equivalent to the
+    /// elasticity operator by Korn's inequality): for u_x the scalar operator −∂x((λ+2μ)∂x) − ∂y(μ∂y), for u_y the same with the
+    /// roles swapped, each 5-point on the node grid with edge moduli averaged from the adjacent elements, inverted
+    /// approximately by one geometric multigrid V-cycle (<see cref="Multigrid"/>).
+    /// </summary>
+    void BuildPreconditioner(DendriteParameters p)
+    {
+        double nuS = p.SePoisson, nuL = p.LiPoisson;
+        double lamS = nuS / ((1 + nuS) * (1 - 2 * nuS)), muS = 1 / (2 * (1 + nuS));
+        double lamL = nuL / ((1 + nuL) * (1 - 2 * nuL)), muL = 1 / (2 * (1 + nuL));
+        int nnx = _mx + 1, nny = _my + 1;
+        double Mu(int ex, int ey) => ex < 0 || ey < 0 || ex >= _mx || ey >= _my ? double.NaN : _a[ey * _mx + ex] * muS + _b[ey * _mx + ex] * muL;
+        double Pw(int ex, int ey) => ex < 0 || ey < 0 || ex >= _mx || ey >= _my ? double.NaN
+            : _a[ey * _mx + ex] * (lamS + 2 * muS) + _b[ey * _mx + ex] * (lamL + 2 * muL);
+        static double Avg(double a, double b) => double.IsNaN(a) ? b : double.IsNaN(b) ? a : 0.5 * (a + b);
+        Array.Clear(_kxX); Array.Clear(_kxY); Array.Clear(_kyX); Array.Clear(_kyY);
+        for (int y = 0; y < nny; y++)
+            for (int x = 0; x < _mx; x++)
+            {
+                // edge between nodes (x, y) and (x+1, y): elements (x, y−1) and (x, y)
+                int f = y * (nnx + 1) + x + 1;
+                _kxX[f] = Avg(Pw(x, y - 1), Pw(x, y));
+                _kxY[f] = Avg(Mu(x, y - 1), Mu(x, y));
+            }
+        for (int y = 0; y < _my; y++)
+            for (int x = 0; x < nnx; x++)
+            {
+                // edge between nodes (x, y) and (x, y+1): elements (x−1, y) and (x, y)
+                int f = (y + 1) * nnx + x;
+                _kyX[f] = Avg(Mu(x - 1, y), Mu(x, y));
+                _kyY[f] = Avg(Pw(x - 1, y), Pw(x, y));
+            }
+        _mgX.Build(nnx, nny, 1, _kxX, _kyX, _shift0, _fixX);
+        _mgY.Build(nnx, nny, 1, _kxY, _kyY, _shift0, _fixY);
+    }
+
+    void Precondition()
+    {
+        int nodes = _rx.Length;
+        for (int i = 0; i < nodes; i++) { _rx[i] = _r[2 * i]; _ry[i] = _r[2 * i + 1]; }
+        _mgX.Apply(_rx, _zx);
+        _mgY.Apply(_ry, _zy);
+        for (int i = 0; i < nodes; i++)
+        {
+            _z[2 * i] = _fixedDof[2 * i] ? 0 : _zx[i];
+            _z[2 * i + 1] = _fixedDof[2 * i + 1] ? 0 : _zy[i];
+        }
     }
 
     void Pcg(double tolerance, int maxIterations)
@@ -181,9 +268,10 @@ public sealed class PlaneStrainElasticity
         for (int i = 0; i < n; i++)
         {
             _r[i] = _fixedDof[i] ? 0 : _f[i] - _q[i];
-            _z[i] = _r[i] / _diag[i]; _p[i] = _z[i];
-            rz += _r[i] * _z[i]; bn += _f[i] * _f[i]; rr += _r[i] * _r[i];
+            bn += _f[i] * _f[i]; rr += _r[i] * _r[i];
         }
+        Precondition();
+        for (int i = 0; i < n; i++) { _p[i] = _z[i]; rz += _r[i] * _z[i]; }
         bn = Math.Sqrt(bn);
         if (bn == 0) { Array.Clear(_u); LastIterations = 0; return; }
         int it = 0;
@@ -199,9 +287,10 @@ public sealed class PlaneStrainElasticity
             {
                 _u[i] += alpha * _p[i];
                 _r[i] -= alpha * _q[i];
-                _z[i] = _r[i] / _diag[i];
-                rzn += _r[i] * _z[i]; rr += _r[i] * _r[i];
+                rr += _r[i] * _r[i];
             }
+            Precondition();
+            for (int i = 0; i < n; i++) rzn += _r[i] * _z[i];
             double beta = rzn / rz; rz = rzn;
             for (int i = 0; i < n; i++) _p[i] = _z[i] + beta * _p[i];
             it++;

@@ -59,12 +59,22 @@ public sealed class SpinodalSolver
     public double Dx => _dx;
     public ReadOnlySpan<double> Concentration => _c;
 
+    /// <summary>
+    /// True: the Laplacian and the free-energy gradient use the symbols of the 5-point Laplacian and of central differences
+    /// (the discretisation of the MMSP community result: 200 × 200 nodes, Δx = 1), solved exactly in Fourier space; false:
+    /// spectral derivatives.
+    /// </summary>
+    public bool FiniteDifference { get; }
+
     /// <param name="parameters">BM1 parameters (default: PFHub values).</param>
-    /// <param name="n">Grid points per side (power of two; default 256, Δx = 0.78).</param>
-    public SpinodalSolver(SpinodalParameters? parameters = null, int n = 256)
+    /// <param name="n">Grid points per side (prime factors 2, 3, 5; default 256, Δx = 0.78; 200 gives MMSP's Δx = 1).</param>
+    /// <param name="finiteDifference">See <see cref="FiniteDifference"/>.</param>
+    public SpinodalSolver(SpinodalParameters? parameters = null, int n = 256, bool finiteDifference = false)
     {
         _p = parameters ?? new SpinodalParameters();
+        FiniteDifference = finiteDifference;
         InputException.Require(_p.Mobility > 0 && _p.Kappa > 0 && _p.Rho > 0, "spinodal parameters", "mobility, kappa and rho must be positive");
+        InputException.Require(Fft2D.IsSupportedSize(n), "--grid", $"must be ≥ 2 with prime factors 2, 3, 5 only, got {n}");
         _fft = new Fft2D(n, n);
         _n = n; _dx = _p.DomainLength / n;
         int len = n * n;
@@ -74,7 +84,9 @@ public sealed class SpinodalSolver
             {
                 _c[y * n + x] = _p.Initial(x * _dx, y * _dx);
                 double kx = Wave(x), ky = Wave(y);
-                _k2[y * n + x] = kx * kx + ky * ky;
+                _k2[y * n + x] = finiteDifference
+                    ? 4 / (_dx * _dx) * (Math.Pow(Math.Sin(kx * _dx / 2), 2) + Math.Pow(Math.Sin(ky * _dx / 2), 2))
+                    : kx * kx + ky * ky;
             }
         Dt = 0.01;
     }
@@ -85,6 +97,21 @@ public sealed class SpinodalSolver
     public double FreeEnergy()
     {
         int len = _n * _n;
+        if (FiniteDifference)
+        {
+            // MMSP's Helmholtz(): central-difference gradient, periodic
+            double sum = 0;
+            int n = _n;
+            for (int y = 0; y < n; y++)
+                for (int x = 0; x < n; x++)
+                {
+                    double c = _c[y * n + x];
+                    double gx = (_c[y * n + (x + 1) % n] - _c[y * n + (x + n - 1) % n]) / (2 * _dx);
+                    double gy = (_c[(y + 1) % n * n + x] - _c[(y + n - 1) % n * n + x]) / (2 * _dx);
+                    sum += _p.F(c) + 0.5 * _p.Kappa * (gx * gx + gy * gy);
+                }
+            return sum * _dx * _dx;
+        }
         double bulk = 0;
         for (int i = 0; i < len; i++) { bulk += _p.F(_c[i]); _re[i] = _c[i]; _im[i] = 0; }
         _fft.Forward(_re, _im);
@@ -107,21 +134,30 @@ public sealed class SpinodalSolver
         bool bdf2 = _prevDt > 0;
         double w = bdf2 ? dt / _prevDt : 0;
         double a0 = bdf2 ? (1 + 2 * w) / (1 + w) : 1, a1 = bdf2 ? 1 + w : 1, a2 = bdf2 ? w * w / (1 + w) : 0;
+        // two real fields in one complex transform: z = a + i·g, â(k) = [Z(k) + Z*(−k)]/2, ĝ(k) = [Z(k) − Z*(−k)]/(2i)
         for (int i = 0; i < len; i++)
         {
             double star = bdf2 ? (1 + w) * _c[i] - w * _prev[i] : _c[i];
-            _re[i] = a1 * _c[i] - a2 * (bdf2 ? _prev[i] : 0); _im[i] = 0;
-            _gRe[i] = _p.DF(star) - Stabilisation * star; _gIm[i] = 0;
+            _gRe[i] = a1 * _c[i] - a2 * (bdf2 ? _prev[i] : 0);
+            _gIm[i] = _p.DF(star) - Stabilisation * star;
         }
-        _fft.Forward(_re, _im);
         _fft.Forward(_gRe, _gIm);
         double m = _p.Mobility, k = _p.Kappa, a = Stabilisation;
-        for (int i = 0; i < len; i++)
+        int n = _n;
+        for (int y = 0; y < n; y++)
         {
-            double mk = dt * m * _k2[i];
-            double den = a0 + mk * (a + k * _k2[i]);
-            _re[i] = (_re[i] - mk * _gRe[i]) / den;
-            _im[i] = (_im[i] - mk * _gIm[i]) / den;
+            int my = (n - y) % n;
+            for (int x = 0; x < n; x++)
+            {
+                int i = y * n + x, j = my * n + (n - x) % n;
+                double zr = _gRe[i], zi = _gIm[i], cr = _gRe[j], ci = -_gIm[j];   // Z(k), Z*(−k)
+                double ar = 0.5 * (zr + cr), ai = 0.5 * (zi + ci);
+                double gr = 0.5 * (zi - ci), gi = -0.5 * (zr - cr);
+                double mk = dt * m * _k2[i];
+                double den = a0 + mk * (a + k * _k2[i]);
+                _re[i] = (ar - mk * gr) / den;
+                _im[i] = (ai - mk * gi) / den;
+            }
         }
         _fft.Inverse(_re, _im);
         double maxChange = 0;

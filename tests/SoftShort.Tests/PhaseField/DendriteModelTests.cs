@@ -31,11 +31,11 @@ public class DendriteModelTests
         double iAPerM2 = currentSum / n / (p.DomainHeightUm * 1e-6);                // A m⁻²
         double faraday = iAPerM2 * p.LiMolarVolumeM3PerMol / DendriteParameters.FaradayCPerMol * 1e6;
         Assert.InRange(velocity / faraday, 0.97, 1.03);
-        // Butler–Volmer at the overpotential of the ξ = ½ point (the diffuse interface spreads η, hence the tolerance)
+        // Butler–Volmer at the overpotential of the ξ = ½ point (the diffuse interface spreads η slightly, hence ±10 %)
         int fi = (int)(Front(sim) / sim.DxUm) + sim.Ny / 2 * sim.Nx;
         double eta = sim.OverpotentialV[fi];
         double bv = p.ExchangeCurrentDensityAPerM2 * (Math.Exp(-p.Alpha * p.FOverRT * eta) - Math.Exp((1 - p.Alpha) * p.FOverRT * eta));
-        Assert.InRange(iAPerM2 / bv, 0.7, 1.1);
+        Assert.InRange(iAPerM2 / bv, 0.9, 1.1);   // L_η = i₀V_m/(2.5ℓF); measured 0.97 (the old 3ℓ gave 0.81)
         Assert.True(eta < -0.1 && eta > -0.35, $"η = {eta}");
         // Ohm: the SE between the front and the cathode carries the current with the potential drop it sees
         Assert.True(sim.PlatedFromChargeUm2 > q0);

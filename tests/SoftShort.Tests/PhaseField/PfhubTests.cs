@@ -41,5 +41,47 @@ public class PfhubTests
         Assert.Equal(96.6772, SpinodalReference.Interpolate(t, f, 500), 96.6772 * 0.04);
     }
 
+    [Fact]
+    public void Bm1_FiniteDifferenceMode_ReproducesTheMmspDiscretisation()
+    {
+        // MMSP's discretisation (200 × 200 nodes, Δx = 1, 5-point Laplacian, central-difference gradient in F), solved in Fourier space
+        var s = new SpinodalSolver(n: 200, finiteDifference: true);
+        Assert.Equal(319.094, s.FreeEnergy(), 319.094 * 2e-6);
+        double mass0 = Sum(s.Concentration);
+        var (t, f) = s.Run(106.667, 106.667);
+        Assert.Equal(mass0, Sum(s.Concentration), 1e-8 * mass0);
+        Assert.Equal(132.607, f[^1], 132.607 * 0.005);   // measured −0.07 %
+    }
+
+    [Theory]
+    [InlineData(200, 10)]
+    [InlineData(30, 12)]
+    [InlineData(16, 45)]
+    public void Fft2D_MixedRadix_MatchesTheDirectTransform(int nx, int ny)
+    {
+        var rng = new Random(nx * 31 + ny);
+        var re = new double[nx * ny]; var im = new double[nx * ny];
+        for (int i = 0; i < re.Length; i++) { re[i] = rng.NextDouble() - 0.5; im[i] = rng.NextDouble() - 0.5; }
+        var (r0, i0) = ((double[])re.Clone(), (double[])im.Clone());
+        var fft = new Fft2D(nx, ny);
+        fft.Forward(re, im);
+        foreach (var (kx, ky) in new[] { (0, 0), (1, 0), (nx - 1, ny / 2), (nx / 3, ny - 1), (7 % nx, 5 % ny) })
+        {
+            double sr = 0, si = 0;
+            for (int y = 0; y < ny; y++)
+                for (int x = 0; x < nx; x++)
+                {
+                    double ang = -2 * Math.PI * ((double)kx * x / nx + (double)ky * y / ny);
+                    sr += r0[y * nx + x] * Math.Cos(ang) - i0[y * nx + x] * Math.Sin(ang);
+                    si += r0[y * nx + x] * Math.Sin(ang) + i0[y * nx + x] * Math.Cos(ang);
+                }
+            Assert.Equal(sr, re[ky * nx + kx], 1e-9);
+            Assert.Equal(si, im[ky * nx + kx], 1e-9);
+        }
+        fft.Inverse(re, im);
+        for (int i = 0; i < re.Length; i++) { Assert.Equal(r0[i], re[i], 1e-12); Assert.Equal(i0[i], im[i], 1e-12); }
+        Assert.Throws<InputException>(() => new Fft2D(14, 8));   // factor 7
+    }
+
     static double Sum(ReadOnlySpan<double> v) { double s = 0; foreach (var x in v) s += x; return s; }
 }

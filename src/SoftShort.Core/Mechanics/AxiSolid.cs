@@ -18,6 +18,17 @@ public sealed record ContactPair(int Inner, int Outer, double AreaPerRadMm2, boo
     public double InitialGapMm { get; set; }
     public int InnerDof => Axial ? AxiSolid.DofZ(Inner) : AxiSolid.DofR(Inner);
     public int OuterDof => Axial ? AxiSolid.DofZ(Outer) : AxiSolid.DofR(Outer);
+    /// <summary>Tangential (sliding) DOFs: z for a radial pair, r for an axial one.</summary>
+    public int InnerTangentDof => Axial ? AxiSolid.DofR(Inner) : AxiSolid.DofZ(Inner);
+    public int OuterTangentDof => Axial ? AxiSolid.DofR(Outer) : AxiSolid.DofZ(Outer);
+    /// <summary>Committed slip (tangential relative displacement outer − inner that is sliding, not elastic stick), mm.</summary>
+    public double SlipMm { get; set; }
+    internal double TrialSlipMm;
+    /// <summary>Normal (compressive, ≥ 0) and tangential contact force on the outer node in the last evaluated state, N per radian.</summary>
+    public double NormalForcePerRadN { get; internal set; }
+    public double TangentialForcePerRadN { get; internal set; }
+    /// <summary>True when the pair slid (Coulomb limit reached) in the last evaluated state.</summary>
+    public bool Sliding { get; internal set; }
 }
 
 /// <summary>One loading step: boundary conditions, loads and eigenstrain as functions of τ, and its duration in real time.</summary>
@@ -67,6 +78,8 @@ public sealed class AxiSolid
     public List<ContactPair> Contacts { get; } = [];
     /// <summary>Penalty stiffness of the contact, MPa mm⁻¹ (force per area per penetration).</summary>
     public double ContactPenaltyMPaPerMm { get; set; } = 1e5;
+    /// <summary>Coulomb friction coefficient μ on the unilateral contact pairs (tangential penalty = normal penalty); 0 = frictionless (default). Set before a step.</summary>
+    public double FrictionCoefficient { get; set; }
     public SolveStats Stats { get; } = new();
     /// <summary>
     /// Incremental updated-Lagrangian large-deformation kinematics (see <see cref="ElementForceUpdatedLagrangian"/>); false (default)
@@ -134,6 +147,28 @@ public sealed class AxiSolid
             }
         }
         _k = null; // pattern may change
+    }
+
+    /// <summary>
+    /// Switches a small-strain model to updated-Lagrangian kinematics between steps: every active point's accumulated strain starts
+    /// at its current small-strain measure (total strain − birth strain), so the stress state carries over unchanged and later
+    /// increments are measured on the deformed geometry.
+    /// </summary>
+    public void SwitchToLargeDeformation()
+    {
+        if (LargeDeformation) return;
+        Span<double> b = stackalloc double[4];
+        for (int e = 0; e < Mesh.ElementCount; e++)
+        {
+            if (!Active(e)) continue;
+            for (int gp = 0; gp < 4; gp++)
+            {
+                StrainAt(e, gp, b);
+                ref var s = ref State[e * 4 + gp];
+                s.E0 = b[0] - s.B0; s.E1 = b[1] - s.B1; s.E2 = b[2] - s.B2; s.E3 = b[3] - s.B3;
+            }
+        }
+        LargeDeformation = true;
     }
 
     // ---------- element kinematics ----------
@@ -267,6 +302,11 @@ public sealed class AxiSolid
         {
             int ia = _eq[c.InnerDof], ib = _eq[c.OuterDof];
             if (ia >= 0 && ib >= 0) edges.Add((ia, ib));
+            if (FrictionCoefficient > 0 && !c.Bilateral)
+            {
+                int ta = _eq[c.InnerTangentDof], tb = _eq[c.OuterTangentDof];
+                if (ta >= 0 && tb >= 0) edges.Add((ta, tb));
+            }
         }
         _k = SparseSymmetric.FromEdges(count, edges);
         _ldlt = new SkylineLdlt(_k);
@@ -478,15 +518,49 @@ public sealed class AxiSolid
         {
             int di = cp.InnerDof, dj = cp.OuterDof;
             double g = cp.InitialGapMm + U[dj] - U[di];
+            cp.NormalForcePerRadN = 0; cp.TangentialForcePerRadN = 0; cp.Sliding = false; cp.TrialSlipMm = cp.SlipMm;
             if (g >= 0 && !cp.Bilateral) continue;
             double kk = ContactPenaltyMPaPerMm * cp.AreaPerRadMm2, force = kk * g;
             fint[dj] += force; fint[di] -= force;
-            if (!assemble) continue;
-            int ii = _eq[di], jj = _eq[dj];
-            if (ii >= 0) _k!.Add(ii, ii, kk);
-            if (jj >= 0) _k!.Add(jj, jj, kk);
-            if (ii >= 0 && jj >= 0) { _k!.Add(ii, jj, -kk); _k!.Add(jj, ii, -kk); }
+            cp.NormalForcePerRadN = -force;
+            if (assemble)
+            {
+                int ii = _eq[di], jj = _eq[dj];
+                if (ii >= 0) _k!.Add(ii, ii, kk);
+                if (jj >= 0) _k!.Add(jj, jj, kk);
+                if (ii >= 0 && jj >= 0) { _k!.Add(ii, jj, -kk); _k!.Add(jj, ii, -kk); }
+            }
+            if (FrictionCoefficient > 0 && !cp.Bilateral) Friction(cp, kk, -force, assemble, fint);
         }
+    }
+
+    /// <summary>
+    /// Coulomb friction on a closed pair by a tangential penalty with a stick/slip return map (the 1-D analogue of rate-independent
+    /// plasticity; Wriggers, "Computational Contact Mechanics", 2nd ed. 2006, §5.2 and §6.2): trial force F_tr = k_t (s − s_slip);
+    /// stick if |F_tr| ≤ μ F_n, else slide with |F_t| = μ F_n and the slip updated. The tangent keeps k_t when sticking and drops
+    /// the tangential stiffness when sliding (the non-symmetric normal coupling μ k_n is left out of the symmetric solver:
+    /// quasi-Newton, converged by the residual).
+    /// </summary>
+    void Friction(ContactPair cp, double kt, double normalForce, bool assemble, double[] fint)
+    {
+        int ti = cp.InnerTangentDof, tj = cp.OuterTangentDof;
+        double s = U[tj] - U[ti];
+        double ftr = kt * (s - cp.SlipMm), limit = FrictionCoefficient * normalForce;
+        double ft = ftr, kTan = kt;
+        if (Math.Abs(ftr) > limit)
+        {
+            ft = Math.Sign(ftr) * limit;
+            cp.TrialSlipMm = s - ft / kt;
+            cp.Sliding = true;
+            kTan = 0;
+        }
+        cp.TangentialForcePerRadN = ft;
+        fint[tj] += ft; fint[ti] -= ft;
+        if (!assemble || kTan == 0) return;
+        int ii = _eq[ti], jj = _eq[tj];
+        if (ii >= 0) _k!.Add(ii, ii, kTan);
+        if (jj >= 0) _k!.Add(jj, jj, kTan);
+        if (ii >= 0 && jj >= 0) { _k!.Add(ii, jj, -kTan); _k!.Add(jj, ii, -kTan); }
     }
 
     void ExternalForce(LoadStep step, double tau, double[] fext)
@@ -606,6 +680,7 @@ public sealed class AxiSolid
                 continue;
             }
             Array.Copy(_trial, State, State.Length);
+            foreach (var cp in Contacts) cp.SlipMm = cp.TrialSlipMm;
             InternalForce = (double[])fint.Clone();
             tau = tauNew; TimeS = t0 + step.DurationS * Math.Pow(tau, step.TimeExponent);
             Stats.Increments++;

@@ -28,9 +28,10 @@ public sealed record CellFeConfig
     /// <summary>Thickness of the Li element at the SE face over that at the rod face (geometric grading towards the bonded face). Default 20.</summary>
     public double LiGrading { get; init; } = 20;
     /// <summary>
-    /// Incremental updated-Lagrangian kinematics (<see cref="AxiSolid.LargeDeformation"/>): geometry follows the deformation, strain
-    /// increments on the mid-increment configuration, objective (Hughes–Winget) stress rotation. false = small strain on the
-    /// reference mesh. Contact stays node-to-node (small sliding).
+    /// Incremental updated-Lagrangian kinematics (<see cref="AxiSolid.LargeDeformation"/>) from the stacking step on (when Li, the
+    /// material that flows far, is in the cell): geometry follows the deformation, strain increments on the mid-increment
+    /// configuration, objective (Hughes–Winget) stress rotation. Densification stays small-strain. false = small strain throughout.
+    /// Contact stays node-to-node (small sliding).
     /// </summary>
     public bool LargeDeformation { get; init; }
     /// <summary>Length of each SS rod modelled, mm (graded mesh away from the stack). Default 2.</summary>
@@ -62,6 +63,8 @@ public sealed record CellFeConfig
     /// <summary>Li creep rate at its yield stress, s⁻¹ (calibration of the Norton prefactor, see <see cref="CellMaterials.Lithium"/>).</summary>
     public double LiCreepRateAtYieldPerS { get; init; } = 5e-4;
     public double TemperatureK { get; init; } = 298.15;
+    /// <summary>Coulomb friction coefficient on the tube-wall contact (content | tube); 0 (default) = frictionless, as in the paper's description.</summary>
+    public double FrictionCoefficient { get; init; }
     /// <summary>Contact penalty stiffness, MPa mm⁻¹.</summary>
     public double ContactPenaltyMPaPerMm { get; init; } = 1e5;
 
@@ -96,6 +99,7 @@ public sealed record CellFeConfig
         Pos(PtfeYieldMPa, "ptfe_yield_mpa"); Pos(SeYieldMPa, "se_yield_mpa"); Pos(LiYieldMPa, "li_yield_mpa"); InputException.Require(LiHardeningMPa >= 0, $"{source}: li_hardening_mpa", $"must be ≥ 0, got {LiHardeningMPa}"); Pos(TemperatureK, "temperature_k");
         Pos(LiCreepRateAtYieldPerS, "li_creep_rate_at_yield_per_s"); Pos(ContactPenaltyMPaPerMm, "contact_penalty_mpa_per_mm");
         InputException.Require(ElementSizeMm <= 0.5 && ElementSizeMm >= 0.01, $"{source}: element_size_mm", $"must be in [0.01, 0.5] mm, got {ElementSizeMm}");
+        InputException.Require(double.IsFinite(FrictionCoefficient) && FrictionCoefficient is >= 0 and <= 2, $"{source}: friction_coefficient", $"must be in [0, 2], got {FrictionCoefficient}");
         InputException.Require(CornerRefinement is > 0 and <= 1, $"{source}: corner_refinement", $"must be in (0, 1], got {CornerRefinement}");
         InputException.Require(double.IsFinite(LiGrading) && LiGrading is >= 0.01 and <= 1000, $"{source}: li_grading", $"must be in [0.01, 1000], got {LiGrading}");
         InputException.Require(LiLayerElements is >= 0 and <= 200, $"{source}: li_layer_elements", $"must be in [0, 200] (0 = automatic), got {LiLayerElements}");
@@ -200,7 +204,7 @@ public static class CellFeModel
         int CNode(int j, int i) { int b = j <= jSe ? 0 : j <= jCa ? 1 : 2; return BNode(b, j, i); }
         int TNode(int j, int i) => tAt[j, i] + off[3];
 
-        var s = new AxiSolid(mesh, Regions) { LargeDeformation = cfg.LargeDeformation, ContactPenaltyMPaPerMm = cfg.ContactPenaltyMPaPerMm, Progress = progress, IncrementLog = log };
+        var s = new AxiSolid(mesh, Regions) { FrictionCoefficient = cfg.FrictionCoefficient, ContactPenaltyMPaPerMm = cfg.ContactPenaltyMPaPerMm, Progress = progress, IncrementLog = log };
         for (int b = 0; b < 3; b++)
             for (int j = blockRows[b][0]; j <= blockRows[b][1]; j++)
             {
@@ -270,6 +274,7 @@ public static class CellFeModel
 
         // step 2: stacking — Li and cathode placed (element birth: stress-free in the current configuration), 10 MPa
         ct.ThrowIfCancellationRequested();
+        if (cfg.LargeDeformation) s.SwitchToLargeDeformation();
         s.Activate(Li, li);
         s.Activate(Cathode, CellMaterials.Cathode());
         double ps = cfg.StackPressureMPa;

@@ -65,6 +65,8 @@ public sealed record CellFeConfig
     public double TemperatureK { get; init; } = 298.15;
     /// <summary>Coulomb friction coefficient on the tube-wall contact (content | tube); 0 (default) = frictionless, as in the paper's description.</summary>
     public double FrictionCoefficient { get; init; }
+    /// <summary>Newton convergence: residual norm over the norm of the internal + external forces. Default 1e-7.</summary>
+    public double NewtonTolerance { get; init; } = 1e-7;
     /// <summary>Contact penalty stiffness, MPa mm⁻¹.</summary>
     public double ContactPenaltyMPaPerMm { get; init; } = 1e5;
 
@@ -100,6 +102,7 @@ public sealed record CellFeConfig
         Pos(LiCreepRateAtYieldPerS, "li_creep_rate_at_yield_per_s"); Pos(ContactPenaltyMPaPerMm, "contact_penalty_mpa_per_mm");
         InputException.Require(ElementSizeMm <= 0.5 && ElementSizeMm >= 0.01, $"{source}: element_size_mm", $"must be in [0.01, 0.5] mm, got {ElementSizeMm}");
         InputException.Require(double.IsFinite(FrictionCoefficient) && FrictionCoefficient is >= 0 and <= 2, $"{source}: friction_coefficient", $"must be in [0, 2], got {FrictionCoefficient}");
+        InputException.Require(double.IsFinite(NewtonTolerance) && NewtonTolerance is >= 1e-12 and <= 1e-3, $"{source}: newton_tolerance", $"must be in [1e-12, 1e-3], got {NewtonTolerance}");
         InputException.Require(CornerRefinement is > 0 and <= 1, $"{source}: corner_refinement", $"must be in (0, 1], got {CornerRefinement}");
         InputException.Require(double.IsFinite(LiGrading) && LiGrading is >= 0.01 and <= 1000, $"{source}: li_grading", $"must be in [0.01, 1000], got {LiGrading}");
         InputException.Require(LiLayerElements is >= 0 and <= 200, $"{source}: li_layer_elements", $"must be in [0, 200] (0 = automatic), got {LiLayerElements}");
@@ -204,7 +207,7 @@ public static class CellFeModel
         int CNode(int j, int i) { int b = j <= jSe ? 0 : j <= jCa ? 1 : 2; return BNode(b, j, i); }
         int TNode(int j, int i) => tAt[j, i] + off[3];
 
-        var s = new AxiSolid(mesh, Regions) { FrictionCoefficient = cfg.FrictionCoefficient, ContactPenaltyMPaPerMm = cfg.ContactPenaltyMPaPerMm, Progress = progress, IncrementLog = log };
+        var s = new AxiSolid(mesh, Regions) { RelativeTolerance = cfg.NewtonTolerance, FrictionCoefficient = cfg.FrictionCoefficient, ContactPenaltyMPaPerMm = cfg.ContactPenaltyMPaPerMm, Progress = progress, IncrementLog = log };
         for (int b = 0; b < 3; b++)
             for (int j = blockRows[b][0]; j <= blockRows[b][1]; j++)
             {

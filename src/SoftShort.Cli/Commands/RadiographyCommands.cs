@@ -69,7 +69,7 @@ public sealed class RadiographyCommands : ICommandModule
 
     internal static KymographBuilder BuildKymographs(IReadOnlyList<string> files, string binsCsv, string? roiI, string? roiII, string reference, double pixelUm, IEnumerable<double> snapshots)
     {
-        var info = Tiff.ReadInfo(files[0]);
+        var info = FrameFiles.Info(files[0]);
         IReadOnlyList<PixelRegion>? regions = null;
         if (roiI is not null || roiII is not null)
         {
@@ -112,6 +112,8 @@ public sealed class SynthRadiographyCommand : Command<SynthRadiographyCommand.Se
         public int Stride { get; init; } = 1;
         [CommandOption("--max-frames <N>")][Description("Write at most N sample frames (the full run has 7380). Default: all")]
         public int? MaxFrames { get; init; }
+        [CommandOption("--format <F>")][Description("tiff: sample.tif, ob.tif, df.tif (multi-page uint16, times in each page's metadata); fits: sample/, ob/, df/ with one BITPIX-16 FITS per frame (TIME_S, DATE-OBS, EXPTIME). Default: tiff")][DefaultValue("tiff")]
+        public string Format { get; init; } = "tiff";
 
         public override ValidationResult Validate()
         {
@@ -120,6 +122,7 @@ public sealed class SynthRadiographyCommand : Command<SynthRadiographyCommand.Se
             if (Size is not ("small" or "paper")) return ValidationResult.Error($"--size {Size}: use small or paper");
             if (Stride < 1) return ValidationResult.Error("--stride must be ≥ 1");
             if (MaxFrames is < 1) return ValidationResult.Error("--max-frames must be ≥ 1");
+            if (Format is not ("tiff" or "fits")) return ValidationResult.Error($"--format {Format}: use tiff or fits");
             return ValidationResult.Success();
         }
     }
@@ -131,14 +134,33 @@ public sealed class SynthRadiographyCommand : Command<SynthRadiographyCommand.Se
         int total = Math.Min(s.MaxFrames ?? int.MaxValue, (g.FrameCount + s.Stride - 1) / s.Stride);
         Directory.CreateDirectory(dir);
         var times = new List<double>(); var currents = new List<double>();
+        bool fits = s.Format == "fits";
         CliProgress.Run("synth radiography", p =>
         {
+            if (fits)
+            {
+                string sd = Path.Combine(dir, "sample");
+                Directory.CreateDirectory(sd);
+                foreach (var f in g.SampleFrames(s.Stride, total))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    WriteFits(Path.Combine(sd, $"sample_{times.Count:D5}.fits"), g, f);
+                    times.Add(f.TimeS); currents.Add(g.CurrentAt(f.TimeS));
+                    p.Report(new ProgressReport("sample frames", (double)times.Count / total));
+                }
+                foreach (var (name, frames) in new[] { ("ob", g.OpenBeamFrames()), ("df", g.DarkFieldFrames()) })
+                {
+                    Directory.CreateDirectory(Path.Combine(dir, name));
+                    foreach (var f in frames) WriteFits(Path.Combine(dir, name, $"{name}_{f.Index:D3}.fits"), g, f);
+                }
+                return;
+            }
             using (var w = TiffStackWriter<ushort>.Create(Path.Combine(dir, "sample.tif"), g.Width, g.Height, total))
             {
                 foreach (var f in g.SampleFrames(s.Stride, total))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    w.Append(f.Pixels); times.Add(f.TimeS); currents.Add(g.CurrentAt(f.TimeS));
+                    w.Append(f.Pixels, f.TimeS, ExperimentStartUtc.AddSeconds(f.TimeS)); times.Add(f.TimeS); currents.Add(g.CurrentAt(f.TimeS));
                     p.Report(new ProgressReport("sample frames", (double)times.Count / total));
                 }
                 w.Commit();
@@ -151,7 +173,7 @@ public sealed class SynthRadiographyCommand : Command<SynthRadiographyCommand.Se
         CsvTable.WriteRows(Path.Combine(dir, "truth_bands.csv"), ["band", "sign", "roi", "row_px", "position_mm", "onset_s", "final_li_um"],
             g.Truth.Select(b => (IReadOnlyList<string>)[b.Name, b.Sign.ToString(CultureInfo.InvariantCulture), b.Roi, RadiographyCommands.F(b.Row), RadiographyCommands.F(b.PositionMm), RadiographyCommands.F(b.OnsetS), RadiographyCommands.F(b.FinalLiUm)]));
         var sum = new SummaryJson("synth radiography")
-            .Parameter("size", s.Size).Parameter("seed", s.Seed).Parameter("stride", s.Stride).Parameter("max_frames", s.MaxFrames?.ToString(CultureInfo.InvariantCulture) ?? "all")
+            .Parameter("size", s.Size).Parameter("format", s.Format).Parameter("seed", s.Seed).Parameter("stride", s.Stride).Parameter("max_frames", s.MaxFrames?.ToString(CultureInfo.InvariantCulture) ?? "all")
             .Set("width_px", g.Width).Set("height_px", g.Height).Set("pixel_size_um", g.Detector.PixelSizeUm).Set("frames", times.Count)
             .Set("frame_interval_s", g.Detector.FrameIntervalS).Set("neutrons_per_open_beam_pixel", g.Detector.NeutronsPerPixel)
             .Set("current_uA", g.CurrentA * 1e6).Set("rest_s", g.Scenario.RestS).Set("soft_short_onset_s", g.Scenario.RestS + g.Scenario.SoftShortOnsetS)
@@ -159,27 +181,37 @@ public sealed class SynthRadiographyCommand : Command<SynthRadiographyCommand.Se
             .Set("ss_li_row_px", g.RowAt(iz[0])).Set("li_se_row_px", g.RowAt(iz[1])).Set("se_cathode_row_px", g.RowAt(iz[2])).Set("cathode_ss_row_px", g.RowAt(iz[3]))
             .Set("beam_regions", $"0,0,9,{g.Height - 1} {g.Width - 10},0,{g.Width - 1},{g.Height - 1}");
         sum.Write(Path.Combine(dir, "summary.json"));
-        Console.Error.WriteLine($"wrote {dir}/sample.tif ({times.Count} frames {g.Width}×{g.Height}), ob.tif, df.tif, frames.csv, truth_bands.csv, summary.json");
+        Console.Error.WriteLine(fits ? $"wrote {dir}/sample/*.fits ({times.Count} frames {g.Width}×{g.Height}), ob/*.fits, df/*.fits, frames.csv, truth_bands.csv, summary.json"
+                                     : $"wrote {dir}/sample.tif ({times.Count} frames {g.Width}×{g.Height}), ob.tif, df.tif, frames.csv, truth_bands.csv, summary.json");
         return 0;
     }
+
+    /// <summary>
+    /// Absolute start of the synthetic experiment (UTC) for the TIFF DateTime and FITS DATE-OBS metadata: a fixed date, so that the
+    /// same command writes the same bytes. The relative times (s) are in time_s / TIME_S and frames.csv.
+    /// </summary>
+    internal static readonly DateTime ExperimentStartUtc = new(2023, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
     static void WriteStack(string path, OperandoRadiography g, List<RawFrame> frames)
     {
         using var w = TiffStackWriter<ushort>.Create(path, g.Width, g.Height, frames.Count);
-        foreach (var f in frames) w.Append(f.Pixels);
+        foreach (var f in frames) w.Append(f.Pixels, f.TimeS, ExperimentStartUtc.AddSeconds(f.TimeS));
         w.Commit();
     }
+
+    static void WriteFits(string path, OperandoRadiography g, RawFrame f) =>
+        Fits.WriteUInt16(path, f.Pixels, g.Width, g.Height, f.TimeS, ExperimentStartUtc.AddSeconds(f.TimeS), g.Detector.FrameIntervalS);
 }
 
 public sealed class RadNormalizeCommand : Command<RadNormalizeCommand.Settings>
 {
     public sealed class Settings : OutDirSettings
     {
-        [CommandOption("--sample <FILES>")][Description("Sample TIFF files or globs (multi-page allowed).")]
+        [CommandOption("--sample <FILES>")][Description("Sample TIFF (multi-page allowed) or FITS files or globs.")]
         public string[] Sample { get; init; } = [];
-        [CommandOption("--ob <FILES>")][Description("Open-beam TIFF files or globs (median-combined).")]
+        [CommandOption("--ob <FILES>")][Description("Open-beam TIFF or FITS files or globs (median-combined).")]
         public string[] Ob { get; init; } = [];
-        [CommandOption("--df <FILES>")][Description("Dark-field TIFF files or globs (mean-combined).")]
+        [CommandOption("--df <FILES>")][Description("Dark-field TIFF or FITS files or globs (mean-combined).")]
         public string[] Df { get; init; } = [];
         [CommandOption("--roi <X0,Y0,X1,Y1>")][Description("Beam region(s) outside the cell for the beam-fluctuation correction (repeatable; pooled).")]
         public string[] Roi { get; init; } = [];
@@ -211,6 +243,13 @@ public sealed class RadNormalizeCommand : Command<RadNormalizeCommand.Settings>
         var samples = FrameFiles.Expand(s.Sample, "--sample");
         var obFiles = FrameFiles.Expand(s.Ob, "--ob");
         var dfFiles = FrameFiles.Expand(s.Df, "--df");
+        // one frame size for sample, OB and DF, checked before anything is read or written; the mismatching file is named
+        var first = FrameFiles.Info(samples[0]);
+        foreach (var f in samples.Concat(obFiles).Concat(dfFiles))
+        {
+            var fi = FrameFiles.Info(f);
+            if (fi.Width != first.Width || fi.Height != first.Height) throw new InputException(f, $"is {fi.Width}×{fi.Height}, the first sample file {Path.GetFileName(samples[0])} is {first.Width}×{first.Height}");
+        }
         long gammaOb = 0, gammaDf = 0, gammaS = 0, invalid = 0, frames = 0;
         var ob = FrameFiles.ReadAll(obFiles, out var obType);
         var df = FrameFiles.ReadAll(dfFiles, out var dfType);
@@ -225,19 +264,21 @@ public sealed class RadNormalizeCommand : Command<RadNormalizeCommand.Settings>
             for (int fi = 0; fi < samples.Count; fi++)
             {
                 string f = samples[fi];
-                var info = Tiff.ReadInfo(f);
+                var info = FrameFiles.Info(f);
+                var times = FrameFiles.Times(f);
                 if (info.Width != norm.Width || info.Height != norm.Height) throw new InputException(f, $"is {info.Width}×{info.Height}, open beam/dark field are {norm.Width}×{norm.Height}");
                 string outPath = Path.Combine(dir, Path.GetFileNameWithoutExtension(f) + ".tif");
                 if (Path.GetFullPath(outPath) == Path.GetFullPath(f)) throw new InputException("--out", $"would overwrite the input {f}");
                 using var w = TiffStackWriter<float>.Create(outPath, info.Width, info.Height, info.Pages);
                 var g = GammaFilterOptions.For(mode, info.SampleType) with { OutlierK = s.OutlierK };
-                foreach (var img in Tiff.ReadPagesAsFloat(f))
+                int page = 0;
+                foreach (var img in FrameFiles.ReadPages(f))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     gammaS += GammaFilter.Apply(img, g);
                     invalid += norm.Normalize(img.Pixels, img.Pixels).InvalidPixels;
-                    w.Append(img.Pixels);
-                    frames++;
+                    w.Append(img.Pixels, page < times.Length ? times[page] : null, null); // the acquisition time travels with the frame
+                    frames++; page++;
                 }
                 w.Commit();
                 written.Add(outPath);
@@ -259,11 +300,11 @@ public sealed class RadBinCommand : Command<RadBinCommand.Settings>
 {
     public sealed class Settings : OutDirSettings
     {
-        [CommandArgument(0, "<FILES>")][Description("Normalised frames: TIFF files or globs (pages in order).")]
+        [CommandArgument(0, "<FILES>")][Description("Normalised frames: TIFF or FITS files or globs.")]
         public string[] Files { get; init; } = [];
         [CommandOption("-n|--bin-size <N>")][Description("Frames per bin (-n 30 as in the issue; Spectre.Console.Cli does not allow the one-letter long option --n). Default: 30 (paper)")][DefaultValue(30)]
         public int N { get; init; } = 30;
-        [CommandOption("--times <CSV>")][Description("Frame times (time_s, optional current_A), one row per frame. Default: index × --interval-s")]
+        [CommandOption("--times <CSV>")][Description("Frame times (time_s, optional current_A), one row per frame. Default: the times in the frames' metadata (frames ordered by them), else index × --interval-s")]
         public string? Times { get; init; }
         [CommandOption("--interval-s <S>")][Description("Frame interval when no --times. Default: 10")][DefaultValue(10.0)]
         public double IntervalS { get; init; } = 10;
@@ -284,10 +325,26 @@ public sealed class RadBinCommand : Command<RadBinCommand.Settings>
     {
         string dir = s.Out ?? "binned";
         var files = FrameFiles.Expand(s.Files, "FILES");
-        var info = Tiff.ReadInfo(files[0]);
+        var info = FrameFiles.Info(files[0]);
         double[]? t = null, c = null;
-        if (s.Times is not null) (t, c) = FrameFiles.ReadTimes(s.Times);
-        long total = files.Sum(f => (long)Tiff.ReadInfo(f).Pages);
+        // frame order and times: --times (stack order) wins; else the times in the frames' metadata (frames sorted by them) when
+        // every frame has one; else natural file order at --interval-s
+        IReadOnlyList<FrameFiles.FrameRef> order;
+        string timeSource;
+        if (s.Times is not null)
+        {
+            (t, c) = FrameFiles.ReadTimes(s.Times);
+            order = files.SelectMany(f => Enumerable.Range(0, FrameFiles.Info(f).Pages).Select(p => new FrameFiles.FrameRef(f, p, null))).ToList();
+            timeSource = "times_csv";
+        }
+        else
+        {
+            order = FrameFiles.Ordered(files);
+            bool all = order.All(r => r.TimeS.HasValue);
+            if (all) t = order.Select(r => r.TimeS!.Value).ToArray();
+            timeSource = all ? "frame_metadata" : "interval";
+        }
+        long total = order.Count;
         if (t is not null && t.Length != total) throw new InputException(s.Times!, $"has {t.Length} rows, the stack holds {total} frames");
         Directory.CreateDirectory(dir);
         var bt = new List<double>(); var bn = new List<double>(); var bp = new List<double>(); var bc = new List<double>();
@@ -296,7 +353,7 @@ public sealed class RadBinCommand : Command<RadBinCommand.Settings>
             int i = 0;
             IEnumerable<TimedFrame> Frames()
             {
-                foreach (var (_, _, img, _) in FrameFiles.Read(files))
+                foreach (var (_, img) in FrameFiles.Read(order))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     var f = new TimedFrame(t?[i] ?? i * s.IntervalS, img.Pixels, c?[i] ?? double.NaN);
@@ -308,13 +365,13 @@ public sealed class RadBinCommand : Command<RadBinCommand.Settings>
             using var w = TiffStackWriter<float>.Create(Path.Combine(dir, "binned.tif"), info.Width, info.Height, (int)(total / s.N + 1));
             foreach (var b in MedianBinning.Bin(Frames(), info.Width, info.Height, s.N, s.DropPartial))
             {
-                w.Append(b.Pixels); bt.Add(b.TimeS); bn.Add(b.Frames); bp.Add(b.Partial ? 1 : 0); bc.Add(b.CurrentA);
+                w.Append(b.Pixels, b.TimeS, null); bt.Add(b.TimeS); bn.Add(b.Frames); bp.Add(b.Partial ? 1 : 0); bc.Add(b.CurrentA);
             }
             if (bt.Count == 0) throw new InputException("FILES", "no complete bin (fewer frames than -n and --drop-partial)");
             w.Commit();
         });
         CsvTable.Write(Path.Combine(dir, "bins.csv"), [("bin", Enumerable.Range(0, bt.Count).Select(x => (double)x).ToList()), ("time_s", bt), ("frames", bn), ("partial", bp), ("current_A", bc)]);
-        new SummaryJson("radiography bin").Parameter("n", s.N).Parameter("drop_partial", s.DropPartial).Parameter("times", s.Times ?? "")
+        new SummaryJson("radiography bin").Parameter("n", s.N).Parameter("drop_partial", s.DropPartial).Parameter("times", s.Times ?? "").Parameter("time_source", timeSource)
             .Set("frames", total).Set("bins", bt.Count).Set("last_bin_partial", bp.Count > 0 && bp[^1] > 0).Write(Path.Combine(dir, "summary.json"));
         Console.Error.WriteLine($"binned {total} frames into {bt.Count} bins ({dir}/binned.tif, bins.csv)");
         return 0;
@@ -502,86 +559,225 @@ public sealed class BenchRadiographyCommand : Command<BenchRadiographyCommand.Se
 {
     public sealed class Settings : GlobalSettings
     {
-        [CommandOption("--frames <N>")][DefaultValue(60)][Description("Frames (2 bins of 30). Default: 60")]
+        [CommandOption("--frames <N>")][DefaultValue(60)][Description("Frames per timed run (2 bins of 30). Default: 60")]
         public int Frames { get; init; } = 60;
         [CommandOption("--width <PX>")][DefaultValue(2560)][Description("Frame width. Default: 2560")]
         public int Width { get; init; } = 2560;
         [CommandOption("--height <PX>")][DefaultValue(2160)][Description("Frame height. Default: 2160")]
         public int Height { get; init; } = 2160;
-        [CommandOption("--from-files")][Description("Also time the end-to-end run from a 16-bit TIFF stack written to the temp folder.")]
+        [CommandOption("-n|--bin-size <N>")][DefaultValue(30)][Description("Frames per median bin. Default: 30 (paper)")]
+        public int BinSize { get; init; } = 30;
+        [CommandOption("--gamma <MODE>")][DefaultValue("both")][Description("Gamma filter mode timed in the compute run: auto, outlier, none or both (auto then outlier). Default: both")]
+        public string Gamma { get; init; } = "both";
+        [CommandOption("--from-files")][Description("Also time the end-to-end run from a 16-bit TIFF stack written to the temp folder (page cache warm).")]
         public bool FromFiles { get; init; }
+        [CommandOption("--files-only")][Description("Only the end-to-end run from files (no compute-only run).")]
+        public bool FilesOnly { get; init; }
 
-        public override ValidationResult Validate() =>
-            Frames >= 30 && Width > 0 && Height > 0 ? ValidationResult.Success() : ValidationResult.Error("--frames must be ≥ 30, sizes positive");
+        public override ValidationResult Validate()
+        {
+            var b = base.Validate();
+            if (!b.Successful) return b;
+            if (BinSize < 1 || Frames < BinSize) return ValidationResult.Error("--frames must be ≥ --bin-size ≥ 1");
+            if (Width < 3 || Height < 3) return ValidationResult.Error("--width and --height must be ≥ 3");
+            if (Gamma is not ("auto" or "outlier" or "none" or "both")) return ValidationResult.Error($"--gamma {Gamma}: use auto, outlier, none or both");
+            return ValidationResult.Success();
+        }
+    }
+
+    /// <summary>
+    /// Deterministic synthetic raw frame f (counts as float): a smooth beam of ~2000 ADU over a darker cell, noise from an
+    /// integer hash (±~45 ADU, like counting noise), DF offset 100, and 40 saturated gamma spots per Mpx.
+    /// </summary>
+    static void RawFrame(int f, float[] dst, int w, int h)
+    {
+        Parallel.For(0, h, y =>
+        {
+            int o = y * w;
+            float rowBeam = 1900 + 200 * MathF.Sin(y * 0.0021f);
+            for (int x = 0; x < w; x++)
+            {
+                uint z = (uint)(o + x) * 2654435761u ^ (uint)f * 40503u;
+                z ^= z >> 15; z *= 2246822519u; z ^= z >> 13; z *= 3266489917u; z ^= z >> 16;
+                float cell = MathF.Abs(x - w / 2) < w / 6 ? 0.55f : 1f;
+                float noise = ((z & 0xFF) + ((z >> 8) & 0xFF) + ((z >> 16) & 0xFF) - 382.5f) * 0.42f;
+                dst[o + x] = MathF.Round(100 + rowBeam * cell + noise);
+                if ((z >> 22) == 0 && ((z >> 8) & 0x3F) < 3) dst[o + x] = 65535; // ≈ 45 per Mpx (bits 8–13 and 22–31 independent)
+            }
+        });
     }
 
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
-        int w = s.Width, h = s.Height, n = w * h;
-        var rng = new Random(1);
-        // frames: Poisson-like counts around 2000 ADU with a few saturated pixels; OB/DF
-        var baseFrame = new float[n];
-        for (int i = 0; i < n; i++) baseFrame[i] = 1500 + 1000 * (float)rng.NextDouble();
-        var ob = new Image2D<float>(w, h, baseFrame.Select(v => v + 500).ToArray());
-        var df = new Image2D<float>(w, h, Enumerable.Repeat(100f, n).ToArray());
-        var norm = new Normalizer(ob, df, new NormalizationOptions { BeamRegions = [new PixelRegion(0, 0, 49, h - 1)] });
-        var gamma = new GammaFilterOptions { Mode = GammaFilterMode.Auto, DtypeMax = 65535 };
-        IEnumerable<TimedFrame> Frames()
+        int w = s.Width, h = s.Height, n = w * h, nb = s.BinSize;
+        var ob = new Image2D<float>(w, h); var df = new Image2D<float>(w, h);
+        RawFrame(1_000_001, ob.Pixels, w, h);
+        for (int i = 0; i < n; i++) { df.Pixels[i] = 100; ob.Pixels[i] = Math.Min(ob.Pixels[i], 60000) + 400; }
+        var regions = new PixelRegion[] { new(0, 0, Math.Min(49, w - 1), h - 1) };
+        var norm = new Normalizer(ob, df, new NormalizationOptions { BeamRegions = regions });
+        double mbPerFrame = n * 2 / 1e6; // raw uint16
+        string load = File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ')[..3]) : "n/a";
+        Console.WriteLine($"bench radiography: frames {w}x{h} ({mbPerFrame:F1} MB as uint16), bins of {nb}, {Environment.ProcessorCount} cores, " +
+                          $"SIMD {(System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "256-bit" : "off")} (median kernel {SelectionNetwork.ForMedian(nb).KernelWidth} lanes{(SelectionNetwork.ForMedian(nb).Kernel is null ? ", interpreted" : ", compiled")}), load average {load}");
+        Console.WriteLine($"  chain per frame: gamma filter → normalisation (Eq. 1, ROI beam correction {regions[0]}) → {nb}-frame per-pixel median; frame buffers recycled");
+
+        if (s.FromFiles || s.FilesOnly) EndToEnd(s, norm, mbPerFrame, cancellationToken);
+        GC.Collect(); // the end-to-end run's buffers are garbage now: do not let them count twice in the peak
+        if (!s.FilesOnly)
         {
-            for (int f = 0; f < s.Frames; f++)
+            // compute only: nb distinct raw frames in memory, cycled; each processed frame starts as a copy of one of them
+            var raw = new float[nb][];
+            for (int f = 0; f < nb; f++) { raw[f] = new float[n]; RawFrame(f, raw[f], w, h); }
+            string[] modes = s.Gamma == "both" ? ["auto", "outlier"] : [s.Gamma];
+            var pool = new FrameBufferPool(n);
+            foreach (var m in modes)
             {
-                var px = (float[])baseFrame.Clone();
-                for (int j = 0; j < 200; j++) px[rng.Next(n)] = 65535;
+                var gamma = new GammaFilterOptions { Mode = GammaFilterOptions.ParseMode(m), DtypeMax = 65535 };
+                Compute(s, raw, norm, gamma, m, mbPerFrame, pool, cancellationToken); // warm-up (JIT, buffers) on one bin
+                Compute(s, raw, norm, gamma, m, mbPerFrame, pool, cancellationToken, print: true);
+            }
+        }
+        Console.WriteLine($"  peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB (process total{(s.FilesOnly ? "" : $", incl. the {nb} in-memory input frames of the compute run, {(double)nb * n * 4 / 1e6:F0} MB")})");
+        return 0;
+    }
+
+    /// <summary>Wall and CPU (all threads) seconds of a stage, summed over calls.</summary>
+    sealed class StageTimer
+    {
+        readonly Stopwatch _w = new();
+        TimeSpan _c0;
+        public double Wall, Cpu;
+        public void Start() { _c0 = Process.GetCurrentProcess().TotalProcessorTime; _w.Restart(); }
+        public void Stop() { Wall += _w.Elapsed.TotalSeconds; Cpu += (Process.GetCurrentProcess().TotalProcessorTime - _c0).TotalSeconds; }
+    }
+
+    static void Compute(Settings s, float[][] raw, Normalizer norm, GammaFilterOptions gamma, string mode, double mbPerFrame, FrameBufferPool pool, CancellationToken cancel, bool print = false)
+    {
+        int w = s.Width, h = s.Height, frames = print ? s.Frames : s.BinSize;
+        StageTimer copy = new(), tg = new(), tn = new(), all = new();
+        long spots = 0;
+        IEnumerable<TimedFrame> Proc()
+        {
+            for (int f = 0; f < frames; f++)
+            {
+                cancel.ThrowIfCancellationRequested();
+                copy.Start(); var px = pool.Rent(); raw[f % raw.Length].AsSpan().CopyTo(px); copy.Stop();
+                tg.Start(); spots += GammaFilter.Apply(px, w, h, gamma); tg.Stop();
+                tn.Start(); norm.Normalize(px, px); tn.Stop();
                 yield return new TimedFrame(f * 10, px);
             }
         }
-        // compute only: frames pre-made
-        var made = Frames().ToList();
-        GC.Collect();
-        var sw = Stopwatch.StartNew();
-        double tGamma = 0, tNorm = 0, tBin = 0;
-        var tt = Stopwatch.StartNew();
-        IEnumerable<TimedFrame> Proc()
-        {
-            foreach (var f in made)
-            {
-                tt.Restart(); GammaFilter.Apply(f.Pixels, w, h, gamma); tGamma += tt.Elapsed.TotalSeconds;
-                tt.Restart(); norm.Normalize(f.Pixels, f.Pixels); tNorm += tt.Elapsed.TotalSeconds;
-                yield return f;
-            }
-        }
         int bins = 0;
-        var tb = Stopwatch.StartNew();
-        foreach (var _ in MedianBinning.Bin(Proc(), w, h, 30)) bins++;
-        tBin = tb.Elapsed.TotalSeconds - tGamma - tNorm;
-        double total = sw.Elapsed.TotalSeconds;
-        double mb = (double)n * 2 * s.Frames / 1e6; // as 16-bit raw data
-        Console.WriteLine($"bench radiography: {s.Frames} frames {w}x{h} ({mb:F0} MB as uint16), {bins} bins of 30, {Environment.ProcessorCount} cores");
-        Console.WriteLine($"  compute (gamma + normalize + median bin): {s.Frames / total:F1} frames/s, {mb / total:F0} MB/s");
-        Console.WriteLine($"    gamma filter {tGamma / s.Frames * 1000:F1} ms/frame, normalize {tNorm / s.Frames * 1000:F1} ms/frame, median binning {tBin / s.Frames * 1000:F1} ms/frame");
-        made.Clear();
-        if (s.FromFiles)
+        all.Start();
+        foreach (var b in MedianBinning.Bin(Proc(), w, h, s.BinSize, recycle: pool.Return)) bins++;
+        all.Stop();
+        if (!print) return;
+        double binWall = all.Wall - copy.Wall - tg.Wall - tn.Wall, binCpu = all.Cpu - copy.Cpu - tg.Cpu - tn.Cpu;
+        double compute = all.Wall - copy.Wall;
+        string ms(double t) => (t / frames * 1000).ToString("F1", CultureInfo.InvariantCulture);
+        Console.WriteLine($"  compute only, gamma {mode}: {frames} frames → {bins} bins: {frames / compute:F1} frames/s, {frames * mbPerFrame / compute:F0} MB/s; " +
+                          $"CPU {ms(all.Cpu - copy.Cpu)} ms/frame (all threads)");
+        Console.WriteLine($"    wall ms/frame: gamma {ms(tg.Wall)}, normalise {ms(tn.Wall)}, median {ms(binWall)}   CPU ms/frame: gamma {ms(tg.Cpu)}, normalise {ms(tn.Cpu)}, median {ms(binCpu)}");
+        Console.WriteLine($"    normalise + median alone (the NumPy peer's work): {frames / (tn.Wall + binWall):F1} frames/s, CPU {ms(tn.Cpu + binCpu)} ms/frame; " +
+                          $"{spots / (double)frames:F0} pixels fixed per frame; copying each input frame into a work buffer ({ms(copy.Wall)} ms) not counted");
+    }
+
+    static void EndToEnd(Settings s, Normalizer norm, double mbPerFrame, CancellationToken cancel)
+    {
+        int w = s.Width, h = s.Height, n = w * h;
+        string path = Path.Combine(Path.GetTempPath(), $"softshort-bench-rad-{Environment.ProcessId}.tif");
+        try
         {
-            string path = Path.Combine(Path.GetTempPath(), $"softshort-bench-rad-{Environment.ProcessId}.tif");
-            try
+            using (var wr = TiffStackWriter<ushort>.Create(path, w, h, s.Frames))
             {
-                using (var wr = TiffStackWriter<ushort>.Create(path, w, h, s.Frames))
+                var f32 = new float[n]; var u = new ushort[n];
+                for (int f = 0; f < s.Frames; f++)
                 {
-                    var u = new ushort[n];
-                    for (int i = 0; i < n; i++) u[i] = (ushort)baseFrame[i];
-                    for (int f = 0; f < s.Frames; f++) wr.Append(u);
-                    wr.Commit();
+                    RawFrame(f % s.BinSize, f32, w, h);
+                    for (int i = 0; i < n; i++) u[i] = (ushort)f32[i];
+                    wr.Append(u);
                 }
-                var sw2 = Stopwatch.StartNew();
-                int b2 = 0;
-                var frames = Tiff.ReadPagesAsFloat(path).Select((img, i) => { GammaFilter.Apply(img, gamma); norm.Normalize(img.Pixels, img.Pixels); return new TimedFrame(i * 10, img.Pixels); });
-                foreach (var _ in MedianBinning.Bin(frames, w, h, 30)) b2++;
-                double e2e = sw2.Elapsed.TotalSeconds;
-                Console.WriteLine($"  end to end from a uint16 TIFF stack: {s.Frames / e2e:F1} frames/s, {mb / e2e:F0} MB/s");
+                wr.Commit();
             }
-            finally { File.Delete(path); }
+            var gamma = new GammaFilterOptions { Mode = GammaFilterMode.Auto, DtypeMax = 65535 };
+            // warm the page cache and time the read alone
+            double tRead = 0, tReadRaw = 0;
+            for (int rep = 0; rep < 2; rep++)
+            {
+                var buf = new float[n]; var ubuf = new ushort[n];
+                var sr = Stopwatch.StartNew();
+                using (var rd = TiffPageReader.Open(path)) while (rd.ReadNext(buf)) cancel.ThrowIfCancellationRequested();
+                tRead = sr.Elapsed.TotalSeconds;
+                sr.Restart();
+                using (var rd = TiffPageReader.Open(path)) while (rd.ReadNextUInt16(ubuf)) cancel.ThrowIfCancellationRequested();
+                tReadRaw = sr.Elapsed.TotalSeconds;
+            }
+            long ws0 = Environment.WorkingSet;
+            var pool = new FrameBufferPool(n);
+            var rawPool = new System.Collections.Concurrent.ConcurrentBag<ushort[]>();
+            long spots = 0;
+            // fused: the reader thread reads uint16 counts; this thread filters + normalises them into a float frame in one pass
+            IEnumerable<ushort[]> ReadRaw(int max)
+            {
+                using var rd = TiffPageReader.Open(path);
+                for (int i = 0; i < max; i++)
+                {
+                    if (!rawPool.TryTake(out var u)) u = new ushort[n];
+                    if (!rd.ReadNextUInt16(u)) { rawPool.Add(u); yield break; }
+                    yield return u;
+                }
+            }
+            IEnumerable<TimedFrame> Fused(IEnumerable<ushort[]> frames)
+            {
+                int i = 0;
+                foreach (var u in frames)
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    var px = pool.Rent();
+                    norm.NormalizeRaw(u, px, gamma, out int g);
+                    spots += g;
+                    rawPool.Add(u);
+                    yield return new TimedFrame(i++ * 10, px);
+                }
+            }
+            // float: the reader thread reads and widens to float32; this thread runs GammaFilter.Apply and Normalize in place
+            IEnumerable<TimedFrame> Read(int max)
+            {
+                using var rd = TiffPageReader.Open(path);
+                for (int i = 0; i < max; i++)
+                {
+                    var px = pool.Rent();
+                    if (!rd.ReadNext(px)) { pool.Return(px); yield break; }
+                    yield return new TimedFrame(i * 10, px);
+                }
+            }
+            IEnumerable<TimedFrame> Filtered(IEnumerable<TimedFrame> frames)
+            {
+                foreach (var f in frames)
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    spots += GammaFilter.Apply(f.Pixels, w, h, gamma);
+                    norm.Normalize(f.Pixels, f.Pixels);
+                    yield return f;
+                }
+            }
+            int Run(int frames, bool fused) => MedianBinning.Bin(fused ? Fused(FrameStreaming.Prefetch(ReadRaw(frames), depth: 3, cancel)) : Filtered(FrameStreaming.Prefetch(Read(frames), depth: 3, cancel)),
+                w, h, s.BinSize, recycle: pool.Return).Count();
+            foreach (bool fused in new[] { true, false })
+            {
+                Run(s.BinSize, fused); // warm-up: JIT and the frame buffers (a long stream reuses them)
+                spots = 0;
+                var sw = new StageTimer();
+                sw.Start();
+                int bins = Run(s.Frames, fused);
+                sw.Stop();
+                double e2e = sw.Wall;
+                Console.WriteLine($"  end to end from a uint16 TIFF stack, gamma auto, {(fused ? "uint16 read + fused filter/normalise" : "float32 read + filter + normalise")} (page cache warm; read on a second thread, 3 frames ahead): " +
+                                  $"{s.Frames} frames → {bins} bins in {e2e:F2} s: {s.Frames / e2e:F1} frames/s, {s.Frames * mbPerFrame / e2e:F0} MB/s, CPU {sw.Cpu / s.Frames * 1000:F1} ms/frame; {spots / (double)s.Frames:F0} pixels fixed per frame");
+            }
+            Console.WriteLine($"    read alone (one thread): uint16 {s.Frames / tReadRaw:F1} frames/s ({s.Frames * mbPerFrame / tReadRaw:F0} MB/s), to float32 {s.Frames / tRead:F1} frames/s ({s.Frames * mbPerFrame / tRead:F0} MB/s)");
+            Console.WriteLine($"    peak working set after the end-to-end runs: {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB (before them {ws0 / 1e6:F0} MB; frame buffers {pool.Allocated} × {n * 4 / 1e6:F0} MB float + {rawPool.Count} × {n * 2 / 1e6:F0} MB uint16)");
         }
-        Console.WriteLine($"  peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB");
-        return 0;
+        finally { File.Delete(path); }
     }
 }

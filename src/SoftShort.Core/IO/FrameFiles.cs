@@ -6,8 +6,9 @@ namespace SoftShort.IO;
 
 /// <summary>
 /// Frame stacks from files: expands file names and globs (natural order: "frame_2" before "frame_10"), streams every page
-/// of every (multi-page) TIFF as float32, and reads per-frame acquisition times from a sidecar CSV
-/// (<c>time_s</c>, optional <c>current_A</c>, one row per frame in stack order) as <c>softshort synth radiography</c> writes it.
+/// of every (multi-page) TIFF and every FITS image (.fits/.fit/.fts) as float32, orders frames by the acquisition time their
+/// metadata records (TIFF: <see cref="TiffFrameTimes"/>; FITS: TIME_S or DATE-OBS) with natural file-name order where there is
+/// none, and reads per-frame times from a sidecar CSV (<c>time_s</c>, optional <c>current_A</c>, one row per frame in stack order).
 /// </summary>
 public static partial class FrameFiles
 {
@@ -49,17 +50,83 @@ public static partial class FrameFiles
     [GeneratedRegex(@"(\d+)")]
     private static partial Regex Digits();
 
+    /// <summary>Shape, page count and sample type of a frame file: TIFF/BigTIFF (any page count) or FITS (one image, by extension).</summary>
+    public static TiffInfo Info(string path)
+    {
+        if (!Fits.IsFitsPath(path)) return Tiff.ReadInfo(path);
+        var f = Fits.ReadInfo(path);
+        return new TiffInfo(path, f.Width, f.Height, 1, f.SampleType, false);
+    }
+
+    /// <summary>Streams the pages of one frame file (TIFF pages, or the one FITS image) as float32.</summary>
+    public static IEnumerable<Image2D<float>> ReadPages(string path) =>
+        Fits.IsFitsPath(path) ? [Fits.ReadImage(path)] : Tiff.ReadPagesAsFloat(path);
+
+    /// <summary>Acquisition time of every page of a frame file, s (null where none is recorded): see <see cref="TiffFrameTimes"/> and <see cref="FitsInfo.TimeS"/>.</summary>
+    public static double?[] Times(string path) => Fits.IsFitsPath(path) ? [Fits.ReadInfo(path).TimeS] : TiffFrameTimes.Read(path);
+
     /// <summary>Streams all pages of all files (float32), checking that every page has the size of the first.</summary>
     public static IEnumerable<(string File, int Page, Image2D<float> Image, TiffSampleType Type)> Read(IReadOnlyList<string> files)
     {
         int w = -1, h = -1;
         foreach (var f in files)
         {
-            var info = Tiff.ReadInfo(f);
+            var info = Info(f);
             if (w < 0) { w = info.Width; h = info.Height; }
             else if (info.Width != w || info.Height != h) throw new InputException(f, $"is {info.Width}×{info.Height}, the first file is {w}×{h}");
             int page = 0;
-            foreach (var img in Tiff.ReadPagesAsFloat(f)) yield return (f, page++, img, info.SampleType);
+            foreach (var img in ReadPages(f)) yield return (f, page++, img, info.SampleType);
+        }
+    }
+
+    /// <summary>One frame of a stack: file, page and acquisition time (s; null when the file records none).</summary>
+    public sealed record FrameRef(string File, int Page, double? TimeS);
+
+    /// <summary>
+    /// The frames of the files in acquisition order: by recorded time when every frame has one (ties keep file/page order),
+    /// otherwise in the given order (natural file-name order from <see cref="Expand"/>, pages in order).
+    /// </summary>
+    public static IReadOnlyList<FrameRef> Ordered(IReadOnlyList<string> files)
+    {
+        var refs = new List<FrameRef>();
+        foreach (var f in files)
+        {
+            var times = Times(f);
+            for (int p = 0; p < times.Length; p++) refs.Add(new FrameRef(f, p, times[p]));
+        }
+        if (refs.Count > 0 && refs.All(r => r.TimeS.HasValue)) return refs.OrderBy(r => r.TimeS!.Value).ToList(); // OrderBy is stable
+        return refs;
+    }
+
+    /// <summary>Streams frames in the given order (pages read sequentially while they come in file order), checking sizes.</summary>
+    public static IEnumerable<(FrameRef Frame, Image2D<float> Image)> Read(IReadOnlyList<FrameRef> frames)
+    {
+        int w = -1, h = -1, i = 0;
+        while (i < frames.Count)
+        {
+            var f = frames[i];
+            var info = Info(f.File);
+            if (w < 0) { w = info.Width; h = info.Height; }
+            else if (info.Width != w || info.Height != h) throw new InputException(f.File, $"is {info.Width}×{info.Height}, the first file is {w}×{h}");
+            // a run of consecutive pages 0, 1, 2, … of one file streams; anything else is read page by page
+            int run = 0;
+            while (i + run < frames.Count && frames[i + run].File == f.File && frames[i + run].Page == run) run++;
+            if (run > 0 && f.Page == 0)
+            {
+                int k = 0;
+                foreach (var img in ReadPages(f.File))
+                {
+                    if (k >= run) break;
+                    yield return (frames[i + k], img);
+                    k++;
+                }
+                i += run;
+            }
+            else
+            {
+                yield return (f, Fits.IsFitsPath(f.File) ? Fits.ReadImage(f.File) : Tiff.ReadPageAsFloat(f.File, f.Page));
+                i++;
+            }
         }
     }
 

@@ -9,14 +9,18 @@ public sealed record CellOutline(double AxisX, double RadiusPx, double LeftEdgeX
     /// Finds the core (rods, Li, pellet) edges as the steepest drop and rise of the column profile (mean over rows),
     /// refined to sub-pixel. The core absorbs far more than the PTFE tube, so its edges dominate the profile's derivative.
     /// </summary>
-    public static CellOutline Detect(Image2D<float> transmission)
+    public static CellOutline Detect(Image2D<float> transmission) => Detect(transmission, 0, transmission.Height - 1);
+
+    /// <summary>The same from the rows <paramref name="y0"/>..<paramref name="y1"/> only (e.g. the anode side, where the core has the rods' radius).</summary>
+    public static CellOutline Detect(Image2D<float> transmission, int y0, int y1)
     {
-        int w = transmission.Width, h = transmission.Height;
+        int w = transmission.Width;
+        y0 = Math.Clamp(y0, 0, transmission.Height - 1); y1 = Math.Clamp(y1, y0, transmission.Height - 1);
         var col = new double[w];
         for (int x = 0; x < w; x++)
         {
             double s = 0; int c = 0;
-            for (int y = 0; y < h; y++) { float v = transmission[y, x]; if (!float.IsNaN(v)) { s += v; c++; } }
+            for (int y = y0; y <= y1; y++) { float v = transmission[y, x]; if (!float.IsNaN(v)) { s += v; c++; } }
             col[x] = c > 0 ? s / c : double.NaN;
         }
         var d = LineProfile.Derivative(col, 2);
@@ -88,6 +92,8 @@ public sealed class KymographBuilder
     public Image2D<float>? Reference => _ref is null ? null : new Image2D<float>(_w, _h, _ref);
     public int ReferenceBins => _refBins;
     public CellOutline? Outline { get; private set; }
+    /// <summary>The core outline on the anode side (rows above Li|SE), from which the default ROI II is placed.</summary>
+    public CellOutline? AnodeOutline { get; private set; }
     public IReadOnlyList<PixelRegion> Regions => _rois ?? [];
     public List<double> TimesS { get; } = [];
     public List<double> CurrentsA { get; } = [];
@@ -136,7 +142,18 @@ public sealed class KymographBuilder
         if (_rois is null)
         {
             Outline = CellOutline.Detect(refImg);
-            _rois = [Outline.RegionI(_h), Outline.RegionII(_h)];
+            // ROI II must look through the gap the bulge leaves beside the Li foil and the anode rod: take the core edge from the
+            // rows on the anode side of the Li|SE interface (the pellet fills the bulged bore and would put the edge outside the gap)
+            AnodeOutline = Outline;
+            try
+            {
+                var lb = LineProfile.DetectBoundaries(OperandoPipeline.RowProfile(refImg, Outline.RegionI(_h)));
+                bool anodeOnTop = lb.SsLi < lb.LiSe;
+                int y0 = anodeOnTop ? 0 : (int)Math.Ceiling(lb.LiSe) + 1, y1 = anodeOnTop ? (int)Math.Floor(lb.LiSe) - 1 : _h - 1;
+                if (y1 - y0 >= 4) AnodeOutline = CellOutline.Detect(refImg, y0, y1);
+            }
+            catch (InputException) { } // not a layered cell profile: keep the whole-frame outline
+            _rois = [Outline.RegionI(_h), AnodeOutline.RegionII(_h)];
             foreach (var r in _rois) r.RequireInside(_w, _h, "derived ROI");
         }
         for (int i = 0; i < _rois.Count; i++) { RatioRows.Add([]); TransmissionRows.Add([]); }
@@ -190,209 +207,6 @@ public sealed class KymographBuilder
         for (int t = 0; t < rows.Count; t++)
             for (int y = 0; y < _h; y++) img[t, y] = (float)rows[t][y];
         return img;
-    }
-}
-
-/// <summary>A detected Li band.</summary>
-/// <param name="Name">P1..P4.</param>
-/// <param name="Sign">+1 depletion (Tr_t/Tr_0 &gt; 1), −1 enrichment.</param>
-/// <param name="Roi">ROI index (0 = I, 1 = II).</param>
-/// <param name="Row">Centroid row (sub-pixel), weighted by |ln(Tr_t/Tr_0)| late in the series.</param>
-/// <param name="PositionMm">Position in mm from the cathode|SS interface towards the anode.</param>
-/// <param name="FirstRow">First row of the band.</param>
-/// <param name="LastRow">Last row of the band.</param>
-/// <param name="OnsetS">Onset time from a hinge fit (0 before, linear after), s.</param>
-/// <param name="Magnitude">The extreme over time of the band-mean Tr_t/Tr_0 − 1.</param>
-/// <param name="FluctuationIndexBefore">rms of the detrended band signal before the fluctuation onset / baseline rms.</param>
-/// <param name="FluctuationIndexAfter">Same after the fluctuation onset.</param>
-/// <param name="FluctuationOnsetS">Time from which the band fluctuates (soft-short signature), s; NaN when it never does.</param>
-public sealed record DetectedBand(string Name, int Sign, int Roi, double Row, double PositionMm, int FirstRow, int LastRow, double OnsetS,
-    double Magnitude, double FluctuationIndexBefore, double FluctuationIndexAfter, double FluctuationOnsetS);
-
-/// <summary>Options of <see cref="BandDetection"/>.</summary>
-public sealed record BandDetectionOptions
-{
-    /// <summary>Fraction of the bins, at the end, whose mean profile defines the bands. Default 0.25.</summary>
-    public double LateFraction { get; init; } = 0.25;
-    /// <summary>A row belongs to a band when |late mean ln ratio| exceeds this many noise σ. Default 5.</summary>
-    public double ThresholdSigma { get; init; } = 5;
-    /// <summary>Fraction of the series, from its start, used by the onset hinge fit. Default 0.3.</summary>
-    public double OnsetWindowFraction { get; init; } = 0.3;
-    /// <summary>Detrending window for the fluctuation index, s (local linear fit). Default 7200.</summary>
-    public double DetrendWindowS { get; init; } = 7200;
-    /// <summary>Least time on each side of the fluctuation change point, s. Default 3600.</summary>
-    public double FluctuationWindowS { get; init; } = 3600;
-    /// <summary>Ratio of residual rms after/before the change point above which the band is called fluctuating. Default 2.</summary>
-    public double FluctuationThreshold { get; init; } = 2;
-}
-
-/// <summary>
-/// Automatic detection of the paper's Li bands P1–P4 (Fig. 2D, E) on kymographs: rows where the late-time mean of
-/// ln(Tr_t/Tr_0) is significant are grouped into runs; runs are named by sign and by the nearest layer boundary
-/// (P1 depletion in the cathode, P2 enrichment at Li|SE, P3 depletion at SS|Li in ROI I, P4 enrichment at SS|Li in ROI II).
-/// Each band gets a sub-pixel centroid, a hinge-fit onset, its magnitude and a fluctuation index (soft-short signature).
-/// </summary>
-public static class BandDetection
-{
-    public static IReadOnlyList<DetectedBand> Detect(KymographBuilder k, LayerBoundaries boundaries, BandDetectionOptions? options = null)
-    {
-        var o = options ?? new BandDetectionOptions();
-        var list = new List<DetectedBand>();
-        var t = k.TimesS.ToArray();
-        InputException.Require(t.Length >= k.ReferenceBins + 8, "binned series", $"has {t.Length} bins; at least 8 after the reference are needed for bands");
-        double catMid = (boundaries.SeCathode + boundaries.CathodeSs) / 2;
-        var runsI = Runs(k, 0, o);
-        Add(list, "P1", runsI, +1, catMid, 0, k, o, boundaries);
-        Add(list, "P2", runsI, -1, boundaries.LiSe, 0, k, o, boundaries);
-        Add(list, "P3", runsI, +1, boundaries.SsLi, 0, k, o, boundaries);
-        if (k.RatioRows.Count > 1) Add(list, "P4", Runs(k, 1, o), -1, boundaries.SsLi, 1, k, o, boundaries);
-        return list;
-    }
-
-    sealed record Run(int Sign, int First, int Last, double Centroid);
-
-    static List<Run> Runs(KymographBuilder k, int roi, BandDetectionOptions o)
-    {
-        var rows = k.RatioRows[roi];
-        int nb = rows.Count, h = k.Height, nref = Math.Max(1, k.ReferenceBins);
-        int nl = Math.Max(1, (int)Math.Round(nb * o.LateFraction));
-        var late = new double[h]; var noise = new double[h];
-        for (int y = 0; y < h; y++)
-        {
-            double s = 0; int c = 0;
-            for (int b = nb - nl; b < nb; b++) { double v = Math.Log(rows[b][y]); if (double.IsFinite(v)) { s += v; c++; } }
-            late[y] = c > 0 ? s / c : double.NaN;
-            // per-bin noise from the spread of consecutive differences over the early bins (robust to slow trends)
-            var diffs = new List<double>();
-            int early = Math.Max(nref + 1, Math.Min(nb, nref + 24));
-            for (int b = 1; b < early; b++) { double dv = Math.Log(rows[b][y]) - Math.Log(rows[b - 1][y]); if (double.IsFinite(dv)) diffs.Add(Math.Abs(dv)); }
-            double mad = diffs.Count > 0 ? Statistics.Median(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(diffs)) : double.NaN;
-            double perBin = mad / 0.6745 / Math.Sqrt(2) * 1.0; // |difference| median → σ of one bin
-            noise[y] = perBin * Math.Sqrt(1.0 / nl + 1.0 / nref);
-        }
-        double sigma = Statistics.Median(noise.Where(double.IsFinite).ToArray());
-        var runs = new List<Run>();
-        int yy = 0;
-        while (yy < h)
-        {
-            double v = late[yy];
-            if (!double.IsFinite(v) || Math.Abs(v) <= o.ThresholdSigma * sigma) { yy++; continue; }
-            int sign = v > 0 ? 1 : -1, first = yy;
-            while (yy < h && double.IsFinite(late[yy]) && Math.Sign(late[yy]) == sign && Math.Abs(late[yy]) > o.ThresholdSigma * sigma) yy++;
-            int last = yy - 1;
-            double m = 0, m1 = 0;
-            for (int r = first; r <= last; r++) { double wgt = Math.Abs(late[r]); m += wgt; m1 += wgt * r; }
-            // a band split by noise: merge with the previous run of the same sign when at most 2 rows apart
-            if (runs.Count > 0 && runs[^1].Sign == sign && first - runs[^1].Last <= 3) first = runs[^1].First;
-            if (runs.Count > 0 && runs[^1].First == first) runs.RemoveAt(runs.Count - 1);
-            m = 0; m1 = 0;
-            for (int r = first; r <= last; r++) { if (!double.IsFinite(late[r]) || Math.Sign(late[r]) != sign) continue; double wgt = Math.Abs(late[r]); m += wgt; m1 += wgt * r; }
-            runs.Add(new Run(sign, first, last, m1 / m));
-        }
-        return runs;
-    }
-
-    static void Add(List<DetectedBand> list, string name, List<Run> runs, int sign, double nearRow, int roi, KymographBuilder k, BandDetectionOptions o, LayerBoundaries lb)
-    {
-        var cand = runs.Where(r => r.Sign == sign).OrderBy(r => Math.Min(Math.Abs(r.Centroid - nearRow), Math.Min(Math.Abs(r.First - nearRow), Math.Abs(r.Last - nearRow)))).FirstOrDefault();
-        if (cand is null) return;
-        var t = k.TimesS.ToArray();
-        var rows = k.RatioRows[roi];
-        var series = new double[t.Length];
-        for (int b = 0; b < t.Length; b++)
-        {
-            double s = 0; int c = 0;
-            for (int y = cand.First; y <= cand.Last; y++) { double v = rows[b][y]; if (double.IsFinite(v)) { s += v; c++; } }
-            series[b] = c > 0 ? s / c - 1 : double.NaN;
-        }
-        double onset = HingeOnset(t, series, o.OnsetWindowFraction, sign);
-        double mag = 0;
-        foreach (var v in series) if (double.IsFinite(v) && Math.Abs(v) > Math.Abs(mag)) mag = v;
-        var (before, after, fOnset) = Fluctuation(t, series, k.ReferenceBins, o);
-        // position: mm from the cathode|SS interface towards the anode (the caller's rows run from anode to cathode)
-        list.Add(new DetectedBand(name, sign, roi, cand.Centroid, (lb.CathodeSs - cand.Centroid) * k.PixelSizeUm / 1000, cand.First, cand.Last, onset, mag, before, after, fOnset));
-    }
-
-    /// <summary>
-    /// Onset of a signal that is 0 before t₀ and grows after it: least squares of s = b·x + c·x² with x = max(0, t − t₀)
-    /// (a hinge with curvature, so that saturating growth is fitted too) over t₀ on a grid of 1/20 bin, using the first
-    /// <paramref name="windowFraction"/> of the series.
-    /// </summary>
-    public static double HingeOnset(IReadOnlyList<double> t, IReadOnlyList<double> s, double windowFraction, int sign = 0)
-    {
-        int n = Math.Max(4, (int)Math.Round(t.Count * windowFraction));
-        n = Math.Min(n, t.Count);
-        double best = double.NaN, bestSse = double.PositiveInfinity;
-        double dt = (t[n - 1] - t[0]) / Math.Max(1, n - 1);
-        for (double t0 = t[0]; t0 <= t[n - 1]; t0 += dt / 20)
-        {
-            double s11 = 0, s12 = 0, s22 = 0, r1 = 0, r2 = 0, ss = 0;
-            for (int i = 0; i < n; i++)
-            {
-                if (!double.IsFinite(s[i])) continue;
-                double x = Math.Max(0, t[i] - t0) / 3600, x2 = x * x;
-                s11 += x * x; s12 += x * x2; s22 += x2 * x2; r1 += x * s[i]; r2 += x2 * s[i]; ss += s[i] * s[i];
-            }
-            // candidates: (b, c) jointly, b only, c only; growth must start with the band's sign (b·sign ≥ 0), so that a
-            // dip-then-rise cannot mimic a later onset
-            double sse = double.PositiveInfinity;
-            double det = s11 * s22 - s12 * s12;
-            if (det > 1e-12 * Math.Max(1, s11 * s22))
-            {
-                double b = (r1 * s22 - r2 * s12) / det, c = (s11 * r2 - s12 * r1) / det;
-                if (sign == 0 || b * sign >= 0) sse = Math.Min(sse, ss - 2 * (b * r1 + c * r2) + b * b * s11 + 2 * b * c * s12 + c * c * s22);
-            }
-            if (s11 > 0) { double b = r1 / s11; if (sign == 0 || b * sign >= 0) sse = Math.Min(sse, ss - b * r1); }
-            if (s22 > 0) { double c = r2 / s22; if (sign == 0 || c * sign >= 0) sse = Math.Min(sse, ss - c * r2); }
-            if (sse < bestSse) { bestSse = sse; best = t0; }
-        }
-        return best;
-    }
-
-    /// <summary>
-    /// Fluctuation of a band signal (soft-short signature): residual from a local linear fit (window
-    /// <see cref="BandDetectionOptions.DetrendWindowS"/>), then the variance change point of the residual; the indices are the
-    /// residual rms before and after it relative to the quieter side, and the onset is the change point when the later side is
-    /// louder by <see cref="BandDetectionOptions.FluctuationThreshold"/>.
-    /// </summary>
-    public static (double Before, double After, double OnsetS) Fluctuation(IReadOnlyList<double> t, IReadOnlyList<double> s, int referenceBins, BandDetectionOptions o)
-    {
-        int n = t.Count;
-        double dt = (t[n - 1] - t[0]) / Math.Max(1, n - 1);
-        int half = Math.Max(2, (int)Math.Round(o.DetrendWindowS / dt / 2));
-        var res = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            int a = Math.Max(0, i - half), b = Math.Min(n - 1, i + half);
-            double sx = 0, sy = 0, sxx = 0, sxy = 0; int c = 0;
-            for (int j = a; j <= b; j++) { if (!double.IsFinite(s[j])) continue; double x = t[j] - t[i]; sx += x; sy += s[j]; sxx += x * x; sxy += x * s[j]; c++; }
-            double den = c * sxx - sx * sx;
-            double fit = c == 0 ? double.NaN : den != 0 ? (sy * sxx - sx * sxy) / den : sy / c; // intercept at x = 0
-            res[i] = s[i] - fit;
-        }
-        // variance change point (Hsu 1977): the split τ minimising n₁ ln σ₁² + n₂ ln σ₂² over the residuals after the reference,
-        // each side keeping at least one fluctuation window of bins
-        int w = Math.Max(3, (int)Math.Round(o.FluctuationWindowS / dt));
-        int start = Math.Max(0, referenceBins);
-        var r = new List<(double T, double R)>();
-        for (int i = start; i < n; i++) if (double.IsFinite(res[i])) r.Add((t[i], res[i]));
-        if (r.Count < 2 * w + 2) return (double.NaN, double.NaN, double.NaN);
-        var cum = new double[r.Count + 1];
-        for (int i = 0; i < r.Count; i++) cum[i + 1] = cum[i] + r[i].R * r[i].R;
-        int bestK = -1; double bestCost = double.PositiveInfinity;
-        for (int k = w; k <= r.Count - w; k++)
-        {
-            double v1 = cum[k] / k, v2 = (cum[r.Count] - cum[k]) / (r.Count - k);
-            if (!(v1 > 0) || !(v2 > 0)) continue;
-            double cost = k * Math.Log(v1) + (r.Count - k) * Math.Log(v2);
-            if (cost < bestCost) { bestCost = cost; bestK = k; }
-        }
-        if (bestK < 0) return (double.NaN, double.NaN, double.NaN);
-        double s1 = Math.Sqrt(cum[bestK] / bestK), s2 = Math.Sqrt((cum[r.Count] - cum[bestK]) / (r.Count - bestK));
-        // index = rms relative to the quieter side; the onset counts only when the later side is the louder by the threshold
-        double quiet = Math.Min(s1, s2);
-        double onset = s2 / s1 >= o.FluctuationThreshold ? 0.5 * (r[bestK - 1].T + r[bestK].T) : double.NaN;
-        return (s1 / quiet, s2 / quiet, onset);
     }
 }
 

@@ -56,9 +56,9 @@ public static class OperandoQuantification
     public static void WriteBands(string dir, OperandoPipelineResult r)
     {
         CsvTable.WriteRows(Path.Combine(dir, "bands.csv"),
-            ["band", "sign", "roi", "row_px", "position_mm", "first_row_px", "last_row_px", "onset_s", "magnitude", "fluctuation_index_before", "fluctuation_index_after", "fluctuation_onset_s"],
+            ["band", "sign", "roi", "row_px", "position_mm", "first_row_px", "last_row_px", "onset_s", "onset_low_s", "onset_high_s", "noise_sigma", "magnitude", "fluctuation_index_before", "fluctuation_index_after", "fluctuation_onset_s"],
             r.Bands.Select(b => (IReadOnlyList<string>)[b.Name, b.Sign.ToString(CultureInfo.InvariantCulture), b.Roi == 0 ? "I" : "II", Fmt(b.Row), Fmt(b.PositionMm),
-                b.FirstRow.ToString(CultureInfo.InvariantCulture), b.LastRow.ToString(CultureInfo.InvariantCulture), Fmt(b.OnsetS), Fmt(b.Magnitude),
+                b.FirstRow.ToString(CultureInfo.InvariantCulture), b.LastRow.ToString(CultureInfo.InvariantCulture), Fmt(b.OnsetS), Fmt(b.OnsetLowS), Fmt(b.OnsetHighS), Fmt(b.NoiseSigma), Fmt(b.Magnitude),
                 Fmt(b.FluctuationIndexBefore), Fmt(b.FluctuationIndexAfter), double.IsNaN(b.FluctuationOnsetS) ? "" : Fmt(b.FluctuationOnsetS)]));
         var t = r.Kymographs.TimesS;
         CsvTable.Write(Path.Combine(dir, "boundaries_over_time.csv"),

@@ -16,6 +16,12 @@ public class OperandoPipelineTests(ITestOutputHelper output)
         return (g, r);
     }
 
+    /// <summary>
+    /// Every 10th frame (3 frames per 5-min bin, so that the test stays fast), 8-h charge, randomised soft-short time (3–4.5 h), creep
+    /// onset (0.5–1.5 h), detector blur (20–35 µm FWHM, not assumed by the analysis) and axis position. Onsets are printed, not asserted:
+    /// with 3 frames per bin their noise-limited spread is several bins (docs/radiography.md gives the full-rate numbers; the estimator
+    /// itself is tested against known change points in <see cref="BandDetectionTests"/>).
+    /// </summary>
     [Theory]
     [InlineData(2)]
     [InlineData(3)]
@@ -28,9 +34,9 @@ public class OperandoPipelineTests(ITestOutputHelper output)
             SoftShortOnsetS = (3.0 + 1.5 * rng.NextDouble()) * 3600,
             P3OnsetS = (0.5 + rng.NextDouble()) * 3600,
         };
-        // blur the analysis does not assume: a detector resolution drawn between 20 and 35 µm; a different bulge
         var det = DetectorOptions.Small with { BlurFwhmUm = 20 + 15 * rng.NextDouble(), AxisX = 210 + 4 * rng.NextDouble() };
         var (g, r) = RunSynthetic(seed, stride: 10, scenario, det);
+        const double bin = 300;
         var iz = g.InterfacesZUm();
         var found = r.Boundaries.ToArray();
         for (int i = 0; i < 4; i++)
@@ -46,25 +52,22 @@ public class OperandoPipelineTests(ITestOutputHelper output)
             var t = t0.Name == "P4" ? t0 with { Row = g.ProjectedCentroidRow(3, roi2.X0, roi2.X1) } : t0;
             var b = r.Bands.SingleOrDefault(x => x.Name == t.Name);
             Assert.True(b is not null, $"{t.Name} not detected");
-            output.WriteLine($"{t.Name}: row {b.Row:F2} (truth {t.Row:F2}), onset {b.OnsetS:F0} s (truth {t.OnsetS:F0}), fluctuation from {b.FluctuationOnsetS:F0} s (soft short {shortS:F0}), magnitude {b.Magnitude:F3}");
+            output.WriteLine($"{t.Name}: row {b.Row:F2} (truth {t.Row:F2}), onset {(b.OnsetS - t.OnsetS) / bin:F2} bins off (95 % interval {(b.OnsetLowS - t.OnsetS) / bin:F1}…{(b.OnsetHighS - t.OnsetS) / bin:F1}), " +
+                             $"fluctuation from {b.FluctuationOnsetS:F0} s (soft short {shortS:F0}), magnitude {b.Magnitude:F3}");
             Assert.Equal(t.Sign, b.Sign);
-            // P4 sits in the three columns just outside the core edge: the edge's blur (20–35 µm here) shifts it, so 3 px
-            double tol = t.Name == "P4" ? 3 : 2;
+            // P4 lies in the three columns just outside the core edge, where the blur (here up to 35 µm) spills the P3 depletion in:
+            // at the paper's rate it is within 0.3 px (docs/radiography.md), with 3-frame bins and the widest blur up to 2.1 px
+            double tol = t.Name == "P4" ? 2.5 : 2;
             Assert.InRange(b.Row, t.Row - tol, t.Row + tol);
             if (t.Name != "P4") Assert.InRange(b.PositionMm, t.PositionMm - 2 * 0.025, t.PositionMm + 2 * 0.025);
         }
-        // Onset times are printed, not asserted here: with 3 frames per bin and 6 reference bins (the fast test setting) the
-        // reference's own noise (±3 % behind the Li) limits the hinge fit; docs/radiography.md gives the full-rate numbers.
-        // soft-short signature: P1 and P2 fluctuate from the planted onset on (not before), P3 and P4 never
-        // the soft-short signature (P2 fluctuation, P1 oscillation) must be found in at least one of them, and wherever it is
-        // found it must start at the planted soft short (not before)
+        // the soft-short signature (P2 fluctuation, P1 oscillation) is found, from the planted soft short on (within the 30-min
+        // resolution of 3-frame bins) and within 2 h of it; P3/P4 (creep) never fluctuate
         var sig = r.Bands.Where(x => x.Name is "P1" or "P2" && !double.IsNaN(x.FluctuationOnsetS)).ToList();
         Assert.NotEmpty(sig);
-        foreach (var b in sig)
-        {
-            Assert.InRange(b.FluctuationOnsetS, shortS - 1800, shortS + 3600);
-            Assert.True(b.FluctuationIndexAfter > 2, $"{b.Name} fluctuation index after {b.FluctuationIndexAfter}");
-        }
+        double first = sig.Min(x => x.FluctuationOnsetS);
+        Assert.InRange(first, shortS - 1800, shortS + 7200);
+        foreach (var b in sig) Assert.True(b.FluctuationIndexAfter > 2, $"{b.Name} fluctuation index after {b.FluctuationIndexAfter}");
         foreach (var name in new[] { "P3", "P4" }) Assert.True(double.IsNaN(r.Bands.Single(x => x.Name == name).FluctuationOnsetS), $"{name} should not fluctuate");
     }
 }

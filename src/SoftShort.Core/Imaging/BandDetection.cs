@@ -1,0 +1,479 @@
+using System.Runtime.InteropServices;
+using MathNet.Numerics.Distributions;
+
+namespace SoftShort.Imaging;
+
+/// <summary>A detected Li band.</summary>
+/// <param name="Name">P1..P4.</param>
+/// <param name="Sign">+1 depletion (Tr_t/Tr_0 &gt; 1), −1 enrichment.</param>
+/// <param name="Roi">ROI index (0 = I, 1 = II).</param>
+/// <param name="Row">Centroid row (sub-pixel), weighted by |ln(Tr_t/Tr_0)| late in the series.</param>
+/// <param name="PositionMm">Position in mm from the cathode|SS interface towards the anode.</param>
+/// <param name="FirstRow">First row of the band.</param>
+/// <param name="LastRow">Last row of the band.</param>
+/// <param name="OnsetS">Onset time, s: the change point of a two-phase fit (0 before, growing after), see <see cref="BandDetection"/>.</param>
+/// <param name="Magnitude">The extreme over time of the band-mean Tr_t/Tr_0 − 1.</param>
+/// <param name="FluctuationIndexBefore">rms of the detrended post-onset band signal before the fluctuation onset (or over the whole
+/// post-onset series when it never fluctuates), in units of the quiet-signal noise σ₀.</param>
+/// <param name="FluctuationIndexAfter">The same after the fluctuation onset (NaN when the band never fluctuates).</param>
+/// <param name="FluctuationOnsetS">Time from which the band fluctuates (soft-short signature): the start (bin edge) of the first
+/// fluctuating bin, s; NaN when it never does.</param>
+public sealed record DetectedBand(string Name, int Sign, int Roi, double Row, double PositionMm, int FirstRow, int LastRow, double OnsetS,
+    double Magnitude, double FluctuationIndexBefore, double FluctuationIndexAfter, double FluctuationOnsetS)
+{
+    /// <summary>Noise σ₀ of one bin of the band signal (Tr_t/Tr_0 − 1) while it is quiet (before any fluctuation).</summary>
+    public double NoiseSigma { get; init; } = double.NaN;
+    /// <summary>Lower end of the onset's 95 % profile-likelihood interval, s (the statistical limit set by the noise).</summary>
+    public double OnsetLowS { get; init; } = double.NaN;
+    /// <summary>Upper end of the onset's 95 % interval, s.</summary>
+    public double OnsetHighS { get; init; } = double.NaN;
+}
+
+/// <summary>Options of <see cref="BandDetection"/>.</summary>
+public sealed record BandDetectionOptions
+{
+    /// <summary>Fraction of the bins, at the end, whose mean profile defines the bands. Default 0.25.</summary>
+    public double LateFraction { get; init; } = 0.25;
+    /// <summary>A row belongs to a band when |late mean ln ratio| exceeds this many noise σ. Default 5.</summary>
+    public double ThresholdSigma { get; init; } = 5;
+    /// <summary>
+    /// Length of the post-onset signal used by the onset fit, s (cut earlier at the fluctuation onset). Long enough to pin the
+    /// slope, short enough that a quadratic describes the growth. Default 6 h.
+    /// </summary>
+    public double OnsetFitWindowS { get; init; } = 6 * 3600;
+    /// <summary>CUSUM allowance k and decision interval h, in σ₀ (Page 1954): where the onset search stops. Default 0.5 and 8.</summary>
+    public double CusumK { get; init; } = 0.5;
+    /// <inheritdoc cref="CusumK"/>
+    public double CusumH { get; init; } = 8;
+    /// <summary>Length of the past over which a local quadratic predicts each post-onset bin (detrending), s. Default 7200.</summary>
+    public double DetrendWindowS { get; init; } = 7200;
+    /// <summary>Length of the sliding window in which the residual variance is tested against the quiet noise, s. Default 3600.</summary>
+    public double FluctuationWindowS { get; init; } = 3600;
+    /// <summary>
+    /// Probability that a band without fluctuation is called fluctuating anywhere in the series (the per-window level is this
+    /// divided by the number of windows tested: Bonferroni). Default 10⁻³.
+    /// </summary>
+    public double FalseAlarmProbability { get; init; } = 1e-3;
+}
+
+/// <summary>
+/// Automatic detection of the paper's Li bands P1–P4 (Fig. 2D, E) on kymographs.
+/// <list type="bullet">
+/// <item>Bands: rows where the late-time mean of ln(Tr_t/Tr_0) exceeds <see cref="BandDetectionOptions.ThresholdSigma"/> noise σ are
+/// grouped into runs; runs are named by sign and by the nearest layer boundary (P1 depletion in the cathode, P2 enrichment at Li|SE,
+/// P3 depletion at SS|Li in ROI I, P4 enrichment at SS|Li in ROI II); each gets a sub-pixel centroid.</item>
+/// <item>Noise: σ₀ of the band signal s = band-mean Tr_t/Tr_0 − 1 from the bins before the onset (the reference bins, whose mean is
+/// 0 by construction, and the quiet bins up to the onset).</item>
+/// <item>Onset: a CUSUM (Page 1954) on s/σ₀ in the band's direction bounds where the change can be; the onset is then the change
+/// point of a two-phase regression (Hinkley 1971): s = 0 before τ, b·x + c·x² after (x = t − τ, growth in the band's direction),
+/// least squares over τ on a 1/20-bin grid, fitted up to <see cref="BandDetectionOptions.OnsetFitWindowS"/> after the alarm and
+/// never into the band's fluctuations.</item>
+/// <item>Fluctuation (soft-short signature, Fig. S9): after the onset, each bin is predicted from the preceding post-onset bins by a
+/// local quadratic (<see cref="BandDetectionOptions.DetrendWindowS"/>) and the prediction residual is standardised (only the past
+/// enters, so a fluctuation cannot leak backwards); a window of <see cref="BandDetectionOptions.FluctuationWindowS"/> slides along
+/// and its mean square is F-tested against the pooled quiet noise of everything before it (Bonferroni over the windows). The first
+/// significant window is refined to the bin where the variance changes (maximum likelihood, known variance before) and then to the
+/// first bin that is itself significantly loud (5 %): that bin's start is the fluctuation onset. The earliest fluctuation onset of
+/// the bands (the soft short is a cell-wide event) ends every band's onset fit.</item>
+/// </list>
+/// </summary>
+public static class BandDetection
+{
+    /// <summary>Detects P1–P4 on a completed kymograph builder.</summary>
+    public static IReadOnlyList<DetectedBand> Detect(KymographBuilder k, LayerBoundaries boundaries, BandDetectionOptions? options = null) =>
+        Detect(k.TimesS, k.ReferenceBins, k.RatioRows, k.Height, k.PixelSizeUm, boundaries, options);
+
+    /// <summary>Detects P1–P4 from kymograph rows.</summary>
+    /// <param name="timesS">Bin times, s (ascending).</param>
+    /// <param name="referenceBins">Leading bins that form Tr₀.</param>
+    /// <param name="ratioRows">Per ROI (0 = I, 1 = II), per bin, the ROI row means of Tr_t/Tr_0.</param>
+    /// <param name="height">Rows per bin.</param>
+    /// <param name="pixelSizeUm">Pixel size, µm (NaN: positions NaN).</param>
+    /// <param name="boundaries">Layer interfaces (rows) of Tr₀, rows running from the anode to the cathode.</param>
+    /// <param name="options">Options.</param>
+    public static IReadOnlyList<DetectedBand> Detect(IReadOnlyList<double> timesS, int referenceBins, IReadOnlyList<List<double[]>> ratioRows, int height,
+        double pixelSizeUm, LayerBoundaries boundaries, BandDetectionOptions? options = null)
+    {
+        var o = options ?? new BandDetectionOptions();
+        var t = timesS.ToArray();
+        InputException.Require(t.Length >= referenceBins + 8, "binned series", $"has {t.Length} bins; at least 8 after the reference are needed for bands");
+        double catMid = (boundaries.SeCathode + boundaries.CathodeSs) / 2;
+        var runsI = Runs(ratioRows[0], height, referenceBins, o);
+        var found = new List<(string Name, int Sign, int Roi, Run Run, double[] Series)>();
+        void Take(string name, List<Run> runs, int sign, double nearRow, int roi)
+        {
+            var cand = runs.Where(r => r.Sign == sign).OrderBy(r => Math.Min(Math.Abs(r.Centroid - nearRow), Math.Min(Math.Abs(r.First - nearRow), Math.Abs(r.Last - nearRow)))).FirstOrDefault();
+            if (cand is not null) found.Add((name, sign, roi, cand, BandSignal(ratioRows[roi], cand.First, cand.Last)));
+        }
+        Take("P1", runsI, +1, catMid, 0);
+        Take("P2", runsI, -1, boundaries.LiSe, 0);
+        Take("P3", runsI, +1, boundaries.SsLi, 0);
+        if (ratioRows.Count > 1) Take("P4", Runs(ratioRows[1], height, referenceBins, o), -1, boundaries.SsLi, 1);
+        // first pass: each band on its own; the soft short is a cell-wide event (part of the current leaks electronically from then
+        // on, so no band keeps its pre-short trend): the earliest fluctuation onset ends every band's onset fit
+        var first = found.Select(f => Analyse(t, f.Series, referenceBins, f.Sign, o)).ToList();
+        double shortS = first.Select(a => a.FluctuationOnsetS).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
+        var list = new List<DetectedBand>();
+        for (int i = 0; i < found.Count; i++)
+        {
+            var (name, sign, roi, run, series) = found[i];
+            var a = Analyse(t, series, referenceBins, sign, o, shortS);
+            double mag = 0;
+            foreach (var v in series) if (double.IsFinite(v) && Math.Abs(v) > Math.Abs(mag)) mag = v;
+            // position: mm from the cathode|SS interface towards the anode (the caller's rows run from anode to cathode)
+            list.Add(new DetectedBand(name, sign, roi, run.Centroid, (boundaries.CathodeSs - run.Centroid) * pixelSizeUm / 1000, run.First, run.Last, a.OnsetS, mag,
+                a.IndexBefore, a.IndexAfter, a.FluctuationOnsetS) { NoiseSigma = a.Sigma, OnsetLowS = a.OnsetLowS, OnsetHighS = a.OnsetHighS });
+        }
+        return list;
+    }
+
+    /// <summary>Band signal: per bin, the mean over rows first..last of Tr_t/Tr_0, minus 1 (NaN rows ignored).</summary>
+    public static double[] BandSignal(List<double[]> rows, int first, int last)
+    {
+        var series = new double[rows.Count];
+        for (int b = 0; b < rows.Count; b++)
+        {
+            double s = 0; int c = 0;
+            for (int y = first; y <= last; y++) { double v = rows[b][y]; if (double.IsFinite(v)) { s += v; c++; } }
+            series[b] = c > 0 ? s / c - 1 : double.NaN;
+        }
+        return series;
+    }
+
+    sealed record Run(int Sign, int First, int Last, double Centroid);
+
+    static List<Run> Runs(List<double[]> rows, int h, int referenceBins, BandDetectionOptions o)
+    {
+        int nb = rows.Count, nref = Math.Max(1, referenceBins);
+        int nl = Math.Max(1, (int)Math.Round(nb * o.LateFraction));
+        var late = new double[h]; var noise = new double[h];
+        var diffs = new List<double>();
+        for (int y = 0; y < h; y++)
+        {
+            double s = 0; int c = 0;
+            for (int b = nb - nl; b < nb; b++) { double v = Math.Log(rows[b][y]); if (double.IsFinite(v)) { s += v; c++; } }
+            late[y] = c > 0 ? s / c : double.NaN;
+            // per-bin noise from the spread of consecutive differences over the early bins (robust to slow trends)
+            diffs.Clear();
+            int early = Math.Max(nref + 1, Math.Min(nb, nref + 24));
+            for (int b = 1; b < early; b++) { double dv = Math.Log(rows[b][y]) - Math.Log(rows[b - 1][y]); if (double.IsFinite(dv)) diffs.Add(Math.Abs(dv)); }
+            double mad = diffs.Count > 0 ? Statistics.MedianInPlace(CollectionsMarshal.AsSpan(diffs)) : double.NaN;
+            double perBin = mad / 0.6745 / Math.Sqrt(2); // |difference| median → σ of one bin
+            noise[y] = perBin * Math.Sqrt(1.0 / nl + 1.0 / nref);
+        }
+        double sigma = Statistics.Median(noise.Where(double.IsFinite).ToArray());
+        double thr = o.ThresholdSigma * sigma;
+        // runs of significant rows of one sign, bridging gaps of up to 3 rows (a band split by noise) ...
+        var spans = new List<(int Sign, int First, int Last)>();
+        for (int y = 0; y < h; y++)
+        {
+            double v = late[y];
+            if (!double.IsFinite(v) || Math.Abs(v) <= thr) continue;
+            int sign = v > 0 ? 1 : -1;
+            if (spans.Count > 0 && spans[^1].Sign == sign && y - spans[^1].Last <= 4) spans[^1] = (sign, spans[^1].First, y);
+            else spans.Add((sign, y, y));
+        }
+        // ... then split at deep valleys: two bands side by side (e.g. P2 and the foot of the creep band) are two bands
+        var runs = new List<Run>();
+        foreach (var (sign, first, last) in spans) Split(late, sign, first, last, runs);
+        return runs;
+    }
+
+    /// <summary>
+    /// Splits rows first..last of one sign at the deepest interior valley of |late| when it is below half of the smaller of the two
+    /// peaks beside it, recursively; adds the pieces as runs with their |late|-weighted centroids.
+    /// </summary>
+    static void Split(double[] late, int sign, int first, int last, List<Run> runs)
+    {
+        double A(int y) => double.IsFinite(late[y]) && Math.Sign(late[y]) == sign ? Math.Abs(late[y]) : 0;
+        int cut = -1; double bestRatio = 0.5;
+        for (int v = first + 1; v < last; v++)
+        {
+            double left = 0, right = 0;
+            for (int y = first; y < v; y++) left = Math.Max(left, A(y));
+            for (int y = v + 1; y <= last; y++) right = Math.Max(right, A(y));
+            double ratio = A(v) / Math.Min(left, right);
+            if (ratio < bestRatio) { bestRatio = ratio; cut = v; }
+        }
+        if (cut >= 0)
+        {
+            Split(late, sign, first, cut - 1, runs);
+            Split(late, sign, cut + 1, last, runs);
+            return;
+        }
+        double m = 0, m1 = 0;
+        for (int y = first; y <= last; y++) { double wgt = A(y); m += wgt; m1 += wgt * y; }
+        if (m > 0) runs.Add(new Run(sign, first, last, m1 / m));
+    }
+
+    /// <summary>What <see cref="Analyse"/> finds in one band signal.</summary>
+    /// <param name="OnsetS">Onset (change point), s.</param>
+    /// <param name="Sigma">Quiet noise σ₀ of one bin.</param>
+    /// <param name="FluctuationOnsetS">Start of the first fluctuating bin, s (NaN: none).</param>
+    /// <param name="IndexBefore">rms of the standardised residual before the fluctuation onset / σ₀.</param>
+    /// <param name="IndexAfter">The same after it (NaN: none).</param>
+    /// <param name="OnsetLowS">Lower end of the onset's 95 % interval, s.</param>
+    /// <param name="OnsetHighS">Upper end of the onset's 95 % interval, s.</param>
+    public sealed record BandSignalAnalysis(double OnsetS, double Sigma, double FluctuationOnsetS, double IndexBefore, double IndexAfter, double OnsetLowS, double OnsetHighS);
+
+    /// <summary>
+    /// Onset and fluctuation of one band signal s(t) = band-mean Tr_t/Tr_0 − 1 (see the class summary): onset with the fit window
+    /// ending at the alarm + <see cref="BandDetectionOptions.OnsetFitWindowS"/>; fluctuation scan from that onset; the onset refitted
+    /// without the fluctuating part, and the fluctuation scanned again from the refined onset.
+    /// </summary>
+    /// <param name="t">Bin times, s.</param>
+    /// <param name="s">Band signal.</param>
+    /// <param name="referenceBins">Leading bins that formed Tr₀ (their mean of s is 0).</param>
+    /// <param name="sign">+1: the band grows positive (depletion); −1 negative (enrichment).</param>
+    /// <param name="o">Options.</param>
+    /// <param name="softShortS">A cell-wide fluctuation onset (s; NaN: none known): the onset fit ends there too.</param>
+    public static BandSignalAnalysis Analyse(IReadOnlyList<double> t, IReadOnlyList<double> s, int referenceBins, int sign, BandDetectionOptions o, double softShortS = double.NaN)
+    {
+        int n = t.Count, nref = Math.Clamp(referenceBins, 1, n);
+        // quiet noise from the reference bins (mean 0 by construction: nref − 1 degrees of freedom): only for the CUSUM
+        double sigmaRef = ReferenceSigma(s, nref);
+        int alarm = Cusum(s, nref, sign, sigmaRef, o.CusumK, o.CusumH);
+        double latest = t[Math.Min(alarm, n - 1)];
+        int fitEnd = FitEnd(t, alarm, n, o.OnsetFitWindowS);
+        if (double.IsFinite(softShortS)) fitEnd = Math.Max(Math.Min(fitEnd, FirstIndexAtOrAfter(t, softShortS)), Math.Min(n, alarm + 1));
+        double onset = Onset(t, s, fitEnd, latest, sign, out _, out double lo, out double hi);
+        var f = Fluctuation(t, s, nref, onset, o);
+        if (!double.IsNaN(f.OnsetS))
+        {
+            // refit without the fluctuating bins, and scan again from the refined onset
+            int fb = FirstIndexAtOrAfter(t, f.OnsetS);
+            fitEnd = Math.Max(Math.Min(fitEnd, fb), Math.Min(n, FirstIndexAtOrAfter(t, onset) + 4));
+            onset = Onset(t, s, fitEnd, latest, sign, out _, out lo, out hi);
+            f = Fluctuation(t, s, nref, onset, o);
+        }
+        return new BandSignalAnalysis(onset, f.Sigma, f.OnsetS, f.Before, f.After, lo, hi);
+    }
+
+    static int FitEnd(IReadOnlyList<double> t, int alarm, int n, double windowS)
+    {
+        double tEnd = t[Math.Min(alarm, n - 1)] + windowS;
+        int e = alarm;
+        while (e < n && t[e] <= tEnd) e++;
+        return Math.Max(Math.Min(n, 4), e);
+    }
+
+    static int FirstIndexAtOrAfter(IReadOnlyList<double> t, double time)
+    {
+        int i = 0;
+        while (i < t.Count && t[i] < time) i++;
+        return i;
+    }
+
+    /// <summary>σ of one bin from the reference bins (their mean of s is 0 by construction, so nref − 1 degrees of freedom).</summary>
+    static double ReferenceSigma(IReadOnlyList<double> s, int nref)
+    {
+        double ss = 0; int c = 0;
+        for (int i = 0; i < nref; i++) if (double.IsFinite(s[i])) { ss += s[i] * s[i]; c++; }
+        return c >= 2 ? Math.Sqrt(ss / (c - 1)) : double.NaN;
+    }
+
+    /// <summary>
+    /// One-sided CUSUM (Page 1954) of sign·s/σ from bin <paramref name="start"/>: S = max(0, S + sign·s/σ − k); the first bin where
+    /// S exceeds h (n − 1 when it never does, or σ is unknown).
+    /// </summary>
+    public static int Cusum(IReadOnlyList<double> s, int start, int sign, double sigma, double k, double h)
+    {
+        int n = s.Count;
+        if (!(sigma > 0)) return n - 1;
+        double c = 0;
+        for (int i = start; i < n; i++)
+        {
+            if (!double.IsFinite(s[i])) continue;
+            c = Math.Max(0, c + sign * s[i] / sigma - k);
+            if (c > h) return i;
+        }
+        return n - 1;
+    }
+
+    /// <summary>
+    /// Change point of a signal that is 0 before τ and grows after it (two-phase regression, Hinkley 1971), by least squares over
+    /// the first <paramref name="count"/> bins, τ on a grid of 1/20 bin from half a bin before the first bin to <paramref name="latestS"/>.
+    /// Growth after τ is a straight ramp s = b·x (Li moved in proportion to the charge passed by a constant current) or a
+    /// first-order relaxation s = b·θ(1 − e^(−x/θ)) (creep relaxing under the stack pressure), x = t − τ, θ from 1/4 h to 16 h.
+    /// The relaxation is used only when its extra parameter is significant (F test, p &lt; 0.01), so that a ramp is fitted with one
+    /// parameter less. Growth must start in the band's direction (b·sign ≥ 0), so that a dip-then-rise cannot mimic a later onset;
+    /// an accelerating onset is not fitted, since with noise it would trade a later onset for curvature.
+    /// </summary>
+    /// <param name="t">Bin times, s.</param>
+    /// <param name="s">Signal (0 = no change).</param>
+    /// <param name="count">Bins used (from the first).</param>
+    /// <param name="latestS">Latest onset considered, s.</param>
+    /// <param name="sign">Direction of growth (+1, −1; 0 = either).</param>
+    /// <param name="curved">Whether the relaxation model was chosen.</param>
+    /// <param name="lowS">Lower end of the 95 % profile-likelihood interval of the onset, s: every τ whose least-squares cost is within
+    /// χ²₁(0.95) = 3.84 residual variances of the best (Hinkley 1971).</param>
+    /// <param name="highS">Upper end of that interval, s.</param>
+    public static double Onset(IReadOnlyList<double> t, IReadOnlyList<double> s, int count, double latestS, int sign, out bool curved, out double lowS, out double highS)
+    {
+        var taus = new List<double>(); var profL = new List<double>(); var profQ = new List<double>();
+        int n = Math.Min(Math.Max(count, 4), t.Count);
+        double bestL = double.NaN, sseL = double.PositiveInfinity, bestQ = double.NaN, sseQ = double.PositiveInfinity;
+        double dt = (t[n - 1] - t[0]) / Math.Max(1, n - 1);
+        double last = Math.Min(latestS, t[n - 1]);
+        int m = 0;
+        for (int i = 0; i < n; i++) if (double.IsFinite(s[i])) m++;
+        for (double t0 = t[0] - dt / 2; t0 <= last; t0 += dt / 20)
+        {
+            double pl = double.PositiveInfinity, pq = double.PositiveInfinity;
+            foreach (double theta in RelaxationTimesH)
+            {
+                // g(x) = θ(1 − e^(−x/θ)) (x in h): slope 1 at the onset, saturating with time constant θ; θ = ∞ is the straight ramp
+                double sgg = 0, sgs = 0, ss = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    if (!double.IsFinite(s[i])) continue;
+                    double x = Math.Max(0, t[i] - t0) / 3600;
+                    double gx = double.IsPositiveInfinity(theta) ? x : theta * (1 - Math.Exp(-x / theta));
+                    sgg += gx * gx; sgs += gx * s[i]; ss += s[i] * s[i];
+                }
+                if (!(sgg > 0)) continue;
+                double b = sgs / sgg;
+                if (sign != 0 && b * sign < 0) continue;
+                double e = ss - b * sgs;
+                if (double.IsPositiveInfinity(theta)) { pl = e; if (e < sseL) { sseL = e; bestL = t0; } }
+                pq = Math.Min(pq, e);
+                if (e < sseQ) { sseQ = e; bestQ = t0; }
+            }
+            taus.Add(t0); profL.Add(pl); profQ.Add(pq);
+        }
+        // F test of the relaxation time (2 vs 3 parameters: slope, time constant, onset)
+        curved = double.IsNaN(bestL);
+        if (!curved && m > 4 && sseQ > 0 && double.IsFinite(sseQ))
+        {
+            double f = (sseL - sseQ) / (sseQ / (m - 3));
+            curved = f > FisherSnedecor.InvCDF(1, m - 3, 0.99);
+        }
+        var prof = curved ? profQ : profL;
+        double best = curved ? bestQ : bestL, sseMin = curved ? sseQ : sseL;
+        double limit = sseMin + 3.84 * sseMin / Math.Max(1, m - (curved ? 3 : 2));
+        lowS = highS = best;
+        for (int i = 0; i < taus.Count; i++)
+            if (prof[i] <= limit) { lowS = Math.Min(lowS, taus[i]); highS = Math.Max(highS, taus[i]); }
+        return best;
+    }
+
+    /// <summary>Relaxation times θ (h) tried by <see cref="Onset"/>: ∞ (straight ramp) and 1/4 h to 16 h in steps of √2.</summary>
+    static readonly double[] RelaxationTimesH = [double.PositiveInfinity, .. Enumerable.Range(0, 13).Select(i => 0.25 * Math.Pow(Math.Sqrt(2), i))];
+
+    /// <summary>Fluctuation scan result: quiet σ₀, onset (NaN: none) and the indices before/after it.</summary>
+    public sealed record FluctuationResult(double Sigma, double OnsetS, double Before, double After);
+
+    /// <summary>
+    /// Fluctuation of a band signal after its onset (soft-short signature; see the class summary). Residuals: bins before the
+    /// onset keep s (baseline 0; the reference bins scaled by √(n/(n−1)) for their zero mean); bins after it are standardised
+    /// one-step prediction residuals (see <see cref="Residuals"/>), so that a quiet signal has residual variance σ₀² everywhere.
+    /// </summary>
+    public static FluctuationResult Fluctuation(IReadOnlyList<double> t, IReadOnlyList<double> s, int referenceBins, double onsetS, BandDetectionOptions o)
+    {
+        int n = t.Count, nref = Math.Clamp(referenceBins, 1, n);
+        double dt = (t[n - 1] - t[0]) / Math.Max(1, n - 1);
+        int on = Math.Max(nref, FirstIndexAtOrAfter(t, onsetS));
+        var e = Residuals(t, s, nref, on, o.DetrendWindowS);
+        int w = Math.Max(3, (int)Math.Round(o.FluctuationWindowS / dt));
+        // cumulative sums of e² and counts of finite residuals
+        var cum = new double[n + 1]; var cnt = new int[n + 1];
+        for (int i = 0; i < n; i++) { bool ok = double.IsFinite(e[i]); cum[i + 1] = cum[i] + (ok ? e[i] * e[i] : 0); cnt[i + 1] = cnt[i] + (ok ? 1 : 0); }
+        double Ms(int a, int b) => cnt[b] - cnt[a] > 0 ? (cum[b] - cum[a]) / (cnt[b] - cnt[a]) : double.NaN;
+        int first = Math.Max(on, nref + 2), windows = Math.Max(1, n - w - first + 1);
+        double pWindow = o.FalseAlarmProbability / windows;
+        int alarm = -1;
+        for (int k = first; k + w <= n; k++)
+        {
+            int dfB = cnt[k], dfA = cnt[k + w] - cnt[k];
+            if (dfB < 2 || dfA < 2) continue;
+            double f = Ms(k, k + w) / Ms(0, k);
+            if (f > FisherSnedecor.InvCDF(dfA, dfB, 1 - pWindow)) { alarm = k; break; }
+        }
+        if (alarm < 0)
+        {
+            double sig = Math.Sqrt(Ms(0, n));
+            return new FluctuationResult(sig, double.NaN, Math.Sqrt(Ms(on, n)) / sig, double.NaN);
+        }
+        // refine: the bin m in [alarm, alarm + w] where the variance changes, σ₀² (everything before the alarm) known before m,
+        // σ₁² estimated over [m, alarm + 2w)
+        double s0 = Ms(0, alarm);
+        int end = Math.Min(n, alarm + 2 * w), bestM = alarm;
+        double bestCost = double.PositiveInfinity;
+        for (int m = alarm; m <= Math.Min(alarm + w, end - 2); m++)
+        {
+            int n2 = cnt[end] - cnt[m];
+            double v2 = Ms(m, end);
+            if (n2 < 2 || !(v2 > 0)) continue;
+            double cost = (cum[m] - cum[alarm]) / s0 + (cnt[m] - cnt[alarm]) * Math.Log(s0) + n2 * Math.Log(v2) + n2;
+            if (cost < bestCost) { bestCost = cost; bestM = m; }
+        }
+        // the fluctuating segment starts with a bin that is itself significantly louder than the quiet noise (e² > χ²₁(0.95)·σ₀²),
+        // so that a quiet bin is not taken as its start
+        while (bestM < Math.Min(alarm + w, n - 1) && !(e[bestM] * e[bestM] > 3.84 * s0)) bestM++;
+        double sigma = Math.Sqrt(Ms(0, bestM));
+        double onsetF = bestM > 0 ? 0.5 * (t[bestM - 1] + t[bestM]) : t[0];
+        return new FluctuationResult(sigma, onsetF, Math.Sqrt(Ms(on, bestM)) / sigma, Math.Sqrt(Ms(bestM, n)) / sigma);
+    }
+
+    /// <summary>
+    /// Standardised one-step prediction residuals (see <see cref="Fluctuation"/>): before the onset s itself (baseline 0; the
+    /// reference bins scaled by √(n/(n−1)) for their zero mean); after it, s minus the extrapolation of a quadratic (linear while
+    /// fewer than 6 bins are available) fitted to the preceding post-onset bins within <paramref name="windowS"/>, divided by
+    /// √(1 + x₀ᵀ(XᵀX)⁻¹x₀). Only the past enters each prediction, so a fluctuation cannot leak into the residuals before it starts.
+    /// </summary>
+    static double[] Residuals(IReadOnlyList<double> t, IReadOnlyList<double> s, int nref, int on, double windowS)
+    {
+        int n = t.Count;
+        var e = new double[n];
+        double refScale = nref >= 2 ? Math.Sqrt(nref / (nref - 1.0)) : double.NaN;
+        for (int i = 0; i < Math.Min(on, n); i++) e[i] = i < nref ? s[i] * refScale : s[i];
+        Span<double> a = stackalloc double[9];
+        Span<double> inv = stackalloc double[9];
+        for (int i = on; i < n; i++)
+        {
+            e[i] = double.NaN;
+            if (!double.IsFinite(s[i])) continue;
+            // fit in x = (t_j − t_i)/window over post-onset bins j < i with t_i − t_j ≤ window
+            a.Clear();
+            int c = 0;
+            double r0 = 0, r1 = 0, r2 = 0;
+            for (int j = i - 1; j >= on; j--)
+            {
+                double x = (t[j] - t[i]) / windowS;
+                if (x < -1) break;
+                if (!double.IsFinite(s[j])) continue;
+                double x2 = x * x;
+                a[0] += 1; a[1] += x; a[2] += x2; a[5] += x2 * x; a[8] += x2 * x2;
+                r0 += s[j]; r1 += x * s[j]; r2 += x2 * s[j]; c++;
+            }
+            if (c < 3) continue;
+            double pred, v;
+            if (c >= 6)
+            {
+                a[3] = a[1]; a[4] = a[2]; a[6] = a[2]; a[7] = a[5];
+                if (!Invert3(a, inv)) continue;
+                // prediction at x = 0: the intercept; its variance factor x₀ᵀ(XᵀX)⁻¹x₀ with x₀ = (1, 0, 0)
+                pred = inv[0] * r0 + inv[1] * r1 + inv[2] * r2; v = inv[0];
+            }
+            else
+            {
+                double det = a[0] * a[2] - a[1] * a[1];
+                if (!(det > 1e-12)) continue;
+                pred = (a[2] * r0 - a[1] * r1) / det; v = a[2] / det;
+            }
+            e[i] = (s[i] - pred) / Math.Sqrt(1 + v);
+        }
+        return e;
+    }
+
+    static bool Invert3(ReadOnlySpan<double> m, Span<double> r)
+    {
+        double det = m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) + m[2] * (m[3] * m[7] - m[4] * m[6]);
+        if (!(Math.Abs(det) > 1e-12)) return false;
+        double id = 1 / det;
+        r[0] = (m[4] * m[8] - m[5] * m[7]) * id; r[1] = (m[2] * m[7] - m[1] * m[8]) * id; r[2] = (m[1] * m[5] - m[2] * m[4]) * id;
+        r[3] = (m[5] * m[6] - m[3] * m[8]) * id; r[4] = (m[0] * m[8] - m[2] * m[6]) * id; r[5] = (m[2] * m[3] - m[0] * m[5]) * id;
+        r[6] = (m[3] * m[7] - m[4] * m[6]) * id; r[7] = (m[1] * m[6] - m[0] * m[7]) * id; r[8] = (m[0] * m[4] - m[1] * m[3]) * id;
+        return true;
+    }
+}

@@ -537,9 +537,10 @@ public sealed class AxiSolid
     /// <summary>
     /// Coulomb friction on a closed pair by a tangential penalty with a stick/slip return map (the 1-D analogue of rate-independent
     /// plasticity; Wriggers, "Computational Contact Mechanics", 2nd ed. 2006, §5.2 and §6.2): trial force F_tr = k_t (s − s_slip);
-    /// stick if |F_tr| ≤ μ F_n, else slide with |F_t| = μ F_n and the slip updated. The tangent keeps k_t when sticking and drops
-    /// the tangential stiffness when sliding (the non-symmetric normal coupling μ k_n is left out of the symmetric solver:
-    /// quasi-Newton, converged by the residual).
+    /// stick if |F_tr| ≤ μ F_n, else slide with |F_t| = μ F_n and the slip updated. The tangent keeps the stick stiffness k_t in
+    /// both cases (the exact sliding tangent is 0 along the slip plus a non-symmetric coupling μ k_n to the gap, which the symmetric
+    /// solver cannot take and which leaves a frictionally held body without tangential stiffness): quasi-Newton, converged by the
+    /// residual, which always uses the exact Coulomb force.
     /// </summary>
     void Friction(ContactPair cp, double kt, double normalForce, bool assemble, double[] fint)
     {
@@ -552,11 +553,10 @@ public sealed class AxiSolid
             ft = Math.Sign(ftr) * limit;
             cp.TrialSlipMm = s - ft / kt;
             cp.Sliding = true;
-            kTan = 0;
         }
         cp.TangentialForcePerRadN = ft;
         fint[tj] += ft; fint[ti] -= ft;
-        if (!assemble || kTan == 0) return;
+        if (!assemble) return;
         int ii = _eq[ti], jj = _eq[tj];
         if (ii >= 0) _k!.Add(ii, ii, kTan);
         if (jj >= 0) _k!.Add(jj, jj, kTan);

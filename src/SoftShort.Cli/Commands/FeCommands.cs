@@ -60,7 +60,7 @@ public sealed class FeRunCommand : Command<FeRunCommand.Settings>
         public string? Config { get; init; }
 
         [CommandOption("--element-size-mm <MM>")]
-        [Description("Override the element size, mm (default 0.1).")]
+        [Description("Override the bulk element size, mm (default 0.2).")]
         public double? ElementSizeMm { get; init; }
 
         public override ValidationResult Validate()
@@ -81,7 +81,7 @@ public sealed class FeRunCommand : Command<FeRunCommand.Settings>
         var r = FeCommands.RunCell(cfg, s.Verbose);
         Directory.CreateDirectory(outDir);
         Write(outDir, cfg, r);
-        Console.Error.WriteLine($"fe run: {r.Dofs} DOFs, {r.Stats.Increments} increments, {r.Stats.NewtonIterations} Newton iterations, {r.WallSeconds:F1} s");
+        Console.Error.WriteLine($"fe run: {r.Dofs} DOFs, {r.Stats.Increments} increments, {r.Stats.NewtonIterations} Newton iterations, {r.Stats.Factorizations} factorisations ({r.Stats.FactorEntries} factor entries, {r.Stats.FactorSeconds:F1} s), assembly {r.Stats.AssemblySeconds:F1} s, {r.WallSeconds:F1} s wall, {r.CpuSeconds:F1} s CPU");
         Console.WriteLine($"bulge {r.BulgeUm:F1} µm, gap {r.GapUm:F1} µm over {r.GapLengthUm:F0} µm, Li in gap {r.LiInGapAfterChargeMm3 * 1e9:G4} µm³, final pressure {r.FinalPressureMPa:F2} MPa");
         return 0;
     }
@@ -108,7 +108,7 @@ public sealed class FeRunCommand : Command<FeRunCommand.Settings>
         var sum = new SummaryJson("fe run");
         foreach (var p in typeof(CellFeConfig).GetProperties()) sum.Parameter(CellFeConfig.KeyOf(p.Name), p.GetValue(cfg));
         sum.Set("dofs", r.Dofs).Set("increments", r.Stats.Increments).Set("newton_iterations", r.Stats.NewtonIterations).Set("cutbacks", r.Stats.Cutbacks)
-            .Set("wall_s", r.WallSeconds)
+            .Set("wall_s", r.WallSeconds).Set("cpu_s", r.CpuSeconds).Set("factorizations", r.Stats.Factorizations)
             .Set("ptfe_bulge_um", r.BulgeUm).Set("gap_um", r.GapUm).Set("gap_length_um", r.GapLengthUm)
             .Set("li_in_gap_after_stacking_um3", r.LiInGapAfterStackMm3 * 1e9).Set("li_in_gap_after_charge_um3", r.LiInGapAfterChargeMm3 * 1e9)
             .Set("plated_li_volume_um3", r.PlatedLiVolumeMm3 * 1e9).Set("plated_li_um", r.PlatedLiUm)
@@ -191,19 +191,19 @@ public sealed class BenchFeCommand : Command<BenchFeCommand.Settings>
 {
     public sealed class Settings : GlobalSettings
     {
-        [CommandOption("--coarse-mm <MM>")][DefaultValue(0.1)][Description("Coarse element size, mm.")] public double CoarseMm { get; init; } = 0.1;
-        [CommandOption("--fine-mm <MM>")][DefaultValue(0.05)][Description("Fine element size, mm.")] public double FineMm { get; init; } = 0.05;
+        [CommandOption("--coarse-mm <MM>")][DefaultValue(0.2)][Description("Coarse element size, mm.")] public double CoarseMm { get; init; } = 0.2;
+        [CommandOption("--fine-mm <MM>")][DefaultValue(0.1)][Description("Fine element size, mm (every size of the graded mesh halves).")] public double FineMm { get; init; } = 0.1;
         public override ValidationResult Validate() => CoarseMm is >= 0.01 and <= 0.5 && FineMm is >= 0.01 and <= 0.5 ? ValidationResult.Success() : ValidationResult.Error("--coarse-mm/--fine-mm must be in [0.01, 0.5]");
     }
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
         Console.WriteLine("bench fe: whole history (densification 300 MPa → release → stacking 10 MPa → 20 h C/20 charge), paper cell");
-        Console.WriteLine($"  {"h_mm",6} {"dofs",7} {"incr",5} {"newton",7} {"wall_s",7} {"bulge_um",9} {"gap_um",7} {"p_final_MPa",12}");
+        Console.WriteLine($"  {"h_mm",6} {"dofs",7} {"incr",5} {"newton",7} {"factor",7} {"wall_s",7} {"cpu_s",7} {"bulge_um",9} {"gap_um",7} {"p_final_MPa",12}");
         double? last = null;
         foreach (double h in new[] { s.CoarseMm, s.FineMm })
         {
             var r = FeCommands.RunCell(new CellFeConfig { ElementSizeMm = h }, s.Verbose);
-            Console.WriteLine($"  {h,6:F3} {r.Dofs,7} {r.Stats.Increments,5} {r.Stats.NewtonIterations,7} {r.WallSeconds,7:F1} {r.BulgeUm,9:F1} {r.GapUm,7:F1} {r.FinalPressureMPa,12:F3}");
+            Console.WriteLine($"  {h,6:F3} {r.Dofs,7} {r.Stats.Increments,5} {r.Stats.NewtonIterations,7} {r.Stats.Factorizations,7} {r.WallSeconds,7:F1} {r.CpuSeconds,7:F1} {r.BulgeUm,9:F1} {r.GapUm,7:F1} {r.FinalPressureMPa,12:F3}");
             if (last is double lp) Console.WriteLine($"  final pressure change coarse → fine: {(r.FinalPressureMPa - lp) / r.FinalPressureMPa * 100:F2} %");
             last = r.FinalPressureMPa;
         }

@@ -87,6 +87,24 @@ public sealed class AxiMesh
         return x;
     }
 
+    /// <summary>
+    /// Geometrically graded coordinates from <paramref name="a"/> to <paramref name="b"/> whose first interval is ≈
+    /// <paramref name="sizeA"/> and last ≈ <paramref name="sizeB"/> (mm): the number of intervals follows from the
+    /// geometric series, so refining both sizes by 2 doubles the count everywhere (a proper refinement of a graded mesh).
+    /// </summary>
+    public static double[] GradedBySize(double a, double b, double sizeA, double sizeB)
+    {
+        double len = Math.Abs(b - a);
+        InputException.Require(len > 0 && sizeA > 0 && sizeB > 0, "mesh", $"graded segment needs positive length and sizes, got {len}, {sizeA}, {sizeB}");
+        sizeA = Math.Min(sizeA, len); sizeB = Math.Min(sizeB, len);
+        if (Math.Abs(sizeA - sizeB) < 1e-9 * len) return Graded(a, b, Math.Max(1, (int)Math.Round(len / sizeA)));
+        // sum of a geometric series from sizeA to sizeB with ratio q: len = (sizeB q − sizeA)/(q − 1)
+        double q = (len - sizeA) / (len - sizeB);
+        int n = q > 0 && q != 1 ? Math.Max(1, (int)Math.Round(1 + Math.Log(sizeB / sizeA) / Math.Log(q))) : Math.Max(1, (int)Math.Round(2 * len / (sizeA + sizeB)));
+        double ratio = n > 1 ? Math.Pow(sizeB / sizeA, 1.0 / (n - 1)) : 1;
+        return Graded(a, b, n, ratio);
+    }
+
     /// <summary>Joins coordinate lists end to start (drops the duplicated joint values).</summary>
     public static double[] Join(params double[][] segments)
     {

@@ -18,6 +18,17 @@ public sealed record ContactPair(int Inner, int Outer, double AreaPerRadMm2, boo
     public double InitialGapMm { get; set; }
     public int InnerDof => Axial ? AxiSolid.DofZ(Inner) : AxiSolid.DofR(Inner);
     public int OuterDof => Axial ? AxiSolid.DofZ(Outer) : AxiSolid.DofR(Outer);
+    /// <summary>Tangential (sliding) DOFs: z for a radial pair, r for an axial one.</summary>
+    public int InnerTangentDof => Axial ? AxiSolid.DofR(Inner) : AxiSolid.DofZ(Inner);
+    public int OuterTangentDof => Axial ? AxiSolid.DofR(Outer) : AxiSolid.DofZ(Outer);
+    /// <summary>Committed slip (tangential relative displacement outer − inner that is sliding, not elastic stick), mm.</summary>
+    public double SlipMm { get; set; }
+    internal double TrialSlipMm;
+    /// <summary>Normal (compressive, ≥ 0) and tangential contact force on the outer node in the last evaluated state, N per radian.</summary>
+    public double NormalForcePerRadN { get; internal set; }
+    public double TangentialForcePerRadN { get; internal set; }
+    /// <summary>True when the pair slid (Coulomb limit reached) in the last evaluated state.</summary>
+    public bool Sliding { get; internal set; }
 }
 
 /// <summary>One loading step: boundary conditions, loads and eigenstrain as functions of τ, and its duration in real time.</summary>
@@ -43,6 +54,9 @@ public sealed class LoadStep
 public sealed class SolveStats
 {
     public int Increments, NewtonIterations, Cutbacks, Factorizations;
+    /// <summary>Stored entries of the last LDLᵀ factor (envelope), and wall time spent factorising / assembling, s.</summary>
+    public long FactorEntries;
+    public double FactorSeconds, AssemblySeconds;
 }
 
 /// <summary>
@@ -64,10 +78,26 @@ public sealed class AxiSolid
     public List<ContactPair> Contacts { get; } = [];
     /// <summary>Penalty stiffness of the contact, MPa mm⁻¹ (force per area per penetration).</summary>
     public double ContactPenaltyMPaPerMm { get; set; } = 1e5;
+    /// <summary>Coulomb friction coefficient μ on the unilateral contact pairs (tangential penalty = normal penalty); 0 = frictionless (default). Set before a step.</summary>
+    public double FrictionCoefficient { get; set; }
     public SolveStats Stats { get; } = new();
+    /// <summary>
+    /// Incremental updated-Lagrangian large-deformation kinematics (see <see cref="ElementForceUpdatedLagrangian"/>); false (default)
+    /// is the small-strain formulation on the reference mesh. Set before the first step.
+    /// </summary>
+    public bool LargeDeformation { get; set; }
+    double[] _uN = [], _xMidR = [], _xMidZ = [], _xCurR = [], _xCurZ = [];
     public double TimeS { get; private set; }
     public double RelativeTolerance { get; set; } = 1e-7;
     public int MaxNewton { get; set; } = 25;
+    /// <summary>Also log the residual norm of every Newton iteration (to <see cref="IncrementLog"/>).</summary>
+    public bool ResidualLog { get; set; }
+    /// <summary>
+    /// Modified Newton: the factorised tangent is kept for the next iteration when the last one cut the residual below this
+    /// fraction; 0 = full Newton (refactor every iteration). Default 0.1. The symbolic factorisation (RCM order, envelope,
+    /// CSR pattern and assembly slots) is always reused for the whole step.
+    /// </summary>
+    public double TangentReuseRatio { get; set; } = 0.1;
     public IProgress<ProgressReport>? Progress { get; set; }
     /// <summary>Optional per-increment log line (step, increment, τ, Newton iterations).</summary>
     public Action<string>? IncrementLog { get; set; }
@@ -76,6 +106,10 @@ public sealed class AxiSolid
     SparseSymmetric? _k;
     SkylineLdlt? _ldlt;
     int[] _eq = [];
+    int[] _slot = [];
+    double[] _ke = [], _fe = [];
+    /// <summary>Threads for element integration (default: all cores).</summary>
+    public int MaxThreads { get; set; } = Environment.ProcessorCount;
     static readonly double G = 1 / Math.Sqrt(3);
     static readonly double[] Xi = [-G, G, G, -G], Eta = [-G, -G, G, G];
 
@@ -105,18 +139,44 @@ public sealed class AxiSolid
             if (Mesh.Region[e] != region) continue;
             for (int gp = 0; gp < 4; gp++)
             {
-                StrainAt(e, gp, b);
                 ref var s = ref State[e * 4 + gp];
                 s = default;
+                if (LargeDeformation) continue; // born stress-free in the current configuration: accumulated strain starts at 0
+                StrainAt(e, gp, b);
                 s.B0 = b[0]; s.B1 = b[1]; s.B2 = b[2]; s.B3 = b[3];
             }
         }
         _k = null; // pattern may change
     }
 
+    /// <summary>
+    /// Switches a small-strain model to updated-Lagrangian kinematics between steps: every active point's accumulated strain starts
+    /// at its current small-strain measure (total strain − birth strain), so the stress state carries over unchanged and later
+    /// increments are measured on the deformed geometry.
+    /// </summary>
+    public void SwitchToLargeDeformation()
+    {
+        if (LargeDeformation) return;
+        Span<double> b = stackalloc double[4];
+        for (int e = 0; e < Mesh.ElementCount; e++)
+        {
+            if (!Active(e)) continue;
+            for (int gp = 0; gp < 4; gp++)
+            {
+                StrainAt(e, gp, b);
+                ref var s = ref State[e * 4 + gp];
+                s.E0 = b[0] - s.B0; s.E1 = b[1] - s.B1; s.E2 = b[2] - s.B2; s.E3 = b[3] - s.B3;
+            }
+        }
+        LargeDeformation = true;
+    }
+
     // ---------- element kinematics ----------
     /// <summary>Shape-function derivatives, radius and weight·r·detJ at Gauss point gp of element e.</summary>
     void Kinematics(int e, double xi, double eta, Span<double> n, Span<double> dndr, Span<double> dndz, out double r, out double wr)
+        => Kinematics(e, xi, eta, Mesh.R, Mesh.Z, n, dndr, dndz, out r, out wr);
+
+    void Kinematics(int e, double xi, double eta, double[] xr, double[] xz, Span<double> n, Span<double> dndr, Span<double> dndz, out double r, out double wr)
     {
         var m = Mesh;
         Span<double> dxi = stackalloc double[4], deta = stackalloc double[4];
@@ -131,12 +191,12 @@ public sealed class AxiSolid
         for (int a = 0; a < 4; a++)
         {
             int node = m.Conn[4 * e + a];
-            j11 += dxi[a] * m.R[node]; j12 += dxi[a] * m.Z[node];
-            j21 += deta[a] * m.R[node]; j22 += deta[a] * m.Z[node];
-            r += n[a] * m.R[node];
+            j11 += dxi[a] * xr[node]; j12 += dxi[a] * xz[node];
+            j21 += deta[a] * xr[node]; j22 += deta[a] * xz[node];
+            r += n[a] * xr[node];
         }
         double det = j11 * j22 - j12 * j21;
-        if (!(det > 0)) throw new InputException("mesh", $"element {e} is inverted (det J = {det:G3})");
+        if (!(det > 0) || !(r > 0)) throw new InvertedElementException(e, det);
         for (int a = 0; a < 4; a++)
         {
             dndr[a] = (j22 * dxi[a] - j12 * deta[a]) / det;
@@ -146,7 +206,10 @@ public sealed class AxiSolid
     }
 
     /// <summary>B̄ matrix (4 × 8, row-major) at each of the 4 Gauss points and their weights.</summary>
-    void BBar(int e, Span<double> b, Span<double> w)
+    void BBar(int e, Span<double> b, Span<double> w) => BBar(e, Mesh.R, Mesh.Z, b, w, default);
+
+    /// <summary>B̄ at the 4 Gauss points on the configuration (xr, xz); optionally the plain gradients dN/dr, dN/dz (8 per point) for the spin.</summary>
+    void BBar(int e, double[] xr, double[] xz, Span<double> b, Span<double> w, Span<double> grad)
     {
         Span<double> n = stackalloc double[4], dr = stackalloc double[4], dz = stackalloc double[4];
         Span<double> vbar = stackalloc double[8];
@@ -154,8 +217,9 @@ public sealed class AxiSolid
         double vol = 0;
         for (int gp = 0; gp < 4; gp++)
         {
-            Kinematics(e, Xi[gp], Eta[gp], n, dr, dz, out double r, out double wr);
+            Kinematics(e, Xi[gp], Eta[gp], xr, xz, n, dr, dz, out double r, out double wr);
             w[gp] = wr; vol += wr;
+            if (!grad.IsEmpty) for (int a = 0; a < 4; a++) { grad[gp * 8 + a] = dr[a]; grad[gp * 8 + 4 + a] = dz[a]; }
             var bg = b.Slice(gp * 32, 32);
             bg.Clear();
             for (int a = 0; a < 4; a++)
@@ -238,9 +302,31 @@ public sealed class AxiSolid
         {
             int ia = _eq[c.InnerDof], ib = _eq[c.OuterDof];
             if (ia >= 0 && ib >= 0) edges.Add((ia, ib));
+            if (FrictionCoefficient > 0 && !c.Bilateral)
+            {
+                int ta = _eq[c.InnerTangentDof], tb = _eq[c.OuterTangentDof];
+                if (ta >= 0 && tb >= 0) edges.Add((ta, tb));
+            }
         }
         _k = SparseSymmetric.FromEdges(count, edges);
         _ldlt = new SkylineLdlt(_k);
+        // slot of every element-matrix entry in the CSR values (−1 for fixed DOFs), so assembly needs no search
+        _slot = new int[64 * Mesh.ElementCount];
+        Array.Fill(_slot, -1);
+        for (int e = 0; e < Mesh.ElementCount; e++)
+        {
+            if (!Active(e)) continue;
+            for (int k = 0; k < 8; k++)
+            {
+                int ik = _eq[2 * Mesh.Conn[4 * e + k / 2] + k % 2];
+                if (ik < 0) continue;
+                for (int l = 0; l < 8; l++)
+                {
+                    int il = _eq[2 * Mesh.Conn[4 * e + l / 2] + l % 2];
+                    if (il >= 0) _slot[64 * e + 8 * k + l] = _k.Slot(ik, il);
+                }
+            }
+        }
     }
 
     /// <summary>Free (unknown) degrees of freedom in the current system.</summary>
@@ -252,75 +338,229 @@ public sealed class AxiSolid
     /// </summary>
     void Assemble(double dtS, double tau, LoadStep step, double[] fint, bool assemble)
     {
-        Array.Clear(fint);
-        if (assemble) _k!.Clear();
+        long t0a = System.Diagnostics.Stopwatch.GetTimestamp();
+        AssembleCore(dtS, tau, step, fint, assemble);
+        Stats.AssemblySeconds += System.Diagnostics.Stopwatch.GetElapsedTime(t0a).TotalSeconds;
+    }
+
+    /// <summary>Element internal force (and symmetrised tangent when <paramref name="assemble"/>) into the element buffers.</summary>
+    void ElementForce(int e, double dtS, double tau, LoadStep step, bool assemble)
+    {
+        var mat = Materials[Mesh.Region[e]];
+        if (mat == null) return;
+        if (LargeDeformation) { ElementForceUpdatedLagrangian(e, mat, dtS, tau, step, assemble); return; }
         Span<double> b = stackalloc double[128], w = stackalloc double[4], ue = stackalloc double[8];
-        Span<double> eps = stackalloc double[4], c = stackalloc double[16], cb = stackalloc double[32], ke = stackalloc double[64], fe = stackalloc double[8];
-        Span<int> dofs = stackalloc int[8];
-        for (int e = 0; e < Mesh.ElementCount; e++)
+        Span<double> eps = stackalloc double[4], c = stackalloc double[16], cb = stackalloc double[32];
+        var ke = new Span<double>(_ke, 64 * e, 64);
+        var fe = new Span<double>(_fe, 8 * e, 8);
+        BBar(e, b, w);
+        ElementDisp(e, ue);
+        double[]? eig = step.Eigenstrain?.Invoke(e, tau);
+        ke.Clear(); fe.Clear();
+        for (int gp = 0; gp < 4; gp++)
         {
-            var mat = Materials[Mesh.Region[e]];
-            if (mat == null) continue;
-            BBar(e, b, w);
-            ElementDisp(e, ue);
-            double[]? eig = step.Eigenstrain?.Invoke(e, tau);
-            ke.Clear(); fe.Clear();
-            for (int gp = 0; gp < 4; gp++)
-            {
-                int ip = e * 4 + gp;
-                ref readonly var st = ref State[ip];
-                for (int i = 0; i < 4; i++) { double s = 0; for (int k = 0; k < 8; k++) s += b[gp * 32 + i * 8 + k] * ue[k]; eps[i] = s; }
-                eps[0] -= st.B0; eps[1] -= st.B1; eps[2] -= st.B2; eps[3] -= st.B3;
-                if (eig != null) for (int i = 0; i < 4; i++) eps[i] -= eig[i];
-                mat.Update(eps, st, dtS, ref _trial[ip], c);
-                ref readonly var t = ref _trial[ip];
-                double wgt = w[gp];
-                for (int k = 0; k < 8; k++)
-                    fe[k] += wgt * (b[gp * 32 + k] * t.S0 + b[gp * 32 + 8 + k] * t.S1 + b[gp * 32 + 16 + k] * t.S2 + b[gp * 32 + 24 + k] * t.S3);
-                if (!assemble) continue;
-                // cb = C · B (4×8)
-                for (int i = 0; i < 4; i++)
-                    for (int k = 0; k < 8; k++)
-                    {
-                        double s = 0;
-                        for (int j = 0; j < 4; j++) s += c[i * 4 + j] * b[gp * 32 + j * 8 + k];
-                        cb[i * 8 + k] = s;
-                    }
-                for (int k = 0; k < 8; k++)
-                    for (int l = 0; l < 8; l++)
-                    {
-                        double s = 0;
-                        for (int i = 0; i < 4; i++) s += b[gp * 32 + i * 8 + k] * cb[i * 8 + l];
-                        ke[k * 8 + l] += wgt * s;
-                    }
-            }
-            for (int a = 0; a < 4; a++) { int nd = Mesh.Conn[4 * e + a]; dofs[2 * a] = 2 * nd; dofs[2 * a + 1] = 2 * nd + 1; }
-            for (int k = 0; k < 8; k++) fint[dofs[k]] += fe[k];
-            if (!assemble) continue;
+            int ip = e * 4 + gp;
+            ref readonly var st = ref State[ip];
+            for (int i = 0; i < 4; i++) { double sum = 0; for (int k = 0; k < 8; k++) sum += b[gp * 32 + i * 8 + k] * ue[k]; eps[i] = sum; }
+            eps[0] -= st.B0; eps[1] -= st.B1; eps[2] -= st.B2; eps[3] -= st.B3;
+            if (eig != null) for (int i = 0; i < 4; i++) eps[i] -= eig[i];
+            mat.Update(eps, st, dtS, ref _trial[ip], c);
+            ref readonly var t = ref _trial[ip];
+            double wgt = w[gp];
             for (int k = 0; k < 8; k++)
-            {
-                int ik = _eq[dofs[k]];
-                if (ik < 0) continue;
+                fe[k] += wgt * (b[gp * 32 + k] * t.S0 + b[gp * 32 + 8 + k] * t.S1 + b[gp * 32 + 16 + k] * t.S2 + b[gp * 32 + 24 + k] * t.S3);
+            if (!assemble) continue;
+            for (int i = 0; i < 4; i++)
+                for (int k = 0; k < 8; k++)
+                {
+                    double sum = 0;
+                    for (int j = 0; j < 4; j++) sum += c[i * 4 + j] * b[gp * 32 + j * 8 + k];
+                    cb[i * 8 + k] = sum;
+                }
+            for (int k = 0; k < 8; k++)
                 for (int l = 0; l < 8; l++)
                 {
-                    int il = _eq[dofs[l]];
-                    if (il >= 0) _k!.Add(ik, il, 0.5 * (ke[k * 8 + l] + ke[l * 8 + k]));
+                    double sum = 0;
+                    for (int i = 0; i < 4; i++) sum += b[gp * 32 + i * 8 + k] * cb[i * 8 + l];
+                    ke[k * 8 + l] += wgt * sum;
                 }
+        }
+        if (!assemble) return;
+        for (int k = 0; k < 8; k++)
+            for (int l = 0; l < k; l++) { double m = 0.5 * (ke[k * 8 + l] + ke[l * 8 + k]); ke[k * 8 + l] = m; ke[l * 8 + k] = m; }
+    }
+
+    /// <summary>
+    /// Incremental updated-Lagrangian element (large displacement and rotation, small elastic strain; hypoelastic-plastic):
+    /// the strain increment Δε = B̄(x_{n+½}) Δu on the mid-increment configuration (which integrates uniaxial stretch to
+    /// the logarithmic strain exactly), the committed strain and plastic strain rotated by the Hughes–Winget incremental
+    /// rotation of the in-plane spin Δω = ½(∂Δu_r/∂z − ∂Δu_z/∂r) (Hughes &amp; Winget, Int. J. Numer. Meth. Eng. 15 (1980) 1862;
+    /// in axisymmetry the hoop direction does not rotate), and equilibrium ∫ B̄ᵀσ dv on the current configuration x_{n+1}
+    /// (Cauchy stress, current volume). Tangent: material part on x_{n+1} plus the initial-stress (geometric) stiffness
+    /// (Bathe, "Finite Element Procedures", §6.3; axisymmetric hoop term σ_θθ N_a N_b / r²).
+    /// </summary>
+    void ElementForceUpdatedLagrangian(int e, Material mat, double dtS, double tau, LoadStep step, bool assemble)
+    {
+        Span<double> bm = stackalloc double[128], wm = stackalloc double[4], gm = stackalloc double[32];
+        Span<double> b = stackalloc double[128], w = stackalloc double[4], g1 = stackalloc double[32];
+        Span<double> du = stackalloc double[8], eps = stackalloc double[4], c = stackalloc double[16], cb = stackalloc double[32];
+        Span<double> n = stackalloc double[4], dr = stackalloc double[4], dz = stackalloc double[4], de = stackalloc double[4];
+        var ke = new Span<double>(_ke, 64 * e, 64);
+        var fe = new Span<double>(_fe, 8 * e, 8);
+        BBar(e, _xMidR, _xMidZ, bm, wm, gm);
+        BBar(e, _xCurR, _xCurZ, b, w, g1);
+        for (int a = 0; a < 4; a++) { int nd = Mesh.Conn[4 * e + a]; du[2 * a] = U[2 * nd] - _uN[2 * nd]; du[2 * a + 1] = U[2 * nd + 1] - _uN[2 * nd + 1]; }
+        double[]? eig = step.Eigenstrain?.Invoke(e, tau);
+        ke.Clear(); fe.Clear();
+        for (int gp = 0; gp < 4; gp++)
+        {
+            int ip = e * 4 + gp;
+            // incremental rotation (Hughes–Winget): Q = (I − ½W)⁻¹(I + ½W), W = [[0, ω], [−ω, 0]] in (r, z)
+            double omega = 0;
+            for (int a = 0; a < 4; a++) omega += 0.5 * (gm[gp * 8 + 4 + a] * du[2 * a] - gm[gp * 8 + a] * du[2 * a + 1]);
+            double h = 0.5 * omega, den = 1 + h * h, cs = (1 - h * h) / den, sn = 2 * h / den;
+            var st = State[ip];
+            RotateStrain(ref st.E0, ref st.E1, ref st.E3, cs, sn);
+            RotateStrain(ref st.P0, ref st.P1, ref st.P3, cs, sn);
+            RotateStress(ref st.S0, ref st.S1, ref st.S3, cs, sn);
+            for (int i = 0; i < 4; i++) { double sum = 0; for (int k = 0; k < 8; k++) sum += bm[gp * 32 + i * 8 + k] * du[k]; de[i] = sum; }
+            double e0 = st.E0 + de[0], e1 = st.E1 + de[1], e2 = st.E2 + de[2], e3 = st.E3 + de[3];
+            eps[0] = e0; eps[1] = e1; eps[2] = e2; eps[3] = e3;
+            if (eig != null) for (int i = 0; i < 4; i++) eps[i] -= eig[i];
+            mat.Update(eps, st, dtS, ref _trial[ip], c);
+            ref var t = ref _trial[ip];
+            t.E0 = e0; t.E1 = e1; t.E2 = e2; t.E3 = e3;
+            double wgt = w[gp];
+            for (int k = 0; k < 8; k++)
+                fe[k] += wgt * (b[gp * 32 + k] * t.S0 + b[gp * 32 + 8 + k] * t.S1 + b[gp * 32 + 16 + k] * t.S2 + b[gp * 32 + 24 + k] * t.S3);
+            if (!assemble) continue;
+            for (int i = 0; i < 4; i++)
+                for (int k = 0; k < 8; k++)
+                {
+                    double sum = 0;
+                    for (int j = 0; j < 4; j++) sum += c[i * 4 + j] * b[gp * 32 + j * 8 + k];
+                    cb[i * 8 + k] = sum;
+                }
+            for (int k = 0; k < 8; k++)
+                for (int l = 0; l < 8; l++)
+                {
+                    double sum = 0;
+                    for (int i = 0; i < 4; i++) sum += b[gp * 32 + i * 8 + k] * cb[i * 8 + l];
+                    ke[k * 8 + l] += wgt * sum;
+                }
+            // geometric stiffness: in-plane ∇N_aᵀ σ ∇N_b on both displacement components, hoop σ_θθ N_a N_b / r² on u_r
+            Kinematics(e, Xi[gp], Eta[gp], _xCurR, _xCurZ, n, dr, dz, out double r, out _);
+            for (int a = 0; a < 4; a++)
+                for (int bb = 0; bb < 4; bb++)
+                {
+                    double gab = dr[a] * (t.S0 * dr[bb] + t.S3 * dz[bb]) + dz[a] * (t.S3 * dr[bb] + t.S1 * dz[bb]);
+                    ke[(2 * a) * 8 + 2 * bb] += wgt * (gab + t.S2 * n[a] * n[bb] / (r * r));
+                    ke[(2 * a + 1) * 8 + 2 * bb + 1] += wgt * gab;
+                }
+        }
+        if (!assemble) return;
+        for (int k = 0; k < 8; k++)
+            for (int l = 0; l < k; l++) { double m = 0.5 * (ke[k * 8 + l] + ke[l * 8 + k]); ke[k * 8 + l] = m; ke[l * 8 + k] = m; }
+    }
+
+    /// <summary>Rotates an in-plane strain (engineering shear γ) by the rotation (cos, sin) in the r–z plane: ε′ = Q ε Qᵀ.</summary>
+    static void RotateStrain(ref double err, ref double ezz, ref double grz, double cs, double sn)
+    {
+        double erz = 0.5 * grz;
+        RotateStress(ref err, ref ezz, ref erz, cs, sn);
+        grz = 2 * erz;
+    }
+
+    /// <summary>Rotates a symmetric in-plane tensor [[a, c], [c, b]] by Q = [[cos, sin], [−sin, cos]]: T′ = Q T Qᵀ.</summary>
+    static void RotateStress(ref double a, ref double b, ref double c, double cs, double sn)
+    {
+        double a2 = cs * cs * a + 2 * cs * sn * c + sn * sn * b;
+        double b2 = sn * sn * a - 2 * cs * sn * c + cs * cs * b;
+        double c2 = -cs * sn * a + (cs * cs - sn * sn) * c + cs * sn * b;
+        a = a2; b = b2; c = c2;
+    }
+
+    void AssembleCore(double dtS, double tau, LoadStep step, double[] fint, bool assemble)
+    {
+        Array.Clear(fint);
+        if (LargeDeformation)
+        {
+            for (int nd = 0; nd < Mesh.NodeCount; nd++)
+            {
+                double ur = U[2 * nd], uz = U[2 * nd + 1];
+                _xCurR[nd] = Mesh.R[nd] + ur; _xCurZ[nd] = Mesh.Z[nd] + uz;
+                _xMidR[nd] = Mesh.R[nd] + 0.5 * (ur + _uN[2 * nd]); _xMidZ[nd] = Mesh.Z[nd] + 0.5 * (uz + _uN[2 * nd + 1]);
             }
+        }
+        if (assemble) _k!.Clear();
+        int ne = Mesh.ElementCount;
+        if (_ke.Length != 64 * ne) { _ke = new double[64 * ne]; _fe = new double[8 * ne]; }
+        // element integration in parallel (each element writes only its own buffers and Gauss-point trial states) …
+        if (ne >= 256 && Environment.ProcessorCount > 1)
+        {
+            var ranges = System.Collections.Concurrent.Partitioner.Create(0, ne, Math.Max(64, ne / (8 * MaxThreads)));
+            try { Parallel.ForEach(ranges, new ParallelOptions { MaxDegreeOfParallelism = MaxThreads }, rg => { for (int e = rg.Item1; e < rg.Item2; e++) ElementForce(e, dtS, tau, step, assemble); }); }
+            catch (AggregateException ex) when (ex.InnerException is InputException ie) { throw ie; }
+        }
+        else for (int e = 0; e < ne; e++) ElementForce(e, dtS, tau, step, assemble);
+        // … then a serial scatter through the precomputed slots of the sparse matrix
+        var val = _k!.Val;
+        for (int e = 0; e < ne; e++)
+        {
+            if (!Active(e)) continue;
+            int o = 4 * e;
+            for (int a = 0; a < 4; a++) { int nd = Mesh.Conn[o + a]; fint[2 * nd] += _fe[8 * e + 2 * a]; fint[2 * nd + 1] += _fe[8 * e + 2 * a + 1]; }
+            if (!assemble) continue;
+            int so = 64 * e;
+            for (int k = 0; k < 64; k++) { int slot = _slot[so + k]; if (slot >= 0) val[slot] += _ke[so + k]; }
         }
         foreach (var cp in Contacts)
         {
             int di = cp.InnerDof, dj = cp.OuterDof;
             double g = cp.InitialGapMm + U[dj] - U[di];
+            cp.NormalForcePerRadN = 0; cp.TangentialForcePerRadN = 0; cp.Sliding = false; cp.TrialSlipMm = cp.SlipMm;
             if (g >= 0 && !cp.Bilateral) continue;
-            double kk = ContactPenaltyMPaPerMm * cp.AreaPerRadMm2;
-            fint[dj] += kk * g; fint[di] -= kk * g;
-            if (!assemble) continue;
-            int ii = _eq[di], jj = _eq[dj];
-            if (ii >= 0) _k!.Add(ii, ii, kk);
-            if (jj >= 0) _k!.Add(jj, jj, kk);
-            if (ii >= 0 && jj >= 0) { _k!.Add(ii, jj, -kk); _k!.Add(jj, ii, -kk); }
+            double kk = ContactPenaltyMPaPerMm * cp.AreaPerRadMm2, force = kk * g;
+            fint[dj] += force; fint[di] -= force;
+            cp.NormalForcePerRadN = -force;
+            if (assemble)
+            {
+                int ii = _eq[di], jj = _eq[dj];
+                if (ii >= 0) _k!.Add(ii, ii, kk);
+                if (jj >= 0) _k!.Add(jj, jj, kk);
+                if (ii >= 0 && jj >= 0) { _k!.Add(ii, jj, -kk); _k!.Add(jj, ii, -kk); }
+            }
+            if (FrictionCoefficient > 0 && !cp.Bilateral) Friction(cp, kk, -force, assemble, fint);
         }
+    }
+
+    /// <summary>
+    /// Coulomb friction on a closed pair by a tangential penalty with a stick/slip return map (the 1-D analogue of rate-independent
+    /// plasticity; Wriggers, "Computational Contact Mechanics", 2nd ed. 2006, §5.2 and §6.2): trial force F_tr = k_t (s − s_slip);
+    /// stick if |F_tr| ≤ μ F_n, else slide with |F_t| = μ F_n and the slip updated. The tangent keeps the stick stiffness k_t in
+    /// both cases (the exact sliding tangent is 0 along the slip plus a non-symmetric coupling μ k_n to the gap, which the symmetric
+    /// solver cannot take and which leaves a frictionally held body without tangential stiffness): quasi-Newton, converged by the
+    /// residual, which always uses the exact Coulomb force.
+    /// </summary>
+    void Friction(ContactPair cp, double kt, double normalForce, bool assemble, double[] fint)
+    {
+        int ti = cp.InnerTangentDof, tj = cp.OuterTangentDof;
+        double s = U[tj] - U[ti];
+        double ftr = kt * (s - cp.SlipMm), limit = FrictionCoefficient * normalForce;
+        double ft = ftr, kTan = kt;
+        if (Math.Abs(ftr) > limit)
+        {
+            ft = Math.Sign(ftr) * limit;
+            cp.TrialSlipMm = s - ft / kt;
+            cp.Sliding = true;
+        }
+        cp.TangentialForcePerRadN = ft;
+        fint[tj] += ft; fint[ti] -= ft;
+        if (!assemble) return;
+        int ii = _eq[ti], jj = _eq[tj];
+        if (ii >= 0) _k!.Add(ii, ii, kTan);
+        if (jj >= 0) _k!.Add(jj, jj, kTan);
+        if (ii >= 0 && jj >= 0) { _k!.Add(ii, jj, -kTan); _k!.Add(jj, ii, -kTan); }
     }
 
     void ExternalForce(LoadStep step, double tau, double[] fext)
@@ -331,6 +571,10 @@ public sealed class AxiSolid
             double pr = p.PressureMPa(tau);
             if (pr == 0) continue;
             double ra = Mesh.R[p.NodeA], za = Mesh.Z[p.NodeA], rb = Mesh.R[p.NodeB], zb = Mesh.Z[p.NodeB];
+            if (LargeDeformation)
+            {   // follower pressure on the configuration at the start of the increment
+                ra += U[DofR(p.NodeA)]; za += U[DofZ(p.NodeA)]; rb += U[DofR(p.NodeB)]; zb += U[DofZ(p.NodeB)];
+            }
             double len = Math.Sqrt((rb - ra) * (rb - ra) + (zb - za) * (zb - za));
             // normal pointing to the right of A→B; for a CCW boundary traversal that is outward: traction = −p n
             double nr = (zb - za) / len, nz = -(rb - ra) / len;
@@ -357,6 +601,12 @@ public sealed class AxiSolid
         var fint = new double[U.Length]; var fext = new double[U.Length];
         var res = new double[_k!.N]; var du = new double[_k.N];
         var uSave = new double[U.Length]; var uIter = new double[U.Length];
+        _uN = uSave;
+        if (LargeDeformation && _xCurR.Length != Mesh.NodeCount)
+        {
+            _xCurR = new double[Mesh.NodeCount]; _xCurZ = new double[Mesh.NodeCount]; _xMidR = new double[Mesh.NodeCount]; _xMidZ = new double[Mesh.NodeCount];
+        }
+        string inverted = "";
         double tau = 0, dtau = step.InitialIncrement;
         double t0 = TimeS;
         int cuts = 0;
@@ -369,39 +619,68 @@ public sealed class AxiSolid
             foreach (var p in step.Prescribed) U[p.Dof] = p.ValueMm(tauNew);
             ExternalForce(step, tauNew, fext);
             bool ok = false;
-            int it;
+            inverted = "";
+            int it = 0;
             double rnorm0 = 0;
-            for (it = 0; it < MaxNewton; it++)
+            try
             {
-                Assemble(dt, tauNew, step, fint, assemble: true);
-                double rn = ResidualFree(fint, fext, res, out double refScale);
-                if (it == 0) rnorm0 = rn;
-                if (rn <= RelativeTolerance * refScale || rn < 1e-12) { ok = true; break; }
-                if (!double.IsFinite(rn)) break;
-                _ldlt!.Factor(); Stats.Factorizations++;
-                _ldlt.Solve(res, du);
-                // backtracking line search on the residual norm
-                Array.Copy(U, uIter, U.Length);
-                double alpha = 1;
-                for (int ls = 0; ls < 4; ls++)
+                double rPrev = double.PositiveInfinity;
+                bool haveForces = false, refactor = true;
+                for (it = 0; it < MaxNewton; it++)
                 {
-                    for (int d = 0; d < U.Length; d++) { int q = _eq[d]; if (q >= 0) U[d] = uIter[d] - alpha * du[q]; }
-                    Assemble(dt, tauNew, step, fint, assemble: false);
-                    double rt = ResidualFree(fint, fext, res, out _);
-                    if (rt < rn || ls == 3) break;
-                    alpha *= 0.5;
+                    // modified Newton: keep the factorised tangent while the residual contracts fast enough, else refresh it
+                    if (refactor || !haveForces) Assemble(dt, tauNew, step, fint, assemble: refactor);
+                    double rn = ResidualFree(fint, fext, res, out double refScale);
+                    if (it == 0) rnorm0 = rn;
+                    if (ResidualLog) IncrementLog?.Invoke($"    it {it}: |r| = {rn:E3} (tol {RelativeTolerance * refScale:E2}){(refactor ? " K" : "")}");
+                    if (rn <= RelativeTolerance * refScale || rn < 1e-12) { ok = true; break; }
+                    if (!double.IsFinite(rn)) break;
+                    if (!refactor && rn > TangentReuseRatio * rPrev)
+                    {
+                        // too slow with the old tangent: re-assemble it at the current state and refactor
+                        refactor = true;
+                        Assemble(dt, tauNew, step, fint, assemble: true);
+                        rn = ResidualFree(fint, fext, res, out _);
+                    }
+                    if (refactor)
+                    {
+                        long t0f = System.Diagnostics.Stopwatch.GetTimestamp();
+                        _ldlt!.Factor(); Stats.Factorizations++;
+                        Stats.FactorSeconds += System.Diagnostics.Stopwatch.GetElapsedTime(t0f).TotalSeconds;
+                        Stats.FactorEntries = _ldlt.EnvelopeSize;
+                    }
+                    _ldlt!.Solve(res, du);
+                    // backtracking line search on the residual norm (leaves fint and the trial states at the accepted point)
+                    Array.Copy(U, uIter, U.Length);
+                    double alpha = 1, rt = rn;
+                    for (int ls = 0; ls < 4; ls++)
+                    {
+                        for (int d = 0; d < U.Length; d++) { int q = _eq[d]; if (q >= 0) U[d] = uIter[d] - alpha * du[q]; }
+                        Assemble(dt, tauNew, step, fint, assemble: false);
+                        rt = ResidualFree(fint, fext, res, out _);
+                        if (rt < rn || ls == 3) break;
+                        alpha *= 0.5;
+                    }
+                    haveForces = true;
+                    rPrev = rn;
+                    refactor = TangentReuseRatio <= 0 || rt > TangentReuseRatio * rn;
+                    Stats.NewtonIterations++;
                 }
-                Stats.NewtonIterations++;
+            }
+            catch (InvertedElementException ex) when (LargeDeformation)
+            {
+                ok = false; inverted = $" (element {ex.Element} inverts)";
             }
             if (!ok)
             {
                 Array.Copy(uSave, U, U.Length);
                 dtau *= 0.25; cuts++; Stats.Cutbacks++;
                 if (dtau < 1e-6)
-                    throw new ConvergenceException($"step '{step.Name}': no convergence at τ = {tau:F4} even with increment {dtau:G2} (residual {rnorm0:G3}); the last converged state is kept");
+                    throw new ConvergenceException($"step '{step.Name}': no convergence at τ = {tau:F4} even with increment {dtau:G2} (residual {rnorm0:G3}){inverted}; the last converged state is kept");
                 continue;
             }
             Array.Copy(_trial, State, State.Length);
+            foreach (var cp in Contacts) cp.SlipMm = cp.TrialSlipMm;
             InternalForce = (double[])fint.Clone();
             tau = tauNew; TimeS = t0 + step.DurationS * Math.Pow(tau, step.TimeExponent);
             Stats.Increments++;
@@ -429,6 +708,12 @@ public sealed class AxiSolid
 
     /// <summary>Sum of the internal (reaction) forces of a set of DOFs in the last converged state, N over the full ring (× 2π).</summary>
     public double Reaction(IEnumerable<int> dofs) => 2 * Math.PI * dofs.Sum(d => InternalForce.Length == 0 ? 0 : InternalForce[d]);
+}
+
+/// <summary>An element's Jacobian is not positive (inverted or collapsed element) in the configuration being evaluated.</summary>
+public sealed class InvertedElementException(int element, double detJ) : InputException("mesh", $"element {element} is inverted (det J = {detJ:G3})")
+{
+    public int Element { get; } = element;
 }
 
 /// <summary>The Newton iteration did not converge even after cutting the increment back.</summary>

@@ -12,8 +12,28 @@ namespace SoftShort.Mechanics;
 /// </summary>
 public sealed record CellFeConfig
 {
-    /// <summary>Element size in the cell stack and tube wall near it, mm. Default 0.1 (quick: 0.2).</summary>
-    public double ElementSizeMm { get; init; } = 0.1;
+    /// <summary>Bulk element size (SE, cathode, rods near the stack), mm; the mesh is graded finer towards the bore wall and through the Li foil
+    /// (see <see cref="CornerRefinement"/>, <see cref="LiLayerElements"/>). Default 0.2: its final pressure is within ≈ 1 % of the 0.1 mm mesh.</summary>
+    public double ElementSizeMm { get; init; } = 0.2;
+    /// <summary>Element size at the bore wall (radially, content and tube) as a fraction of <see cref="ElementSizeMm"/>; the Li foil gets
+    /// elements of twice that height. Default 0.25 (graded refinement towards the Li|gap corner).</summary>
+    public double CornerRefinement { get; init; } = 0.25;
+    /// <summary>
+    /// Elements through the Li foil; 0 (default) = ⌈10 · foil thickness / element_size_mm⌉ (13 at 0.2 mm, 25 at 0.1 mm). The internal
+    /// pressure at the end of the charge is set by how easily Li is squeezed out of the foil, and that flow has a thin shear
+    /// layer at the face bonded to the anode rod (power-law creep, n = 6.56): with 3 uniform elements through the foil the final
+    /// pressure is ≈ 12 % too high, which was the main mesh dependence of the first version (docs/fe.md, "Mesh convergence").
+    /// </summary>
+    public int LiLayerElements { get; init; }
+    /// <summary>Thickness of the Li element at the SE face over that at the rod face (geometric grading towards the bonded face). Default 20.</summary>
+    public double LiGrading { get; init; } = 20;
+    /// <summary>
+    /// Incremental updated-Lagrangian kinematics (<see cref="AxiSolid.LargeDeformation"/>) from the stacking step on (when Li, the
+    /// material that flows far, is in the cell): geometry follows the deformation, strain increments on the mid-increment
+    /// configuration, objective (Hughes–Winget) stress rotation. Densification stays small-strain. false = small strain throughout.
+    /// Contact stays node-to-node (small sliding).
+    /// </summary>
+    public bool LargeDeformation { get; init; }
     /// <summary>Length of each SS rod modelled, mm (graded mesh away from the stack). Default 2.</summary>
     public double RodLengthMm { get; init; } = 2.0;
     /// <summary>Li foil thickness, µm (paper: ≈ 250).</summary>
@@ -28,8 +48,9 @@ public sealed record CellFeConfig
     /// <summary>Charge C-rate (paper: C/20 = 0.05) and duration, h (paper: 20).</summary>
     public double CRate { get; init; } = 0.05;
     public double ChargeHours { get; init; } = 20;
-    /// <summary>Load increments of the charge step. Default 40.</summary>
-    public int ChargeIncrements { get; init; } = 40;
+    /// <summary>Load increments of the charge step. Default 20 (the final pressure changes by &lt; 0.1 % from 20 to 40 or 80 increments: the
+    /// backward-Euler creep update is not the limiting error, see docs/fe.md).</summary>
+    public int ChargeIncrements { get; init; } = 20;
     /// <summary>Tube material: "ptfe" (paper) or "peek" (exercise).</summary>
     public string TubeMaterial { get; init; } = "ptfe";
     public double PtfeYieldMPa { get; init; } = 10;
@@ -42,6 +63,10 @@ public sealed record CellFeConfig
     /// <summary>Li creep rate at its yield stress, s⁻¹ (calibration of the Norton prefactor, see <see cref="CellMaterials.Lithium"/>).</summary>
     public double LiCreepRateAtYieldPerS { get; init; } = 5e-4;
     public double TemperatureK { get; init; } = 298.15;
+    /// <summary>Coulomb friction coefficient on the tube-wall contact (content | tube); 0 (default) = frictionless, as in the paper's description.</summary>
+    public double FrictionCoefficient { get; init; }
+    /// <summary>Newton convergence: residual norm over the norm of the internal + external forces. Default 1e-7.</summary>
+    public double NewtonTolerance { get; init; } = 1e-7;
     /// <summary>Contact penalty stiffness, MPa mm⁻¹.</summary>
     public double ContactPenaltyMPaPerMm { get; init; } = 1e5;
 
@@ -76,6 +101,11 @@ public sealed record CellFeConfig
         Pos(PtfeYieldMPa, "ptfe_yield_mpa"); Pos(SeYieldMPa, "se_yield_mpa"); Pos(LiYieldMPa, "li_yield_mpa"); InputException.Require(LiHardeningMPa >= 0, $"{source}: li_hardening_mpa", $"must be ≥ 0, got {LiHardeningMPa}"); Pos(TemperatureK, "temperature_k");
         Pos(LiCreepRateAtYieldPerS, "li_creep_rate_at_yield_per_s"); Pos(ContactPenaltyMPaPerMm, "contact_penalty_mpa_per_mm");
         InputException.Require(ElementSizeMm <= 0.5 && ElementSizeMm >= 0.01, $"{source}: element_size_mm", $"must be in [0.01, 0.5] mm, got {ElementSizeMm}");
+        InputException.Require(double.IsFinite(FrictionCoefficient) && FrictionCoefficient is >= 0 and <= 2, $"{source}: friction_coefficient", $"must be in [0, 2], got {FrictionCoefficient}");
+        InputException.Require(double.IsFinite(NewtonTolerance) && NewtonTolerance is >= 1e-12 and <= 1e-3, $"{source}: newton_tolerance", $"must be in [1e-12, 1e-3], got {NewtonTolerance}");
+        InputException.Require(CornerRefinement is > 0 and <= 1, $"{source}: corner_refinement", $"must be in (0, 1], got {CornerRefinement}");
+        InputException.Require(double.IsFinite(LiGrading) && LiGrading is >= 0.01 and <= 1000, $"{source}: li_grading", $"must be in [0.01, 1000], got {LiGrading}");
+        InputException.Require(LiLayerElements is >= 0 and <= 200, $"{source}: li_layer_elements", $"must be in [0, 200] (0 = automatic), got {LiLayerElements}");
         InputException.Require(ChargeIncrements is >= 2 and <= 10000, $"{source}: charge_increments", $"must be in [2, 10000], got {ChargeIncrements}");
         InputException.Require(TubeMaterial is "ptfe" or "peek", $"{source}: tube_material", $"must be \"ptfe\" or \"peek\", got \"{TubeMaterial}\"");
         InputException.Require(SeYieldMPa < DensificationPressureMPa, $"{source}: se_yield_mpa", $"must be below the densification pressure ({DensificationPressureMPa} MPa), got {SeYieldMPa}");
@@ -109,6 +139,8 @@ public sealed class CellFeResult
     public int Dofs { get; set; }
     public required SolveStats Stats { get; init; }
     public double WallSeconds { get; set; }
+    /// <summary>Process CPU time (all threads) spent in the run, s: less sensitive than wall time to other load on a shared machine.</summary>
+    public double CpuSeconds { get; set; }
 }
 
 /// <summary>
@@ -131,21 +163,29 @@ public static class CellFeModel
     {
         cfg.Validate();
         var sw = System.Diagnostics.Stopwatch.StartNew();
+        var cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var geo = new CellGeometry { LiThicknessUm = cfg.LiThicknessUm };
         double rb = geo.BoreDiameterUm / 2000, ro = geo.TubeOuterDiameterUm / 2000;
         double tLi = geo.LiThicknessUm / 1000, tSe = geo.SeThicknessUm / 1000, tCa = geo.CathodeThicknessUm / 1000;
         double h = cfg.ElementSizeMm;
         int N(double len) => Math.Max(1, (int)Math.Round(len / h));
-        // radial grid: content 0..rb (finer towards the wall), tube rb..ro
-        double[] rc = AxiMesh.Graded(0, rb, Math.Max(4, N(rb) * 2 / 3), 0.93);
-        double[] rt = AxiMesh.Graded(rb, ro, Math.Max(3, N(ro - rb)), 1.08);
+        // Graded mesh (a family in h: every size below scales with h, so h/2 is a true refinement). Fine elements where the
+        // solution has its gradients: radially at the bore wall (the Li|gap corner, the tube's inner surface) and through
+        // the Li foil; bulk size h in the SE and cathode, coarser (3h) at the far rod ends.
+        double hw = h * cfg.CornerRefinement;
+        int nLi = cfg.LiLayerElements > 0 ? cfg.LiLayerElements : Math.Max(4, (int)Math.Ceiling(10 * tLi / h - 1e-9));
+        double liRatio = nLi > 1 ? Math.Pow(cfg.LiGrading, 1.0 / (nLi - 1)) : 1;
+        double[] zLiGrid = AxiMesh.Graded(0, tLi, nLi, liRatio);
+        double hzLiBottom = zLiGrid[1] - zLiGrid[0], hzLiTop = zLiGrid[nLi] - zLiGrid[nLi - 1];
+        double[] rc = AxiMesh.GradedBySize(0, rb, h, hw);
+        double[] rt = AxiMesh.GradedBySize(rb, ro, hw, 2 * h);
         double z0 = -cfg.RodLengthMm, zLi = 0, zSe = tLi, zCa = tLi + tSe, zRod = zCa + tCa, z1 = zRod + cfg.RodLengthMm;
         double[] zs = AxiMesh.Join(
-            AxiMesh.Graded(z0, zLi, Math.Max(3, N(cfg.RodLengthMm) / 2), 0.8),
-            AxiMesh.Graded(zLi, zSe, Math.Max(3, N(tLi) + 1)),
-            AxiMesh.Graded(zSe, zCa, Math.Max(4, N(tSe))),
+            AxiMesh.GradedBySize(z0, zLi, 3 * h, hzLiBottom),
+            zLiGrid,
+            AxiMesh.GradedBySize(zSe, zCa, hzLiTop, h),
             AxiMesh.Graded(zCa, zRod, Math.Max(1, N(tCa))),
-            AxiMesh.Graded(zRod, z1, Math.Max(3, N(cfg.RodLengthMm) / 2), 1.25));
+            AxiMesh.GradedBySize(zRod, z1, h, 3 * h));
         int RegionAtZ(double zMid) => zMid < zLi ? RodBottom : zMid < zSe ? Li : zMid < zCa ? Se : zMid < zRod ? Cathode : RodTop;
         // content in three bodies that slide on each other (frictionless, no separation): [anode rod + Li slot] | [SE] | [cathode slot + cathode rod]
         int jSe = Array.FindIndex(zs, z => Math.Abs(z - zSe) < 1e-12), jCa = Array.FindIndex(zs, z => Math.Abs(z - zCa) < 1e-12);
@@ -167,7 +207,7 @@ public static class CellFeModel
         int CNode(int j, int i) { int b = j <= jSe ? 0 : j <= jCa ? 1 : 2; return BNode(b, j, i); }
         int TNode(int j, int i) => tAt[j, i] + off[3];
 
-        var s = new AxiSolid(mesh, Regions) { ContactPenaltyMPaPerMm = cfg.ContactPenaltyMPaPerMm, Progress = progress, IncrementLog = log };
+        var s = new AxiSolid(mesh, Regions) { RelativeTolerance = cfg.NewtonTolerance, FrictionCoefficient = cfg.FrictionCoefficient, ContactPenaltyMPaPerMm = cfg.ContactPenaltyMPaPerMm, Progress = progress, IncrementLog = log };
         for (int b = 0; b < 3; b++)
             for (int j = blockRows[b][0]; j <= blockRows[b][1]; j++)
             {
@@ -237,6 +277,7 @@ public static class CellFeModel
 
         // step 2: stacking — Li and cathode placed (element birth: stress-free in the current configuration), 10 MPa
         ct.ThrowIfCancellationRequested();
+        if (cfg.LargeDeformation) s.SwitchToLargeDeformation();
         s.Activate(Li, li);
         s.Activate(Cathode, CellMaterials.Cathode());
         double ps = cfg.StackPressureMPa;
@@ -292,6 +333,7 @@ public static class CellFeModel
         }
         result.Dofs = s.FreeDofs;
         result.WallSeconds = sw.Elapsed.TotalSeconds;
+        result.CpuSeconds = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
         return result;
     }
 

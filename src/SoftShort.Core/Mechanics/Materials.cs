@@ -11,6 +11,8 @@ public struct PointState
     public double P0, P1, P2, P3;
     public double Eqps;
     public double B0, B1, B2, B3;
+    /// <summary>Updated Lagrangian only: accumulated (objectively rotated) strain increments since birth, Voigt with engineering shear.</summary>
+    public double E0, E1, E2, E3;
 
     public readonly double VonMises
     {

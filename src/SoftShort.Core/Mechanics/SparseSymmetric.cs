@@ -44,6 +44,13 @@ public sealed class SparseSymmetric
         Val[k] += v;
     }
 
+    /// <summary>Index of entry (i, j) in <see cref="Val"/>, or −1 if it is not in the pattern.</summary>
+    public int Slot(int i, int j)
+    {
+        int k = Array.BinarySearch(Col, RowStart[i], RowStart[i + 1] - RowStart[i], j);
+        return k < 0 ? -1 : k;
+    }
+
     public double Get(int i, int j)
     {
         int k = Array.BinarySearch(Col, RowStart[i], RowStart[i + 1] - RowStart[i], j);

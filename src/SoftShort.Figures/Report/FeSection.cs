@@ -17,7 +17,7 @@ public sealed class FeSection : IReportSection
 
     public void Build(ReportContext ctx)
     {
-        var cfg = new CellFeConfig { ElementSizeMm = ctx.Quick ? 0.25 : 0.1, ChargeIncrements = ctx.Quick ? 10 : 40 };
+        var cfg = new CellFeConfig { ElementSizeMm = ctx.Quick ? 0.25 : 0.2, ChargeIncrements = ctx.Quick ? 10 : 20 };
         var r = CellFeModel.Run(cfg, ctx.Progress, ctx.Cancellation);
         ctx.Number("fe_ptfe_bulge_um", r.BulgeUm, "Permanent outward bulge of the PTFE tube after densification at 300 MPa and release");
         ctx.Number("fe_gap_um", r.GapUm, "Largest radial gap between tube wall and bore content after densification");

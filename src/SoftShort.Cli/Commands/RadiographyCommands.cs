@@ -580,86 +580,225 @@ public sealed class BenchRadiographyCommand : Command<BenchRadiographyCommand.Se
 {
     public sealed class Settings : GlobalSettings
     {
-        [CommandOption("--frames <N>")][DefaultValue(60)][Description("Frames (2 bins of 30). Default: 60")]
+        [CommandOption("--frames <N>")][DefaultValue(60)][Description("Frames per timed run (2 bins of 30). Default: 60")]
         public int Frames { get; init; } = 60;
         [CommandOption("--width <PX>")][DefaultValue(2560)][Description("Frame width. Default: 2560")]
         public int Width { get; init; } = 2560;
         [CommandOption("--height <PX>")][DefaultValue(2160)][Description("Frame height. Default: 2160")]
         public int Height { get; init; } = 2160;
-        [CommandOption("--from-files")][Description("Also time the end-to-end run from a 16-bit TIFF stack written to the temp folder.")]
+        [CommandOption("-n|--bin-size <N>")][DefaultValue(30)][Description("Frames per median bin. Default: 30 (paper)")]
+        public int BinSize { get; init; } = 30;
+        [CommandOption("--gamma <MODE>")][DefaultValue("both")][Description("Gamma filter mode timed in the compute run: auto, outlier, none or both (auto then outlier). Default: both")]
+        public string Gamma { get; init; } = "both";
+        [CommandOption("--from-files")][Description("Also time the end-to-end run from a 16-bit TIFF stack written to the temp folder (page cache warm).")]
         public bool FromFiles { get; init; }
+        [CommandOption("--files-only")][Description("Only the end-to-end run from files (no compute-only run).")]
+        public bool FilesOnly { get; init; }
 
-        public override ValidationResult Validate() =>
-            Frames >= 30 && Width > 0 && Height > 0 ? ValidationResult.Success() : ValidationResult.Error("--frames must be ≥ 30, sizes positive");
+        public override ValidationResult Validate()
+        {
+            var b = base.Validate();
+            if (!b.Successful) return b;
+            if (BinSize < 1 || Frames < BinSize) return ValidationResult.Error("--frames must be ≥ --bin-size ≥ 1");
+            if (Width < 3 || Height < 3) return ValidationResult.Error("--width and --height must be ≥ 3");
+            if (Gamma is not ("auto" or "outlier" or "none" or "both")) return ValidationResult.Error($"--gamma {Gamma}: use auto, outlier, none or both");
+            return ValidationResult.Success();
+        }
+    }
+
+    /// <summary>
+    /// Deterministic synthetic raw frame f (counts as float): a smooth beam of ~2000 ADU over a darker cell, noise from an
+    /// integer hash (±~45 ADU, like counting noise), DF offset 100, and 40 saturated gamma spots per Mpx.
+    /// </summary>
+    static void RawFrame(int f, float[] dst, int w, int h)
+    {
+        Parallel.For(0, h, y =>
+        {
+            int o = y * w;
+            float rowBeam = 1900 + 200 * MathF.Sin(y * 0.0021f);
+            for (int x = 0; x < w; x++)
+            {
+                uint z = (uint)(o + x) * 2654435761u ^ (uint)f * 40503u;
+                z ^= z >> 15; z *= 2246822519u; z ^= z >> 13; z *= 3266489917u; z ^= z >> 16;
+                float cell = MathF.Abs(x - w / 2) < w / 6 ? 0.55f : 1f;
+                float noise = ((z & 0xFF) + ((z >> 8) & 0xFF) + ((z >> 16) & 0xFF) - 382.5f) * 0.42f;
+                dst[o + x] = MathF.Round(100 + rowBeam * cell + noise);
+                if ((z >> 22) == 0 && ((z >> 8) & 0x3F) < 3) dst[o + x] = 65535; // ≈ 45 per Mpx (bits 8–13 and 22–31 independent)
+            }
+        });
     }
 
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
-        int w = s.Width, h = s.Height, n = w * h;
-        var rng = new Random(1);
-        // frames: Poisson-like counts around 2000 ADU with a few saturated pixels; OB/DF
-        var baseFrame = new float[n];
-        for (int i = 0; i < n; i++) baseFrame[i] = 1500 + 1000 * (float)rng.NextDouble();
-        var ob = new Image2D<float>(w, h, baseFrame.Select(v => v + 500).ToArray());
-        var df = new Image2D<float>(w, h, Enumerable.Repeat(100f, n).ToArray());
-        var norm = new Normalizer(ob, df, new NormalizationOptions { BeamRegions = [new PixelRegion(0, 0, 49, h - 1)] });
-        var gamma = new GammaFilterOptions { Mode = GammaFilterMode.Auto, DtypeMax = 65535 };
-        IEnumerable<TimedFrame> Frames()
+        int w = s.Width, h = s.Height, n = w * h, nb = s.BinSize;
+        var ob = new Image2D<float>(w, h); var df = new Image2D<float>(w, h);
+        RawFrame(1_000_001, ob.Pixels, w, h);
+        for (int i = 0; i < n; i++) { df.Pixels[i] = 100; ob.Pixels[i] = Math.Min(ob.Pixels[i], 60000) + 400; }
+        var regions = new PixelRegion[] { new(0, 0, Math.Min(49, w - 1), h - 1) };
+        var norm = new Normalizer(ob, df, new NormalizationOptions { BeamRegions = regions });
+        double mbPerFrame = n * 2 / 1e6; // raw uint16
+        string load = File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ')[..3]) : "n/a";
+        Console.WriteLine($"bench radiography: frames {w}x{h} ({mbPerFrame:F1} MB as uint16), bins of {nb}, {Environment.ProcessorCount} cores, " +
+                          $"SIMD {(System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "256-bit" : "off")} (median kernel {SelectionNetwork.ForMedian(nb).KernelWidth} lanes{(SelectionNetwork.ForMedian(nb).Kernel is null ? ", interpreted" : ", compiled")}), load average {load}");
+        Console.WriteLine($"  chain per frame: gamma filter → normalisation (Eq. 1, ROI beam correction {regions[0]}) → {nb}-frame per-pixel median; frame buffers recycled");
+
+        if (s.FromFiles || s.FilesOnly) EndToEnd(s, norm, mbPerFrame, cancellationToken);
+        GC.Collect(); // the end-to-end run's buffers are garbage now: do not let them count twice in the peak
+        if (!s.FilesOnly)
         {
-            for (int f = 0; f < s.Frames; f++)
+            // compute only: nb distinct raw frames in memory, cycled; each processed frame starts as a copy of one of them
+            var raw = new float[nb][];
+            for (int f = 0; f < nb; f++) { raw[f] = new float[n]; RawFrame(f, raw[f], w, h); }
+            string[] modes = s.Gamma == "both" ? ["auto", "outlier"] : [s.Gamma];
+            var pool = new FrameBufferPool(n);
+            foreach (var m in modes)
             {
-                var px = (float[])baseFrame.Clone();
-                for (int j = 0; j < 200; j++) px[rng.Next(n)] = 65535;
+                var gamma = new GammaFilterOptions { Mode = GammaFilterOptions.ParseMode(m), DtypeMax = 65535 };
+                Compute(s, raw, norm, gamma, m, mbPerFrame, pool, cancellationToken); // warm-up (JIT, buffers) on one bin
+                Compute(s, raw, norm, gamma, m, mbPerFrame, pool, cancellationToken, print: true);
+            }
+        }
+        Console.WriteLine($"  peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB (process total{(s.FilesOnly ? "" : $", incl. the {nb} in-memory input frames of the compute run, {(double)nb * n * 4 / 1e6:F0} MB")})");
+        return 0;
+    }
+
+    /// <summary>Wall and CPU (all threads) seconds of a stage, summed over calls.</summary>
+    sealed class StageTimer
+    {
+        readonly Stopwatch _w = new();
+        TimeSpan _c0;
+        public double Wall, Cpu;
+        public void Start() { _c0 = Process.GetCurrentProcess().TotalProcessorTime; _w.Restart(); }
+        public void Stop() { Wall += _w.Elapsed.TotalSeconds; Cpu += (Process.GetCurrentProcess().TotalProcessorTime - _c0).TotalSeconds; }
+    }
+
+    static void Compute(Settings s, float[][] raw, Normalizer norm, GammaFilterOptions gamma, string mode, double mbPerFrame, FrameBufferPool pool, CancellationToken cancel, bool print = false)
+    {
+        int w = s.Width, h = s.Height, frames = print ? s.Frames : s.BinSize;
+        StageTimer copy = new(), tg = new(), tn = new(), all = new();
+        long spots = 0;
+        IEnumerable<TimedFrame> Proc()
+        {
+            for (int f = 0; f < frames; f++)
+            {
+                cancel.ThrowIfCancellationRequested();
+                copy.Start(); var px = pool.Rent(); raw[f % raw.Length].AsSpan().CopyTo(px); copy.Stop();
+                tg.Start(); spots += GammaFilter.Apply(px, w, h, gamma); tg.Stop();
+                tn.Start(); norm.Normalize(px, px); tn.Stop();
                 yield return new TimedFrame(f * 10, px);
             }
         }
-        // compute only: frames pre-made
-        var made = Frames().ToList();
-        GC.Collect();
-        var sw = Stopwatch.StartNew();
-        double tGamma = 0, tNorm = 0, tBin = 0;
-        var tt = Stopwatch.StartNew();
-        IEnumerable<TimedFrame> Proc()
-        {
-            foreach (var f in made)
-            {
-                tt.Restart(); GammaFilter.Apply(f.Pixels, w, h, gamma); tGamma += tt.Elapsed.TotalSeconds;
-                tt.Restart(); norm.Normalize(f.Pixels, f.Pixels); tNorm += tt.Elapsed.TotalSeconds;
-                yield return f;
-            }
-        }
         int bins = 0;
-        var tb = Stopwatch.StartNew();
-        foreach (var _ in MedianBinning.Bin(Proc(), w, h, 30)) bins++;
-        tBin = tb.Elapsed.TotalSeconds - tGamma - tNorm;
-        double total = sw.Elapsed.TotalSeconds;
-        double mb = (double)n * 2 * s.Frames / 1e6; // as 16-bit raw data
-        Console.WriteLine($"bench radiography: {s.Frames} frames {w}x{h} ({mb:F0} MB as uint16), {bins} bins of 30, {Environment.ProcessorCount} cores");
-        Console.WriteLine($"  compute (gamma + normalize + median bin): {s.Frames / total:F1} frames/s, {mb / total:F0} MB/s");
-        Console.WriteLine($"    gamma filter {tGamma / s.Frames * 1000:F1} ms/frame, normalize {tNorm / s.Frames * 1000:F1} ms/frame, median binning {tBin / s.Frames * 1000:F1} ms/frame");
-        made.Clear();
-        if (s.FromFiles)
+        all.Start();
+        foreach (var b in MedianBinning.Bin(Proc(), w, h, s.BinSize, recycle: pool.Return)) bins++;
+        all.Stop();
+        if (!print) return;
+        double binWall = all.Wall - copy.Wall - tg.Wall - tn.Wall, binCpu = all.Cpu - copy.Cpu - tg.Cpu - tn.Cpu;
+        double compute = all.Wall - copy.Wall;
+        string ms(double t) => (t / frames * 1000).ToString("F1", CultureInfo.InvariantCulture);
+        Console.WriteLine($"  compute only, gamma {mode}: {frames} frames → {bins} bins: {frames / compute:F1} frames/s, {frames * mbPerFrame / compute:F0} MB/s; " +
+                          $"CPU {ms(all.Cpu - copy.Cpu)} ms/frame (all threads)");
+        Console.WriteLine($"    wall ms/frame: gamma {ms(tg.Wall)}, normalise {ms(tn.Wall)}, median {ms(binWall)}   CPU ms/frame: gamma {ms(tg.Cpu)}, normalise {ms(tn.Cpu)}, median {ms(binCpu)}");
+        Console.WriteLine($"    normalise + median alone (the NumPy peer's work): {frames / (tn.Wall + binWall):F1} frames/s, CPU {ms(tn.Cpu + binCpu)} ms/frame; " +
+                          $"{spots / (double)frames:F0} pixels fixed per frame; copying each input frame into a work buffer ({ms(copy.Wall)} ms) not counted");
+    }
+
+    static void EndToEnd(Settings s, Normalizer norm, double mbPerFrame, CancellationToken cancel)
+    {
+        int w = s.Width, h = s.Height, n = w * h;
+        string path = Path.Combine(Path.GetTempPath(), $"softshort-bench-rad-{Environment.ProcessId}.tif");
+        try
         {
-            string path = Path.Combine(Path.GetTempPath(), $"softshort-bench-rad-{Environment.ProcessId}.tif");
-            try
+            using (var wr = TiffStackWriter<ushort>.Create(path, w, h, s.Frames))
             {
-                using (var wr = TiffStackWriter<ushort>.Create(path, w, h, s.Frames))
+                var f32 = new float[n]; var u = new ushort[n];
+                for (int f = 0; f < s.Frames; f++)
                 {
-                    var u = new ushort[n];
-                    for (int i = 0; i < n; i++) u[i] = (ushort)baseFrame[i];
-                    for (int f = 0; f < s.Frames; f++) wr.Append(u);
-                    wr.Commit();
+                    RawFrame(f % s.BinSize, f32, w, h);
+                    for (int i = 0; i < n; i++) u[i] = (ushort)f32[i];
+                    wr.Append(u);
                 }
-                var sw2 = Stopwatch.StartNew();
-                int b2 = 0;
-                var frames = Tiff.ReadPagesAsFloat(path).Select((img, i) => { GammaFilter.Apply(img, gamma); norm.Normalize(img.Pixels, img.Pixels); return new TimedFrame(i * 10, img.Pixels); });
-                foreach (var _ in MedianBinning.Bin(frames, w, h, 30)) b2++;
-                double e2e = sw2.Elapsed.TotalSeconds;
-                Console.WriteLine($"  end to end from a uint16 TIFF stack: {s.Frames / e2e:F1} frames/s, {mb / e2e:F0} MB/s");
+                wr.Commit();
             }
-            finally { File.Delete(path); }
+            var gamma = new GammaFilterOptions { Mode = GammaFilterMode.Auto, DtypeMax = 65535 };
+            // warm the page cache and time the read alone
+            double tRead = 0, tReadRaw = 0;
+            for (int rep = 0; rep < 2; rep++)
+            {
+                var buf = new float[n]; var ubuf = new ushort[n];
+                var sr = Stopwatch.StartNew();
+                using (var rd = TiffPageReader.Open(path)) while (rd.ReadNext(buf)) cancel.ThrowIfCancellationRequested();
+                tRead = sr.Elapsed.TotalSeconds;
+                sr.Restart();
+                using (var rd = TiffPageReader.Open(path)) while (rd.ReadNextUInt16(ubuf)) cancel.ThrowIfCancellationRequested();
+                tReadRaw = sr.Elapsed.TotalSeconds;
+            }
+            long ws0 = Environment.WorkingSet;
+            var pool = new FrameBufferPool(n);
+            var rawPool = new System.Collections.Concurrent.ConcurrentBag<ushort[]>();
+            long spots = 0;
+            // fused: the reader thread reads uint16 counts; this thread filters + normalises them into a float frame in one pass
+            IEnumerable<ushort[]> ReadRaw(int max)
+            {
+                using var rd = TiffPageReader.Open(path);
+                for (int i = 0; i < max; i++)
+                {
+                    if (!rawPool.TryTake(out var u)) u = new ushort[n];
+                    if (!rd.ReadNextUInt16(u)) { rawPool.Add(u); yield break; }
+                    yield return u;
+                }
+            }
+            IEnumerable<TimedFrame> Fused(IEnumerable<ushort[]> frames)
+            {
+                int i = 0;
+                foreach (var u in frames)
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    var px = pool.Rent();
+                    norm.NormalizeRaw(u, px, gamma, out int g);
+                    spots += g;
+                    rawPool.Add(u);
+                    yield return new TimedFrame(i++ * 10, px);
+                }
+            }
+            // float: the reader thread reads and widens to float32; this thread runs GammaFilter.Apply and Normalize in place
+            IEnumerable<TimedFrame> Read(int max)
+            {
+                using var rd = TiffPageReader.Open(path);
+                for (int i = 0; i < max; i++)
+                {
+                    var px = pool.Rent();
+                    if (!rd.ReadNext(px)) { pool.Return(px); yield break; }
+                    yield return new TimedFrame(i * 10, px);
+                }
+            }
+            IEnumerable<TimedFrame> Filtered(IEnumerable<TimedFrame> frames)
+            {
+                foreach (var f in frames)
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    spots += GammaFilter.Apply(f.Pixels, w, h, gamma);
+                    norm.Normalize(f.Pixels, f.Pixels);
+                    yield return f;
+                }
+            }
+            int Run(int frames, bool fused) => MedianBinning.Bin(fused ? Fused(FrameStreaming.Prefetch(ReadRaw(frames), depth: 3, cancel)) : Filtered(FrameStreaming.Prefetch(Read(frames), depth: 3, cancel)),
+                w, h, s.BinSize, recycle: pool.Return).Count();
+            foreach (bool fused in new[] { true, false })
+            {
+                Run(s.BinSize, fused); // warm-up: JIT and the frame buffers (a long stream reuses them)
+                spots = 0;
+                var sw = new StageTimer();
+                sw.Start();
+                int bins = Run(s.Frames, fused);
+                sw.Stop();
+                double e2e = sw.Wall;
+                Console.WriteLine($"  end to end from a uint16 TIFF stack, gamma auto, {(fused ? "uint16 read + fused filter/normalise" : "float32 read + filter + normalise")} (page cache warm; read on a second thread, 3 frames ahead): " +
+                                  $"{s.Frames} frames → {bins} bins in {e2e:F2} s: {s.Frames / e2e:F1} frames/s, {s.Frames * mbPerFrame / e2e:F0} MB/s, CPU {sw.Cpu / s.Frames * 1000:F1} ms/frame; {spots / (double)s.Frames:F0} pixels fixed per frame");
+            }
+            Console.WriteLine($"    read alone (one thread): uint16 {s.Frames / tReadRaw:F1} frames/s ({s.Frames * mbPerFrame / tReadRaw:F0} MB/s), to float32 {s.Frames / tRead:F1} frames/s ({s.Frames * mbPerFrame / tRead:F0} MB/s)");
+            Console.WriteLine($"    peak working set after the end-to-end runs: {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB (before them {ws0 / 1e6:F0} MB; frame buffers {pool.Allocated} × {n * 4 / 1e6:F0} MB float + {rawPool.Count} × {n * 2 / 1e6:F0} MB uint16)");
         }
-        Console.WriteLine($"  peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB");
-        return 0;
+        finally { File.Delete(path); }
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using BitMiracle.LibTiff.Classic;
 using SoftShort.Imaging;
 
@@ -43,14 +44,16 @@ public static class Tiff
 
     static Image2D<float> ReadPage(BitMiracle.LibTiff.Classic.Tiff t, string path, short p, int w0, int h0)
     {
-        if (!t.SetDirectory(p)) throw new InputException(path, $"page {p} cannot be read (file truncated?)");
+        // sequential pages: step to the next directory instead of walking the chain from the header (quadratic in pages)
+        bool ok = p > 0 && t.CurrentDirectory() == p - 1 ? t.ReadDirectory() : t.SetDirectory(p);
+        if (!ok) throw new InputException(path, $"page {p} cannot be read (file truncated?)");
         var img = new Image2D<float>(w0, h0);
         ReadPageInto(t, path, p, w0, h0, img.Pixels);
         return img;
     }
 
     /// <summary>Runs a LibTiff operation; anything it throws on a corrupt file becomes a one-line <see cref="InputException"/>.</summary>
-    static T Guard<T>(string path, Func<T> f)
+    internal static T Guard<T>(string path, Func<T> f)
     {
         try { return f(); }
         catch (InputException) { throw; }
@@ -156,7 +159,42 @@ public static class Tiff
         long maxExpansion = compression == Compression.NONE ? 1 : 1024;
         if (expected > Array.MaxLength || expected > fileBytes * maxExpansion)
             throw new InputException(path, $"page {page} claims {w}×{h} pixels of {bytesPerSample} bytes, more than the {fileBytes}-byte file can hold (corrupt or truncated)");
-        byte[] raw = new byte[expected];
+        byte[] raw = System.Buffers.ArrayPool<byte>.Shared.Rent((int)expected);
+        try
+        {
+            ReadPageBytes(t, path, page, w, h, bytesPerSample, compression, raw, (int)expected);
+            Convert(raw, type, dst);
+        }
+        finally { System.Buffers.ArrayPool<byte>.Shared.Return(raw); }
+    }
+
+    /// <summary>Reads one uint16 page without conversion (the raw counts), straight into <paramref name="dst"/> when the strips allow.</summary>
+    internal static void ReadPageUInt16Into(BitMiracle.LibTiff.Classic.Tiff t, string path, int page, int w0, int h0, Span<ushort> dst)
+    {
+        var (w, h, type) = PageFormat(t, path, page);
+        if (w != w0 || h != h0) throw new InputException(path, $"page {page} is {w}×{h}, page 0 is {w0}×{h0}");
+        if (type != TiffSampleType.UInt16) throw new InputException(path, $"page {page} holds {type} samples, 16-bit unsigned expected");
+        int expected = checked(w * h * 2);
+        if (expected > new FileInfo(path).Length * 1024)
+            throw new InputException(path, $"page {page} claims {w}×{h} pixels, more than the file can hold (corrupt or truncated)");
+        var compression = (Compression)(t.GetField(TiffTag.COMPRESSION)?[0].ToInt() ?? (int)Compression.NONE);
+        var bytes = MemoryMarshal.AsBytes(dst[..(w * h)]);
+        try
+        {
+            if (!t.IsTiled() && TryReadUncompressedStrips(t, compression, bytes)) return;
+        }
+        catch (Exception e) when (e is not InputException and not OutOfMemoryException) { throw new InputException(path, $"page {page}: {OneLine(e.Message)}", e); }
+        byte[] raw = System.Buffers.ArrayPool<byte>.Shared.Rent(expected);
+        try
+        {
+            ReadPageBytes(t, path, page, w, h, 2, compression, raw, expected);
+            raw.AsSpan(0, expected).CopyTo(bytes);
+        }
+        finally { System.Buffers.ArrayPool<byte>.Shared.Return(raw); }
+    }
+
+    static void ReadPageBytes(BitMiracle.LibTiff.Classic.Tiff t, string path, int page, int w, int h, int bytesPerSample, Compression compression, byte[] raw, int expected)
+    {
         try
         {
             if (t.IsTiled())
@@ -172,38 +210,92 @@ public static class Tiff
                             Buffer.BlockCopy(tile, r * tw * bytesPerSample, raw, ((ty + r) * w + tx) * bytesPerSample, cols * bytesPerSample);
                     }
             }
-            else
+            else if (!TryReadUncompressedStrips(t, compression, raw.AsSpan(0, expected)))
             {
                 int stripSize = t.StripSize();
                 int strips = t.NumberOfStrips();
                 long offset = 0;
-                for (int s = 0; s < strips && offset < raw.Length; s++)
+                for (int s = 0; s < strips && offset < expected; s++)
                 {
-                    int want = (int)Math.Min(stripSize, raw.Length - offset);
+                    int want = (int)Math.Min(stripSize, expected - offset);
                     int n = t.ReadEncodedStrip(s, raw, (int)offset, want);
                     if (n < 0) throw new InputException(path, $"page {page}: strip {s} unreadable (file truncated or corrupt)");
                     offset += n;
                 }
-                if (offset < raw.Length) throw new InputException(path, $"page {page}: {offset} of {raw.Length} bytes present (file truncated?)");
+                if (offset < expected) throw new InputException(path, $"page {page}: {offset} of {expected} bytes present (file truncated?)");
             }
         }
         catch (InputException) { throw; }
         catch (Exception e) { throw new InputException(path, $"page {page}: {OneLine(e.Message)}", e); }
-        Convert(raw, type, dst);
     }
+
+    /// <summary>
+    /// Hot path for uncompressed strip pages in the machine's byte order (what our writer and most cameras produce): the
+    /// strips are read straight from the file stream into <paramref name="raw"/>, one read per run of contiguous strips,
+    /// instead of through LibTiff's per-strip decode buffers. False (nothing read) when the page is anything else.
+    /// </summary>
+    static bool TryReadUncompressedStrips(BitMiracle.LibTiff.Classic.Tiff t, Compression compression, Span<byte> raw)
+    {
+        if (DisableDirectStripRead || compression != Compression.NONE || t.IsByteSwapped() || t.Clientdata() is not Stream stream || !stream.CanSeek) return false;
+        var offsets = t.GetField(TiffTag.STRIPOFFSETS)?[0].TolongArray();
+        var counts = t.GetField(TiffTag.STRIPBYTECOUNTS)?[0].TolongArray();
+        if (offsets is null || counts is null || offsets.Length != counts.Length || offsets.Length != t.NumberOfStrips()) return false;
+        long length = stream.Length, filled = 0, expected = raw.Length;
+        int s = 0;
+        while (filled < expected && s < offsets.Length)
+        {
+            long start = offsets[s], bytes = 0;
+            // one read for a run of strips that follow each other in the file
+            while (s < offsets.Length && filled + bytes < expected && offsets[s] == start + bytes)
+            {
+                long take = Math.Min(counts[s], expected - filled - bytes);
+                if (take <= 0) return false;
+                bytes += take; s++;
+            }
+            if (start < 0 || start + bytes > length) return false; // let LibTiff report it
+            stream.Seek(start, SeekOrigin.Begin);
+            stream.ReadExactly(raw.Slice((int)filled, (int)bytes));
+            filled += bytes;
+        }
+        return filled == expected;
+    }
+
+    /// <summary>Tests only: force the LibTiff strip path to compare it with the direct read.</summary>
+    internal static bool DisableDirectStripRead { get; set; }
 
     static void Convert(byte[] raw, TiffSampleType type, Span<float> dst)
     {
+        // raw may be a longer pooled buffer: only the first dst.Length samples are used
         switch (type)
         {
             case TiffSampleType.UInt8: for (int i = 0; i < dst.Length; i++) dst[i] = raw[i]; break;
-            case TiffSampleType.UInt16: { var s = MemoryMarshal.Cast<byte, ushort>(raw); for (int i = 0; i < dst.Length; i++) dst[i] = s[i]; break; }
+            case TiffSampleType.UInt16: WidenUInt16(MemoryMarshal.Cast<byte, ushort>(raw.AsSpan())[..dst.Length], dst); break;
             case TiffSampleType.Int16: { var s = MemoryMarshal.Cast<byte, short>(raw); for (int i = 0; i < dst.Length; i++) dst[i] = s[i]; break; }
             case TiffSampleType.UInt32: { var s = MemoryMarshal.Cast<byte, uint>(raw); for (int i = 0; i < dst.Length; i++) dst[i] = s[i]; break; }
             case TiffSampleType.Int32: { var s = MemoryMarshal.Cast<byte, int>(raw); for (int i = 0; i < dst.Length; i++) dst[i] = s[i]; break; }
             case TiffSampleType.Float32: MemoryMarshal.Cast<byte, float>(raw)[..dst.Length].CopyTo(dst); break;
             case TiffSampleType.Float64: { var s = MemoryMarshal.Cast<byte, double>(raw); for (int i = 0; i < dst.Length; i++) dst[i] = (float)s[i]; break; }
         }
+    }
+
+    /// <summary>uint16 → float32 (exact), 16 values per step with SIMD.</summary>
+    public static void WidenUInt16(ReadOnlySpan<ushort> src, Span<float> dst)
+    {
+        if (dst.Length < src.Length) throw new ArgumentException("destination too short");
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref ushort s0 = ref MemoryMarshal.GetReference(src);
+            ref float d0 = ref MemoryMarshal.GetReference(dst);
+            for (; i + 16 <= src.Length; i += 16)
+            {
+                var (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref s0, (nuint)i));
+                // values < 2^16: the signed conversion (one instruction) is exact
+                Vector256.ConvertToSingle(lo.AsInt32()).StoreUnsafe(ref d0, (nuint)i);
+                Vector256.ConvertToSingle(hi.AsInt32()).StoreUnsafe(ref d0, (nuint)(i + 8));
+            }
+        }
+        for (; i < src.Length; i++) dst[i] = src[i];
     }
 
     internal static string OneLine(string s) => s.ReplaceLineEndings(" ").Trim();

@@ -25,7 +25,8 @@ public static class MedianBinning
     /// <param name="height">Frame height, px.</param>
     /// <param name="n">Frames per bin (paper: 30 = 5 min at 10 s per frame).</param>
     /// <param name="dropPartial">Drop a trailing group shorter than n (default: keep it as a shorter bin flagged Partial).</param>
-    public static IEnumerable<BinnedFrame> Bin(IEnumerable<TimedFrame> frames, int width, int height, int n, bool dropPartial = false)
+    /// <param name="recycle">Called with each input frame's pixel buffer once its bin is computed (e.g. <see cref="FrameBufferPool.Return"/>); null = let the GC have them.</param>
+    public static IEnumerable<BinnedFrame> Bin(IEnumerable<TimedFrame> frames, int width, int height, int n, bool dropPartial = false, Action<float[]>? recycle = null)
     {
         InputException.Require(n >= 1, "-n", $"must be ≥ 1, got {n}");
         long size = (long)width * height;
@@ -37,11 +38,18 @@ public static class MedianBinning
             group.Add(f);
             if (group.Count == n)
             {
-                yield return Combine(group, index++, width, height, partial: false);
+                var b = Combine(group, index++, width, height, partial: false);
+                if (recycle is not null) foreach (var g in group) recycle(g.Pixels);
                 group.Clear();
+                yield return b;
             }
         }
-        if (group.Count > 0 && !dropPartial) yield return Combine(group, index, width, height, partial: group.Count < n);
+        if (group.Count > 0 && !dropPartial)
+        {
+            var b = Combine(group, index, width, height, partial: group.Count < n);
+            if (recycle is not null) foreach (var g in group) recycle(g.Pixels);
+            yield return b;
+        }
     }
 
     static BinnedFrame Combine(List<TimedFrame> group, int index, int width, int height, bool partial)

@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace SoftShort.Imaging;
 
@@ -59,7 +62,272 @@ public static class GammaFilter
     public static int Apply(Image2D<float> image, GammaFilterOptions options) => Apply(image.Pixels, image.Width, image.Height, options);
 
     /// <summary>Filters a row-major <paramref name="width"/>×<paramref name="height"/> image in place; returns the number of flagged pixels.</summary>
+    /// <remarks>
+    /// Auto mode is a SIMD compare scan. Outlier mode screens every interior pixel with SIMD in float (median of the 8
+    /// neighbours by a sorting network, σ two-pass, a relative safety margin of 1e-4) and runs the exact double-precision
+    /// test only on the few candidates, so the flags equal those of the plain per-pixel test. Replacement values come from
+    /// the original values of unflagged neighbours. Uses all cores; allocates only the list of flagged pixels.
+    /// </remarks>
     public static int Apply(float[] pixels, int width, int height, GammaFilterOptions options)
+    {
+        if (pixels.Length != (long)width * height) throw new ArgumentException($"buffer holds {pixels.Length} pixels, {width}×{height} expected");
+        if (options.Mode == GammaFilterMode.None) return 0;
+        if (options.Mode == GammaFilterMode.Auto && options.DtypeMax is null)
+            throw new InputException("--gamma auto", "needs an integer image (uint8/16/32); use --gamma outlier for float images");
+        InputException.Require(options.OutlierK > 0, "outlier k", $"must be positive, got {options.OutlierK}");
+        int[] flagged = options.Mode == GammaFilterMode.Auto
+            ? FindAtLeast(pixels, (float)(options.DtypeMax!.Value - options.AutoMargin))
+            : FindOutliers(pixels, width, height, options.OutlierK);
+        ReplaceFlagged(pixels, width, height, flagged);
+        return flagged.Length;
+    }
+
+    const int BandPixels = 1 << 16;
+
+    /// <summary>Sorted indices of the pixels ≥ <paramref name="threshold"/> (NaN never), by a parallel SIMD scan.</summary>
+    internal static int[] FindAtLeast(float[] pixels, float threshold)
+    {
+        int n = pixels.Length;
+        int bands = (n + BandPixels - 1) / BandPixels;
+        var found = new List<int>?[bands];
+        Parallel.For(0, bands, band =>
+        {
+            int start = band * BandPixels, end = Math.Min(n, start + BandPixels);
+            ref float p0 = ref MemoryMarshal.GetArrayDataReference(pixels);
+            var t = Vector256.Create(threshold);
+            int i = start;
+            List<int>? list = null;
+            if (Vector256.IsHardwareAccelerated)
+                for (; i + 8 <= end; i += 8)
+                {
+                    uint m = Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref p0, (nuint)i), t).ExtractMostSignificantBits();
+                    while (m != 0)
+                    {
+                        int lane = System.Numerics.BitOperations.TrailingZeroCount(m);
+                        (list ??= []).Add(i + lane);
+                        m &= m - 1;
+                    }
+                }
+            for (; i < end; i++) if (pixels[i] >= threshold) (list ??= []).Add(i);
+            found[band] = list;
+        });
+        return Concat(found);
+    }
+
+    static int[] Concat(List<int>?[] parts)
+    {
+        int total = 0;
+        foreach (var l in parts) total += l?.Count ?? 0;
+        var r = new int[total];
+        int o = 0;
+        foreach (var l in parts) if (l is not null) { l.CopyTo(r, o); o += l.Count; }
+        return r;
+    }
+
+    /// <summary>Outlier mode: sorted indices of pixels above the median + k·σ of their valid 8-neighbours.</summary>
+    internal static int[] FindOutliers(float[] pixels, int width, int height, double k)
+    {
+        var found = new List<int>?[height];
+        Parallel.For(0, height, y =>
+        {
+            List<int>? list = null;
+            bool interior = y > 0 && y < height - 1 && width >= 3;
+            int x = 0;
+            if (interior && Vector256.IsHardwareAccelerated)
+            {
+                if (ExactOutlier(pixels, width, height, 0, y, k)) (list ??= []).Add(y * width);
+                x = 1;
+                uint mask;
+                for (; x + 9 <= width; x += 8)
+                    if ((mask = ScreenOutliers(pixels, width, y * width + x, (float)k, k >= 3.65)) != 0)
+                        while (mask != 0)
+                        {
+                            int lane = System.Numerics.BitOperations.TrailingZeroCount(mask);
+                            if (ExactOutlier(pixels, width, height, x + lane, y, k)) (list ??= []).Add(y * width + x + lane);
+                            mask &= mask - 1;
+                        }
+            }
+            for (; x < width; x++)
+                if (ExactOutlier(pixels, width, height, x, y, k)) (list ??= []).Add(y * width + x);
+            found[y] = list;
+        });
+        return Concat(found);
+    }
+
+    /// <summary>
+    /// SIMD screen of 8 interior pixels starting at index <paramref name="i"/>: a lane bit is set when the pixel may be an
+    /// outlier (a neighbour is NaN, or v &gt; med + k·σ − margin in float); NaN pixels are never set. Never misses a pixel
+    /// that <see cref="ExactOutlier"/> flags.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static uint ScreenOutliers(float[] p, int w, int i, float k, bool localMaxOnly)
+    {
+        ref float r = ref MemoryMarshal.GetArrayDataReference(p);
+        nuint up = (nuint)(i - w), mid = (nuint)i, dn = (nuint)(i + w);
+        var a0 = Vector256.LoadUnsafe(ref r, up - 1); var a1 = Vector256.LoadUnsafe(ref r, up); var a2 = Vector256.LoadUnsafe(ref r, up + 1);
+        var a3 = Vector256.LoadUnsafe(ref r, mid - 1); var v = Vector256.LoadUnsafe(ref r, mid); var a4 = Vector256.LoadUnsafe(ref r, mid + 1);
+        var a5 = Vector256.LoadUnsafe(ref r, dn - 1); var a6 = Vector256.LoadUnsafe(ref r, dn); var a7 = Vector256.LoadUnsafe(ref r, dn + 1);
+        var ok = Vector256.Equals(a0, a0) & Vector256.Equals(a1, a1) & Vector256.Equals(a2, a2) & Vector256.Equals(a3, a3)
+               & Vector256.Equals(a4, a4) & Vector256.Equals(a5, a5) & Vector256.Equals(a6, a6) & Vector256.Equals(a7, a7);
+        var local = ~ok;
+        if (localMaxOnly)
+        {
+            // k ≥ 3.65: only pixels above all their neighbours can be flagged (see ExactOutlier); vectors without such a pixel stop here
+            var max8 = Vector256.MaxNative(Vector256.MaxNative(Vector256.MaxNative(a0, a1), Vector256.MaxNative(a2, a3)),
+                                           Vector256.MaxNative(Vector256.MaxNative(a4, a5), Vector256.MaxNative(a6, a7)));
+            local |= Vector256.GreaterThan(v, max8);
+            if ((local & Vector256.Equals(v, v)) == Vector256<float>.Zero) return 0;
+        }
+        else local = Vector256<float>.AllBitsSet;
+        var sum = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7));
+        var mean = sum * 0.125f;
+        var d0 = a0 - mean; var d1 = a1 - mean; var d2 = a2 - mean; var d3 = a3 - mean;
+        var d4 = a4 - mean; var d5 = a5 - mean; var d6 = a6 - mean; var d7 = a7 - mean;
+        var ss = ((d0 * d0 + d1 * d1) + (d2 * d2 + d3 * d3)) + ((d4 * d4 + d5 * d5) + (d6 * d6 + d7 * d7));
+        var sigma = Vector256.Sqrt(ss * 0.125f);
+        // sort network for 8 (19 comparators, Knuth TAOCP 5.3.4): positions 3 and 4 are the middle pair
+        Cx(ref a0, ref a2); Cx(ref a1, ref a3); Cx(ref a4, ref a6); Cx(ref a5, ref a7);
+        Cx(ref a0, ref a4); Cx(ref a1, ref a5); Cx(ref a2, ref a6); Cx(ref a3, ref a7);
+        Cx(ref a0, ref a1); Cx(ref a2, ref a3); Cx(ref a4, ref a5); Cx(ref a6, ref a7);
+        Cx(ref a2, ref a4); Cx(ref a3, ref a5);
+        Cx(ref a1, ref a4); Cx(ref a3, ref a6);
+        Cx(ref a3, ref a4);
+        var med = (a3 + a4) * 0.5f;
+        var kv = Vector256.Create(k);
+        var bound = med + kv * sigma;
+        var margin = (Vector256.Abs(med) + kv * (Vector256.Abs(mean) + sigma)) * 1e-4f;
+        var cand = Vector256.GreaterThan(v, bound - margin) | ~ok;
+        return (cand & local & Vector256.Equals(v, v)).ExtractMostSignificantBits();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Cx(ref Vector256<float> a, ref Vector256<float> b)
+    {
+        var x = a;
+        a = Vector256.MinNative(x, b);
+        b = Vector256.MaxNative(x, b);
+    }
+
+    /// <summary>The exact outlier test of one pixel (double precision; the reference semantics).</summary>
+    static bool ExactOutlier(float[] pixels, int width, int height, int x, int y, double k)
+    {
+        float v = pixels[y * width + x];
+        if (float.IsNaN(v)) return false;
+        Span<float> nb = stackalloc float[8];
+        int m = Neighbours(pixels, width, height, x, y, nb, null);
+        if (m == 0) return false;
+        if (k >= 3.65)
+        {
+            float max = nb[0];
+            for (int j = 1; j < m; j++) if (nb[j] > max) max = nb[j];
+            if (v <= max) return false;
+        }
+        double mean = 0;
+        for (int j = 0; j < m; j++) mean += nb[j];
+        mean /= m;
+        double ss = 0;
+        for (int j = 0; j < m; j++) ss += (nb[j] - mean) * (nb[j] - mean);
+        double sigma = Math.Sqrt(ss / m);
+        double med = StackMedian.MedianInPlace(nb[..m]);
+        return v > med + k * sigma;
+    }
+
+    /// <summary>Sorted indices of the uint16 pixels whose float value is ≥ <paramref name="threshold"/> (the same test as on the widened frame).</summary>
+    internal static int[] FindAtLeast(ushort[] pixels, float threshold)
+    {
+        int n = pixels.Length;
+        int bands = (n + BandPixels - 1) / BandPixels;
+        var found = new List<int>?[bands];
+        Parallel.For(0, bands, band =>
+        {
+            int start = band * BandPixels, end = Math.Min(n, start + BandPixels);
+            ref ushort p0 = ref MemoryMarshal.GetArrayDataReference(pixels);
+            var t = Vector256.Create(threshold);
+            int i = start;
+            List<int>? list = null;
+            if (Vector256.IsHardwareAccelerated)
+                for (; i + 16 <= end; i += 16)
+                {
+                    var (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref p0, (nuint)i));
+                    uint m = Vector256.GreaterThanOrEqual(Vector256.ConvertToSingle(lo.AsInt32()), t).ExtractMostSignificantBits()
+                           | Vector256.GreaterThanOrEqual(Vector256.ConvertToSingle(hi.AsInt32()), t).ExtractMostSignificantBits() << 8;
+                    while (m != 0)
+                    {
+                        (list ??= []).Add(i + System.Numerics.BitOperations.TrailingZeroCount(m));
+                        m &= m - 1;
+                    }
+                }
+            for (; i < end; i++) if (pixels[i] >= threshold) (list ??= []).Add(i);
+            found[band] = list;
+        });
+        return Concat(found);
+    }
+
+    /// <summary>For each flagged pixel (sorted indices) of a uint16 frame, the median of its unflagged 8-neighbours (as <see cref="ReplaceFlagged"/>).</summary>
+    internal static float[] ReplacementValues(ushort[] pixels, int width, int height, int[] flagged)
+    {
+        var values = new float[flagged.Length];
+        Span<float> buf = stackalloc float[8];
+        for (int f = 0; f < flagged.Length; f++)
+        {
+            int i = flagged[f], x = i % width, y = i / width, m = 0;
+            for (int dy = -1; dy <= 1; dy++)
+            {
+                int yy = y + dy;
+                if ((uint)yy >= (uint)height) continue;
+                for (int dx = -1; dx <= 1; dx++)
+                {
+                    int xx = x + dx;
+                    if ((dx == 0 && dy == 0) || (uint)xx >= (uint)width) continue;
+                    int j = yy * width + xx;
+                    if (Array.BinarySearch(flagged, j) >= 0) continue;
+                    buf[m++] = pixels[j];
+                }
+            }
+            values[f] = StackMedian.MedianInPlace(buf[..m]);
+        }
+        return values;
+    }
+
+    /// <summary>Throws for options that <see cref="Apply(float[], int, int, GammaFilterOptions)"/> refuses.</summary>
+    internal static void Validate(GammaFilterOptions options)
+    {
+        if (options.Mode == GammaFilterMode.None) return;
+        if (options.Mode == GammaFilterMode.Auto && options.DtypeMax is null)
+            throw new InputException("--gamma auto", "needs an integer image (uint8/16/32); use --gamma outlier for float images");
+        InputException.Require(options.OutlierK > 0, "outlier k", $"must be positive, got {options.OutlierK}");
+    }
+
+    /// <summary>Replaces each flagged pixel (sorted indices) by the median of its valid unflagged 8-neighbours' original values.</summary>
+    internal static void ReplaceFlagged(float[] pixels, int width, int height, int[] flagged)
+    {
+        if (flagged.Length == 0) return;
+        var values = new float[flagged.Length];
+        Span<float> buf = stackalloc float[8];
+        for (int f = 0; f < flagged.Length; f++)
+        {
+            int i = flagged[f], x = i % width, y = i / width, m = 0;
+            for (int dy = -1; dy <= 1; dy++)
+            {
+                int yy = y + dy;
+                if ((uint)yy >= (uint)height) continue;
+                for (int dx = -1; dx <= 1; dx++)
+                {
+                    int xx = x + dx;
+                    if ((dx == 0 && dy == 0) || (uint)xx >= (uint)width) continue;
+                    int j = yy * width + xx;
+                    float v = pixels[j];
+                    if (float.IsNaN(v) || Array.BinarySearch(flagged, j) >= 0) continue;
+                    buf[m++] = v;
+                }
+            }
+            values[f] = StackMedian.MedianInPlace(buf[..m]);
+        }
+        for (int f = 0; f < flagged.Length; f++) pixels[flagged[f]] = values[f];
+    }
+
+    /// <summary>The straightforward per-pixel implementation that <see cref="Apply(float[], int, int, GammaFilterOptions)"/> must equal (kept for tests).</summary>
+    internal static int ApplyReference(float[] pixels, int width, int height, GammaFilterOptions options)
     {
         if (pixels.Length != (long)width * height) throw new ArgumentException($"buffer holds {pixels.Length} pixels, {width}×{height} expected");
         if (options.Mode == GammaFilterMode.None) return 0;
@@ -201,6 +469,7 @@ public sealed class Normalizer
 {
     readonly float[] _df, _invObMinusDf;
     readonly bool[] _roiMask;
+    readonly (int Start, int Length)[] _roiSpans;
     readonly long _roiCount;
     readonly double _obRoiMean;
 
@@ -241,6 +510,26 @@ public sealed class Normalizer
             if (c == 0) throw new InputException("--roi", "no pixel with open beam above dark field inside the beam regions");
             _roiCount = c; _obRoiMean = s / c;
         }
+        _roiSpans = RoiSpans(_roiMask, _invObMinusDf, Width, Height);
+    }
+
+    /// <summary>Runs of valid ROI pixels in row-major order (the order of the reference sum, so the sum is the same double).</summary>
+    static (int, int)[] RoiSpans(bool[] mask, float[] inv, int width, int height)
+    {
+        var spans = new List<(int, int)>();
+        if (mask.Length == 0) return [];
+        for (int y = 0; y < height; y++)
+        {
+            int o = y * width;
+            for (int x = 0; x < width;)
+            {
+                if (!mask[o + x] || float.IsNaN(inv[o + x])) { x++; continue; }
+                int x0 = x;
+                while (x < width && mask[o + x] && !float.IsNaN(inv[o + x])) x++;
+                spans.Add((o + x0, x - x0));
+            }
+        }
+        return spans.ToArray();
     }
 
     public int Width { get; }
@@ -274,7 +563,156 @@ public sealed class Normalizer
     }
 
     /// <summary>Normalises one frame (Width·Height values) into <paramref name="destination"/> (may be the same array).</summary>
+    /// <remarks>
+    /// SIMD over pixel bands on all cores: d = (I − DF)·(1/(OB − DF))·s, the ROI beam factor s folded in per frame; the
+    /// reciprocal is NaN where OB − DF ≤ 0, so those pixels come out NaN (or are selected to 0) without a branch and their
+    /// count is the one fixed when the normaliser was built. Equal, bit for bit, to the per-pixel formula.
+    /// </remarks>
     public NormalizationResult Normalize(float[] sample, float[] destination)
+    {
+        int n = _df.Length;
+        if (sample.Length != n || destination.Length != n) throw new ArgumentException($"frames must hold {n} pixels");
+        double scale = BeamScale(sample);
+        bool zero = Options.InvalidPixels == InvalidPixelPolicy.Zero;
+        float fs = (float)scale;
+        int bands = (n + NormBandPixels - 1) / NormBandPixels;
+        Parallel.For(0, bands, band =>
+        {
+            int start = band * NormBandPixels, end = Math.Min(n, start + NormBandPixels);
+            NormalizeSpan(sample, destination, start, end, fs, zero);
+        });
+        return new NormalizationResult(InvalidBeamPixels, scale);
+    }
+
+    const int NormBandPixels = 1 << 16;
+
+    /// <summary>
+    /// Gamma filter and normalisation of one raw uint16 frame (camera counts) in one pass: equal, bit for bit, to widening it
+    /// to float, <see cref="GammaFilter.Apply(float[], int, int, GammaFilterOptions)"/> and <see cref="Normalize(float[], float[])"/>,
+    /// but reading 2 bytes per pixel instead of writing and re-reading 4. Auto mode scans the uint16 data; flagged pixels get
+    /// their replacement (median of unflagged neighbours) normalised after the pass; the ROI beam factor uses the replaced
+    /// values. Outlier mode needs float neighbourhoods: it widens first and runs the float path.
+    /// </summary>
+    /// <param name="raw">Width·Height uint16 counts (left unchanged).</param>
+    /// <param name="destination">Width·Height normalised values.</param>
+    /// <param name="gamma">Gamma filter options (auto: DtypeMax 65535 for uint16).</param>
+    /// <param name="gammaPixels">Pixels flagged and replaced.</param>
+    public NormalizationResult NormalizeRaw(ushort[] raw, float[] destination, GammaFilterOptions gamma, out int gammaPixels)
+    {
+        int n = _df.Length;
+        if (raw.Length != n || destination.Length != n) throw new ArgumentException($"frames must hold {n} pixels");
+        GammaFilter.Validate(gamma);
+        if (gamma.Mode == GammaFilterMode.Outlier)
+        {
+            IO.Tiff.WidenUInt16(raw, destination);
+            gammaPixels = GammaFilter.Apply(destination, Width, Height, gamma);
+            return Normalize(destination, destination);
+        }
+        int[] flagged = gamma.Mode == GammaFilterMode.Auto ? GammaFilter.FindAtLeast(raw, (float)(gamma.DtypeMax!.Value - gamma.AutoMargin)) : [];
+        float[] fix = flagged.Length > 0 ? GammaFilter.ReplacementValues(raw, Width, Height, flagged) : [];
+        double scale = 1;
+        if (_roiMask.Length > 0)
+        {
+            double sum = 0;
+            int k = 0;
+            foreach (var (start, length) in _roiSpans)
+                for (int i = start; i < start + length; i++)
+                {
+                    while (k < flagged.Length && flagged[k] < i) k++;
+                    float v = k < flagged.Length && flagged[k] == i ? fix[k] : raw[i];
+                    sum += v - _df[i];
+                }
+            double sampleMean = sum / _roiCount;
+            if (!(sampleMean > 0)) throw new InputException("--roi", $"sample mean minus dark field over the beam regions is {sampleMean:G4} (≤ 0): the regions must see the open beam");
+            scale = _obRoiMean / sampleMean;
+        }
+        bool zero = Options.InvalidPixels == InvalidPixelPolicy.Zero;
+        float fs = (float)scale;
+        int bands = (n + NormBandPixels - 1) / NormBandPixels;
+        Parallel.For(0, bands, band =>
+        {
+            int start = band * NormBandPixels, end = Math.Min(n, start + NormBandPixels);
+            ref ushort s0 = ref MemoryMarshal.GetArrayDataReference(raw);
+            ref float d0 = ref MemoryMarshal.GetArrayDataReference(_df);
+            ref float v0 = ref MemoryMarshal.GetArrayDataReference(_invObMinusDf);
+            ref float o0 = ref MemoryMarshal.GetArrayDataReference(destination);
+            int i = start;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var f = Vector256.Create(fs);
+                for (; i + 16 <= end; i += 16)
+                {
+                    var (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref s0, (nuint)i));
+                    var inv0 = Vector256.LoadUnsafe(ref v0, (nuint)i);
+                    var inv1 = Vector256.LoadUnsafe(ref v0, (nuint)(i + 8));
+                    var r0 = (Vector256.ConvertToSingle(lo.AsInt32()) - Vector256.LoadUnsafe(ref d0, (nuint)i)) * inv0 * f;
+                    var r1 = (Vector256.ConvertToSingle(hi.AsInt32()) - Vector256.LoadUnsafe(ref d0, (nuint)(i + 8))) * inv1 * f;
+                    if (zero) { r0 &= Vector256.Equals(inv0, inv0); r1 &= Vector256.Equals(inv1, inv1); }
+                    r0.StoreUnsafe(ref o0, (nuint)i);
+                    r1.StoreUnsafe(ref o0, (nuint)(i + 8));
+                }
+            }
+            float fill = zero ? 0f : float.NaN;
+            for (; i < end; i++)
+            {
+                float iv = _invObMinusDf[i];
+                destination[i] = float.IsNaN(iv) ? fill : (raw[i] - _df[i]) * iv * fs;
+            }
+        });
+        float fillValue = zero ? 0f : float.NaN;
+        for (int k = 0; k < flagged.Length; k++)
+        {
+            int i = flagged[k];
+            float iv = _invObMinusDf[i];
+            destination[i] = float.IsNaN(iv) ? fillValue : (fix[k] - _df[i]) * iv * fs;
+        }
+        gammaPixels = flagged.Length;
+        return new NormalizationResult(InvalidBeamPixels, scale);
+    }
+
+    /// <summary>The ROI beam factor mean_ROI(OB − DF) / mean_ROI(I − DF) of one frame; 1 without regions.</summary>
+    public double BeamScale(ReadOnlySpan<float> sample)
+    {
+        if (_roiMask.Length == 0) return 1;
+        double s = 0;
+        foreach (var (start, length) in _roiSpans)
+        {
+            var src = sample.Slice(start, length); var df = _df.AsSpan(start, length);
+            for (int i = 0; i < src.Length; i++) s += src[i] - df[i];
+        }
+        double sampleMean = s / _roiCount;
+        if (!(sampleMean > 0)) throw new InputException("--roi", $"sample mean minus dark field over the beam regions is {sampleMean:G4} (≤ 0): the regions must see the open beam");
+        return _obRoiMean / sampleMean;
+    }
+
+    void NormalizeSpan(float[] sample, float[] destination, int start, int end, float fs, bool zero)
+    {
+        ref float s0 = ref MemoryMarshal.GetArrayDataReference(sample);
+        ref float d0 = ref MemoryMarshal.GetArrayDataReference(_df);
+        ref float v0 = ref MemoryMarshal.GetArrayDataReference(_invObMinusDf);
+        ref float o0 = ref MemoryMarshal.GetArrayDataReference(destination);
+        int i = start;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var f = Vector256.Create(fs);
+            for (; i + 8 <= end; i += 8)
+            {
+                var inv = Vector256.LoadUnsafe(ref v0, (nuint)i);
+                var r = (Vector256.LoadUnsafe(ref s0, (nuint)i) - Vector256.LoadUnsafe(ref d0, (nuint)i)) * inv * f;
+                if (zero) r &= Vector256.Equals(inv, inv);
+                r.StoreUnsafe(ref o0, (nuint)i);
+            }
+        }
+        float fill = zero ? 0f : float.NaN;
+        for (; i < end; i++)
+        {
+            float iv = _invObMinusDf[i];
+            destination[i] = float.IsNaN(iv) ? fill : (sample[i] - _df[i]) * iv * fs;
+        }
+    }
+
+    /// <summary>The straightforward per-pixel implementation that <see cref="Normalize(float[], float[])"/> must equal (kept for tests).</summary>
+    internal NormalizationResult NormalizeReference(float[] sample, float[] destination)
     {
         int n = _df.Length;
         if (sample.Length != n || destination.Length != n) throw new ArgumentException($"frames must hold {n} pixels");

@@ -39,7 +39,7 @@ public sealed class OperandoPipelineResult
 /// The paper's operando chain on a stream of raw frames (Experimental section): gamma filter → normalisation (Eq. 1) →
 /// 30-frame median binning → Tr_t/Tr_0 ratio maps and kymographs → layer boundaries and bands P1–P4. Streams: memory is
 /// bounded by one bin group plus the reference, whatever the number of frames (the paper-size 7200-frame run included).
-/// The binning of group k runs while the next frames are produced (two cores).
+/// The next frames are produced on a second thread (bounded prefetch) while the current ones are filtered, normalised and binned.
 /// </summary>
 public static class OperandoPipeline
 {
@@ -57,7 +57,8 @@ public static class OperandoPipeline
         long frames = 0, gamma = 0, invalid = 0;
         IEnumerable<TimedFrame> Normalized()
         {
-            foreach (var f in rawFrames)
+            // the next frames are produced (read, generated) on a second thread while this one filters, normalises and bins
+            foreach (var f in FrameStreaming.Prefetch(rawFrames, depth: 2, cancel))
             {
                 cancel.ThrowIfCancellationRequested();
                 if (f.Pixels.Length != (long)w * h) throw new InputException("sample", $"frame at t = {f.TimeS} s holds {f.Pixels.Length} pixels, open beam is {w}×{h}");

@@ -127,6 +127,15 @@ public sealed record XctPhantomTruth
     public required double[] LayerTargetFraction { get; init; }
     /// <summary>How far the anode-connected filaments reach into the SE from the SE|Li interface, µm (deepest tip).</summary>
     public required double FilamentReachUm { get; init; }
+    /// <summary>The planted longest filament (root 0, with its branches): reach into the SE, µm.</summary>
+    public required double LongestFilamentReachUm { get; init; }
+    /// <summary>Its root diameter at the SE|Li interface (2 × root radius), µm; it tapers linearly along its path to the tip diameter.</summary>
+    public required double LongestFilamentRootDiameterUm { get; init; }
+    /// <summary>Its tip diameter (2 × tip radius, at least 1.5 voxels), µm.</summary>
+    public required double LongestFilamentTipDiameterUm { get; init; }
+    /// <summary>Centre of its root on the interface, voxels (pixel centres at +0.5).</summary>
+    public required double LongestFilamentRootXVoxels { get; init; }
+    public required double LongestFilamentRootYVoxels { get; init; }
     public required int FilamentRoots { get; init; }
     public required int FilamentSegments { get; init; }
     public required int IsolatedIslands { get; init; }
@@ -193,6 +202,8 @@ public sealed class XctCellPhantom
     readonly (double R, double A)[] _rings;
     int _roots, _segments, _islands, _cracks, _specks;
     double _reachVoxels;
+    // the planted longest filament (root 0): root radius and centre, reach (voxels)
+    double _longestRootRadius, _longestRootX, _longestRootY, _longestReachVoxels;
 
     public XctPhantomOptions Options => _o;
 
@@ -264,6 +275,7 @@ public sealed class XctCellPhantom
             double ang = rng.NextDouble() * 2 * Math.PI, rad = (_rMask - r0 - 3) * Math.Sqrt(rng.NextDouble());
             var root = new Vector3((float)(_cx + rad * Math.Cos(ang)), (float)(_cy + rad * Math.Sin(ang)), zA + 1.0f);
             stack.Push((root, -Vector3.UnitZ, r0, len + 1, len + 1));
+            if (i == 0) { _longestRootRadius = r0; _longestRootX = root.X; _longestRootY = root.Y; }
             _roots++;
             while (stack.Count > 0)
             {
@@ -282,6 +294,7 @@ public sealed class XctCellPhantom
                     Add(Capsule(Kind.Filament, p, q, r, rNext));
                     _segments++;
                     _reachVoxels = Math.Max(_reachVoxels, zA - (q.Z - rNext));
+                    if (i == 0) _longestReachVoxels = Math.Max(_longestReachVoxels, zA - (q.Z - rNext));
                     remaining -= step;
                     // branching, more likely near the root ("web-like structure" next to the Li, Fig. 3E slice 5)
                     double pBranch = 0.05 + 0.25 * Math.Clamp(1 - (zA - q.Z) / (0.4 * longest), 0, 1);
@@ -688,6 +701,10 @@ public sealed class XctCellPhantom
             LayerFractionSpecks = spk.Zip(cnt, (a, c) => a / c).ToArray(),
             LayerTargetFraction = Enumerable.Range(0, n).Select(_o.TargetFraction).ToArray(),
             FilamentReachUm = Um(_reachVoxels),
+            LongestFilamentReachUm = Um(_longestReachVoxels),
+            LongestFilamentRootDiameterUm = Um(2 * _longestRootRadius),
+            LongestFilamentTipDiameterUm = Um(2 * Math.Max(0.75f, Vx(_o.FilamentTipRadiusUm))),
+            LongestFilamentRootXVoxels = _longestRootX, LongestFilamentRootYVoxels = _longestRootY,
             FilamentRoots = _roots, FilamentSegments = _segments, IsolatedIslands = _islands, CrackCount = _cracks, SpeckCount = _specks,
             IsolatedLargeVolumeUm3 = iso.Sum() * vox, ConnectedVolumeUm3 = con.Sum() * vox,
         };

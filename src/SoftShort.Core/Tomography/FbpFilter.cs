@@ -84,18 +84,34 @@ public static class FbpFilters
     static double Sinc(double w) => Math.Sin(w) / w;
 
     /// <summary>
-    /// Filters every row of a sinogram (rows = angles, columns = detector bins) in place-free fashion: returns the filtered rows.
+    /// Filters every row of a sinogram (rows = angles, columns = detector bins): returns the filtered rows.
     /// Rows are zero-padded to <see cref="PaddedLength"/>; two real rows share one complex FFT (the response is real and even).
     /// </summary>
     public static float[] FilterRows(ReadOnlySpan<float> sinogram, int angles, int bins, FbpFilter filter, int maxDegreeOfParallelism = -1)
     {
         if (sinogram.Length != (long)angles * bins) throw new ArgumentException($"sinogram holds {sinogram.Length} values, {angles}×{bins} expected");
+        var dst = new float[sinogram.Length];
+        FilterRows(sinogram.ToArray(), angles, bins, filter, dst, bins, 0, maxDegreeOfParallelism);
+        return dst;
+    }
+
+    /// <summary>Frequency responses H[k]/n as float, cached per (filter, n): a volume filters thousands of sinograms.</summary>
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<(FbpFilter, int), (float[] H, SplitFft Fft)> Plans = new();
+
+    /// <summary>
+    /// Filters the rows of <paramref name="src"/> (angles × bins) into <paramref name="dst"/>: filtered row a is written
+    /// at <c>dst[a·dstStride + dstOffset …]</c> (the padded layout of the back-projector, so no extra copy is made).
+    /// </summary>
+    internal static void FilterRows(float[] src, int angles, int bins, FbpFilter filter, float[] dst, int dstStride, int dstOffset, int maxDegreeOfParallelism)
+    {
         int n = PaddedLength(bins);
-        var h = Response(filter, n);
-        var hf = new float[n];
-        for (int k = 0; k < n; k++) hf[k] = (float)(h[k] / n); // 1/n: the inverse FFT is unscaled
-        var src = sinogram.ToArray();
-        var dst = new float[src.Length];
+        var (hf, fft) = Plans.GetOrAdd((filter, n), key =>
+        {
+            var h = Response(key.Item1, key.Item2);
+            var f = new float[key.Item2];
+            for (int k = 0; k < f.Length; k++) f[k] = (float)(h[k] / key.Item2); // 1/n: the inverse FFT is unscaled
+            return (f, new SplitFft(key.Item2));
+        });
         int pairs = (angles + 1) / 2;
         Parallel.For(0, pairs, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism },
             () => (new float[n], new float[n]),
@@ -106,13 +122,19 @@ public static class FbpFilters
                 int a0 = 2 * p, a1 = a0 + 1;
                 src.AsSpan(a0 * bins, bins).CopyTo(re);
                 if (a1 < angles) src.AsSpan(a1 * bins, bins).CopyTo(im);
-                Fourier.Forward(re, im, FourierOptions.NoScaling);
-                for (int k = 0; k < n; k++) { re[k] *= hf[k]; im[k] *= hf[k]; }
-                Fourier.Inverse(re, im, FourierOptions.NoScaling);
-                re.AsSpan(0, bins).CopyTo(dst.AsSpan(a0 * bins, bins));
-                if (a1 < angles) im.AsSpan(0, bins).CopyTo(dst.AsSpan(a1 * bins, bins));
+                fft.Forward(re, im);
+                MultiplyInPlace(re, hf); MultiplyInPlace(im, hf);
+                fft.Inverse(re, im);
+                re.AsSpan(0, bins).CopyTo(dst.AsSpan(a0 * dstStride + dstOffset, bins));
+                if (a1 < angles) im.AsSpan(0, bins).CopyTo(dst.AsSpan(a1 * dstStride + dstOffset, bins));
                 return buf;
             }, _ => { });
-        return dst;
+    }
+
+    static void MultiplyInPlace(Span<float> x, ReadOnlySpan<float> w)
+    {
+        int k = 0, vw = System.Numerics.Vector<float>.Count;
+        for (; k + vw <= x.Length; k += vw) (new System.Numerics.Vector<float>(x[k..]) * new System.Numerics.Vector<float>(w[k..])).CopyTo(x[k..]);
+        for (; k < x.Length; k++) x[k] *= w[k];
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using SoftShort.Imaging;
 
 namespace SoftShort.Tomography;
@@ -44,15 +45,36 @@ public static class FilteredBackProjection
     }
 
     /// <summary>Reconstructs with a prepared geometry (reuse it across the slices of a volume).</summary>
-    public static Image2D<float> Reconstruct(ReadOnlySpan<float> sinogram, ParallelBeamGeometry g, FbpOptions options)
+    public static Image2D<float> Reconstruct(ReadOnlySpan<float> sinogram, ParallelBeamGeometry g, FbpOptions options) => Reconstruct(sinogram.ToArray(), g, options);
+
+    /// <summary>Reconstructs with a prepared geometry (reuse it across the slices of a volume); the sinogram is not modified.</summary>
+    public static Image2D<float> Reconstruct(float[] sinogram, ParallelBeamGeometry g, FbpOptions options)
     {
-        var filtered = FbpFilters.FilterRows(sinogram, g.Angles, g.DetectorBins, options.Filter, options.MaxDegreeOfParallelism);
-        var image = new float[(long)g.ImageSize * g.ImageSize];
-        float scale = (float)(Math.PI / (2.0 * g.Angles) / PixelSizeCm(options.PixelSizeUm));
-        g.BackProjectPadded(g.Pad(filtered), image, scale, options.CircleMask, options.MaxDegreeOfParallelism);
-        double px = double.IsNaN(options.PixelSizeUm) ? double.NaN : options.PixelSizeUm;
-        return new Image2D<float>(g.ImageSize, g.ImageSize, image) { PixelSizeXUm = px, PixelSizeYUm = px };
+        if (sinogram.Length != (long)g.Angles * g.DetectorBins) throw new ArgumentException($"sinogram holds {sinogram.Length} values, {g.Angles}×{g.DetectorBins} expected");
+        // Filtered rows go straight into the zero-guarded layout of the back-projector (a pooled buffer: a volume
+        // reconstructs thousands of slices, and fresh megabyte arrays cost page faults).
+        int length = g.Angles * g.PaddedBins;
+        var padded = ArrayPool<float>.Shared.Rent(length);
+        try
+        {
+            for (int i = 0; i < g.Angles; i++)
+            {
+                padded.AsSpan(i * g.PaddedBins, g.PadLeft).Clear();
+                padded.AsSpan(i * g.PaddedBins + g.PadLeft + g.DetectorBins, g.PaddedBins - g.PadLeft - g.DetectorBins).Clear();
+            }
+            FbpFilters.FilterRows(sinogram, g.Angles, g.DetectorBins, options.Filter, padded, g.PaddedBins, g.PadLeft, options.MaxDegreeOfParallelism);
+            var image = new float[(long)g.ImageSize * g.ImageSize];
+            float scale = (float)(Math.PI / (2.0 * g.Angles) / PixelSizeCm(options.PixelSizeUm));
+            g.BackProjectPadded(padded, image, scale, options.CircleMask, options.MaxDegreeOfParallelism);
+            double px = double.IsNaN(options.PixelSizeUm) ? double.NaN : options.PixelSizeUm;
+            return new Image2D<float>(g.ImageSize, g.ImageSize, image) { PixelSizeXUm = px, PixelSizeYUm = px };
+        }
+        finally { ArrayPool<float>.Shared.Return(padded); }
     }
+
+    /// <summary>The back-projection inner loop this machine runs: <c>avx512-permute</c>, <c>avx2-gather</c> or <c>scalar</c>.</summary>
+    public static string KernelName => System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? "avx512-permute"
+        : System.Runtime.Intrinsics.X86.Avx2.IsSupported ? "avx2-gather" : "scalar";
 
     /// <summary>Pixel size in cm for unit conversion (1 when unknown: the result stays per pixel).</summary>
     internal static double PixelSizeCm(double pixelSizeUm)

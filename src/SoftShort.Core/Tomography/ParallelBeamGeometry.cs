@@ -50,10 +50,13 @@ public sealed class ParallelBeamGeometry
             double r = anglesDeg[i] * Math.PI / 180;
             Cos[i] = (float)Math.Cos(r); Sin[i] = (float)Math.Sin(r);
         }
-        double reach = Math.Sqrt(2) * (imageSize - 1) / 2 + 2;
+        // Farthest projected distance of a pixel centre from the axis, with room for the SIMD back-projection, which may run
+        // up to 15 columns past the image edge (into a scratch margin) rather than finish a row with a scalar tail.
+        double reach = Math.Sqrt(2) * ((imageSize - 1) / 2.0 + SimdOverrun) + 2;
         int lo = (int)Math.Floor(centerPx - reach), hi = (int)Math.Ceiling(centerPx + reach);
         PadLeft = Math.Max(0, -lo) + 2;
-        PaddedBins = PadLeft + Math.Max(detectorBins, hi + 1) + 2;
+        // + 32 guard on the right: the AVX-512 back-projection loads 32 floats from the smallest bin of a 16-pixel step.
+        PaddedBins = PadLeft + Math.Max(detectorBins, hi + 1) + 2 + 32;
     }
 
     public int Angles => Cos.Length;
@@ -87,26 +90,90 @@ public sealed class ParallelBeamGeometry
         output.CopyTo(image);
     }
 
-    internal void BackProjectPadded(float[] padded, float[] image, float scale, bool circleMask, int maxDegreeOfParallelism)
+    /// <summary>Which inner loop <see cref="BackProjectPadded"/> runs (tests compare them; production uses <see cref="Auto"/>).</summary>
+    internal enum Kernel { Auto, Scalar, Avx2Gather, Avx512Permute }
+
+    /// <summary>Image rows per tile: a tile's accumulator rows (≤ 8 × N floats) stay in L1 while all angles sweep over them.</summary>
+    const int TileRows = 8;
+
+    /// <summary>
+    /// Back-projection on padded rows (bin j at <see cref="PadLeft"/> + j, zero guards). Work is split into tiles of
+    /// <see cref="TileRows"/> image rows run in parallel; inside a tile the angles are the outer loop, so the part of a
+    /// projection row the tile needs is read from L1 by all its rows. With <paramref name="circleMask"/> only the pixels
+    /// inside the reconstruction circle are computed (the others are zero), as their values would be discarded anyway.
+    /// The SIMD kernels compute t = t₀ + x·cos θ per lane with the same float operations as the scalar loop and sum the
+    /// angles in the same order, so every kernel gives the same image up to float rounding.
+    /// </summary>
+    internal void BackProjectPadded(float[] padded, float[] image, float scale, bool circleMask, int maxDegreeOfParallelism, Kernel kernel = Kernel.Auto)
     {
         int n = ImageSize, angles = Angles, pb = PaddedBins;
         double ci = ImageCenter;
         float offset = (float)(CenterPx + PadLeft);
         var cos = Cos; var sin = Sin;
-        Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, y =>
+        if (kernel == Kernel.Auto) kernel = Avx512F.IsSupported ? Kernel.Avx512Permute : Avx2.IsSupported ? Kernel.Avx2Gather : Kernel.Scalar;
+        if (kernel == Kernel.Avx512Permute && !Avx512F.IsSupported || kernel == Kernel.Avx2Gather && !Avx2.IsSupported)
+            throw new PlatformNotSupportedException($"{kernel} back-projection kernel");
+        // Per row: the columns [xLo, xHi) to compute (all, or those inside the circle of radius N//2 as scikit-image).
+        var xLo = new int[n]; var xHi = new int[n];
+        float r2 = (n / 2) * (n / 2);
+        for (int y = 0; y < n; y++)
         {
-            var acc = image.AsSpan(y * n, n);
-            acc.Clear();
-            ref float acc0 = ref MemoryMarshal.GetReference(acc);
+            if (!circleMask) { xLo[y] = 0; xHi[y] = n; continue; }
             float yy = (float)(y - ci);
-            float xc = (float)(-ci);
-            for (int i = 0; i < angles; i++)
+            int lo = 0, hi = n;
+            while (lo < n && Outside(lo, yy)) lo++;
+            while (hi > lo && Outside(hi - 1, yy)) hi--;
+            xLo[y] = lo; xHi[y] = hi;
+        }
+        bool Outside(int x, float yy) { float xx = (float)(x - ci); return xx * xx + yy * yy > r2; }
+        int tiles = (n + TileRows - 1) / TileRows;
+        int stride = n + SimdOverrun; // accumulator rows of a tile, with a scratch margin the SIMD loop may run into
+        Parallel.For(0, tiles, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism },
+            () => new float[TileRows * stride],
+            (tile, _, acc) =>
             {
-                float c = cos[i], s = sin[i];
-                float t0 = xc * c - yy * s + offset;
-                ref float p = ref padded[i * pb];
-                int xStart = Avx2.IsSupported ? BackProjectRowAvx2(ref p, ref acc0, n, t0, c) : 0;
-                for (int x = xStart; x < n; x++)
+                BackProjectTile(padded, pb, tile, n, ci, offset, cos, sin, xLo, xHi, acc, stride, kernel);
+                int y0 = tile * TileRows, y1 = Math.Min(n, y0 + TileRows);
+                for (int y = y0; y < y1; y++)
+                {
+                    var row = acc.AsSpan((y - y0) * stride, n);
+                    var dst = image.AsSpan(y * n, n);
+                    dst[..xLo[y]].Clear();
+                    if (xHi[y] > xLo[y]) dst[xHi[y]..].Clear();
+                    for (int x = xLo[y]; x < xHi[y]; x++) dst[x] = row[x] * scale;
+                    if (xHi[y] <= xLo[y]) dst.Clear();
+                }
+                return acc;
+            }, _ => { });
+    }
+
+    /// <summary>Columns the SIMD back-projection may compute past the last requested one (one AVX-512 vector − 1, rounded up).</summary>
+    const int SimdOverrun = 16;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void BackProjectTile(float[] padded, int pb, int tile, int n, double ci, float offset, float[] cos, float[] sin,
+        int[] xLo, int[] xHi, float[] acc, int stride, Kernel kernel)
+    {
+        int y0 = tile * TileRows, y1 = Math.Min(n, y0 + TileRows);
+        Array.Clear(acc);
+        float xc = (float)(-ci);
+        for (int i = 0; i < cos.Length; i++)
+        {
+            float c = cos[i], s = sin[i];
+            ref float p = ref padded[i * pb];
+            for (int y = y0; y < y1; y++)
+            {
+                int x0 = xLo[y], x1 = xHi[y];
+                if (x0 >= x1) continue;
+                float t0 = xc * c - (float)(y - ci) * s + offset;
+                ref float acc0 = ref acc[(y - y0) * stride];
+                int x = kernel switch
+                {
+                    Kernel.Avx512Permute => BackProjectRowAvx512(ref p, ref acc0, x0, x1, t0, c),
+                    Kernel.Avx2Gather => BackProjectRowAvx2(ref p, ref acc0, x0, x1, t0, c),
+                    _ => x0,
+                };
+                for (; x < x1; x++)
                 {
                     float t = t0 + x * c;
                     int k = (int)t;
@@ -115,29 +182,55 @@ public sealed class ParallelBeamGeometry
                     Unsafe.Add(ref acc0, x) += a + f * (Unsafe.Add(ref p, k + 1) - a);
                 }
             }
-            float r2 = (n / 2) * (n / 2); // scikit-image: radius = N // 2
-            for (int x = 0; x < n; x++)
-            {
-                float xx = (float)(x - ci);
-                acc[x] = circleMask && xx * xx + yy * yy > r2 ? 0 : acc[x] * scale;
-            }
-        });
+        }
     }
 
     /// <summary>
-    /// AVX2 inner loop of the back-projection: 8 pixels per step, t = t0 + x·c computed fresh per vector (no drift),
-    /// two gathers for the neighbouring bins. Returns the first x left for the scalar loop.
+    /// AVX-512 inner loop: 16 pixels per step without gathers. Along a row |Δt| ≤ 15 bins over 16 pixels, so all the
+    /// bins the step needs lie in the 32 floats from the smallest bin k_min; two contiguous loads and two two-table
+    /// permutes (vpermt2ps) fetch p[k] and p[k+1] for every lane. Returns the first x not done (≥ x1: the last step may
+    /// run up to 15 columns past x1, into the margin of the accumulator row).
     /// </summary>
-    static unsafe int BackProjectRowAvx2(ref float p, ref float acc0, int n, float t0, float c)
+    static int BackProjectRowAvx512(ref float p, ref float acc0, int x0, int x1, float t0, float c)
+    {
+        var lane = Vector512.Create(0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f, 9f, 10f, 11f, 12f, 13f, 14f, 15f);
+        var vc = Vector512.Create(c);
+        var vt0 = Vector512.Create(t0);
+        var one = Vector512.Create(1);
+        int last = c < 0 ? 15 : 0; // the lane with the smallest t (t is monotone in x)
+        int x = x0;
+        for (; x < x1; x += 16) // may pass x1 by ≤ 15 columns: the caller's rows have that margin
+        {
+            var vx = lane + Vector512.Create((float)x);
+            var t = vt0 + vx * vc;
+            var k = Avx512F.ConvertToVector512Int32WithTruncation(t);
+            var f = t - Avx512F.ConvertToVector512Single(k);
+            int kMin = (int)(t0 + (x + last) * c); // the same float operations as lane 'last'
+            var lo = Vector512.LoadUnsafe(ref p, (nuint)kMin);
+            var hi = Vector512.LoadUnsafe(ref p, (nuint)(kMin + 16));
+            var rel = k - Vector512.Create(kMin);
+            var a = Avx512F.PermuteVar16x32x2(lo, rel, hi);
+            var b = Avx512F.PermuteVar16x32x2(lo, rel + one, hi);
+            ref float dst = ref Unsafe.Add(ref acc0, x);
+            (Vector512.LoadUnsafe(ref dst) + (a + f * (b - a))).StoreUnsafe(ref dst);
+        }
+        return x;
+    }
+
+    /// <summary>
+    /// AVX2 inner loop: 8 pixels per step, t = t0 + x·c computed fresh per vector (no drift),
+    /// two gathers for the neighbouring bins. Returns the first x not done (≥ x1; up to 7 past it, into the row margin).
+    /// </summary>
+    static unsafe int BackProjectRowAvx2(ref float p, ref float acc0, int x0, int x1, float t0, float c)
     {
         var lane = Vector256.Create(0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f);
         var vc = Vector256.Create(c);
         var vt0 = Vector256.Create(t0);
         var one = Vector256.Create(1);
-        int x = 0;
+        int x = x0;
         fixed (float* basePtr = &p) // pins the projection array for the gathers
         {
-            for (; x + 8 <= n; x += 8)
+            for (; x < x1; x += 8) // may pass x1 by ≤ 7 columns: the caller's rows have that margin
             {
                 var vx = Avx.Add(lane, Vector256.Create((float)x));
                 var t = Avx.Add(vt0, Avx.Multiply(vx, vc));

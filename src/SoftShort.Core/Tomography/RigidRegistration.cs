@@ -5,8 +5,16 @@ namespace SoftShort.Tomography;
 /// <summary>Similarity measures for <see cref="RigidRegistration"/>.</summary>
 public enum Similarity
 {
-    /// <summary>Normalised cross-correlation over the overlap (the only measure implemented; mutual information is left out, see docs).</summary>
+    /// <summary>Normalised cross-correlation over the overlap: assumes moving ≈ a·fixed + b (same modality, same spectrum).</summary>
     Ncc,
+    /// <summary>
+    /// Mutual information of the joint intensity histogram over the overlap (Mattes et al., IEEE TMI 22, 120 (2003)):
+    /// a fixed number of bins (<see cref="RegistrationOptions.HistogramBins"/>), the fixed intensity binned to the nearest
+    /// bin, the moving one spread over four bins by a cubic B-spline Parzen window, so the measure changes smoothly
+    /// with the motion. Assumes only that the intensities correspond, not that they are
+    /// linearly related (a different wavelength, detector or beam hardening between the scans).
+    /// </summary>
+    MutualInformation,
 }
 
 /// <summary>Options of <see cref="RigidRegistration"/>.</summary>
@@ -20,7 +28,10 @@ public sealed record RegistrationOptions
     public double FinalStep { get; init; } = 0.01;
     /// <summary>Ignore voxels below this value in the fixed volume when correlating (air); NaN = use all. Default NaN.</summary>
     public double MaskBelow { get; init; } = double.NaN;
+    /// <summary>Similarity measure. Default: NCC.</summary>
     public Similarity Similarity { get; init; } = Similarity.Ncc;
+    /// <summary>Histogram bins per axis for <see cref="Similarity.MutualInformation"/>. Default 32.</summary>
+    public int HistogramBins { get; init; } = 32;
     /// <summary>
     /// Half-range of an exhaustive search over the rotation about the z (cell) axis at the coarsest level, degrees, in
     /// steps of 0.5°; 0 = none. A nearly axisymmetric object has local optima there. Default 10.
@@ -37,9 +48,22 @@ public sealed record RegistrationOptions
     /// moved) do not pull the alignment. 0 = off. Default 0.8 (cm⁻¹ volumes).
     /// </summary>
     public double ExcludeChangeAbove { get; init; } = 0.8;
+    /// <summary>
+    /// Most robust passes. The changed-voxel mask of the first pass is taken at an alignment that the changes themselves
+    /// biased (a moved Li|SS interface looks like a shift along z), so it also rejects static edges left misaligned by that
+    /// bias and keeps part of the real change. Each pass recomputes the mask at the latest alignment and searches again,
+    /// until the parameters move less than 2 × <see cref="FinalStep"/>: the fixed point of this hard-rejection
+    /// (trimmed) estimator, i.e. iteratively reweighted least squares with 0/1 weights (Huber, <i>Robust Statistics</i>,
+    /// 1981, ch. 7; Holland &amp; Welsch 1977). Default 6.
+    /// </summary>
+    public int RobustPasses { get; init; } = 6;
 }
 
 /// <summary>Result: the motion that maps the fixed grid into the moving volume, and the similarity reached.</summary>
+/// <param name="Transform">Maps the fixed grid into the moving volume (voxels, about the volume centre).</param>
+/// <param name="Similarity">The similarity reached: NCC (−1 … 1) or mutual information (nats), per <see cref="RegistrationOptions.Similarity"/>.</param>
+/// <param name="Evaluations">Similarity evaluations spent.</param>
+/// <param name="ExcludedVoxels">Voxels left out by the last robust pass as changed between the scans.</param>
 public sealed record RegistrationResult(RigidTransform Transform, double Similarity, int Evaluations, long ExcludedVoxels = 0);
 
 /// <summary>
@@ -58,6 +82,7 @@ public static class RigidRegistration
         InputException.Require(fixedVolume.Depth == movingVolume.Depth && fixedVolume.Height == movingVolume.Height && fixedVolume.Width == movingVolume.Width,
             "volumes", $"shapes differ: {fixedVolume.Depth}×{fixedVolume.Height}×{fixedVolume.Width} and {movingVolume.Depth}×{movingVolume.Height}×{movingVolume.Width}");
         InputException.Require(options.Levels >= 1 && options.InitialStep > options.FinalStep && options.FinalStep > 0, "registration", "needs levels ≥ 1 and initial step > final step > 0");
+        InputException.Require(options.HistogramBins is >= 8 and <= 1024, "--bins", $"{options.HistogramBins} histogram bins: must be 8 … 1024");
         // A light binomial blur of both volumes damps the bias of linear interpolation towards grid-aligned positions.
         fixedVolume = Blur(fixedVolume); movingVolume = Blur(movingVolume);
         var fixedPyr = new List<Volume3D<float>> { fixedVolume };
@@ -76,7 +101,8 @@ public static class RigidRegistration
             double scale = 1 << l;
             var fv = fixedPyr[l]; var mv = movingPyr[l];
             int margin = Math.Max(1, (int)Math.Ceiling(options.Margin / scale));
-            double Cost(double[] p) { evals++; return -Ncc(fv, mv, ToTransform(p, scale), options.MaskBelow, margin); }
+            var ranges = options.Similarity == Similarity.MutualInformation ? (Range(fv), Range(mv)) : default;
+            double Cost(double[] p) { evals++; return -Measure(fv, mv, ToTransform(p, scale), options, ranges, margin, null); }
             if (l == fixedPyr.Count - 1 && options.AxialRotationSearchDeg > 0)
             {
                 double bestZ = 0, bestC = double.MaxValue;
@@ -94,10 +120,18 @@ public static class RigidRegistration
         long excluded = 0;
         if (options.ExcludeChangeAbove > 0)
         {
-            var keep = ChangeMask(fixedVolume, movingVolume, ToTransform(x, 1), options.ExcludeChangeAbove, out excluded);
-            int margin = Math.Max(1, options.Margin);
-            double Cost(double[] p) { evals++; return -Ncc(fixedVolume, movingVolume, ToTransform(p, 1), options.MaskBelow, margin, keep); }
-            best = -LocalSearch(x, Cost, options.InitialStep / 4, options.FinalStep, options, progress);
+            for (int pass = 0; pass < Math.Max(1, options.RobustPasses); pass++)
+            {
+                var keep = ChangeMask(fixedVolume, movingVolume, ToTransform(x, 1), options.ExcludeChangeAbove, options.Similarity == Similarity.MutualInformation, out excluded);
+                int margin = Math.Max(1, options.Margin);
+                var ranges = options.Similarity == Similarity.MutualInformation ? (Range(fixedVolume), Range(movingVolume)) : default;
+                double Cost(double[] p) { evals++; return -Measure(fixedVolume, movingVolume, ToTransform(p, 1), options, ranges, margin, keep); }
+                var x0 = (double[])x.Clone();
+                best = -LocalSearch(x, Cost, pass == 0 ? options.InitialStep / 4 : options.InitialStep / 16, options.FinalStep, options, progress);
+                double moved = 0;
+                for (int i = 0; i < 6; i++) moved = Math.Max(moved, Math.Abs(x[i] - x0[i]));
+                if (moved < 2 * options.FinalStep) break;
+            }
         }
         return new RegistrationResult(ToTransform(x, 1), best, evals, excluded);
     }
@@ -131,11 +165,16 @@ public static class RigidRegistration
         return fx;
     }
 
-    /// <summary>Fixed-grid mask: true where |moving(T p) − fixed(p)| ≤ threshold, changed voxels dilated by one in x, y, z.</summary>
-    static bool[][] ChangeMask(Volume3D<float> fixedVolume, Volume3D<float> moving, RigidTransform t, double threshold, out long excluded)
+    /// <summary>
+    /// Fixed-grid mask: true where |moving(T p) − fixed(p)| ≤ threshold, changed voxels dilated by one in x, y, z. With
+    /// <paramref name="mapIntensities"/> (mutual information: the two scans need not share an intensity scale) the moving
+    /// values are first mapped to fixed units by the regression E[fixed | moving] over 256 moving-intensity bins.
+    /// </summary>
+    static bool[][] ChangeMask(Volume3D<float> fixedVolume, Volume3D<float> moving, RigidTransform t, double threshold, bool mapIntensities, out long excluded)
     {
         var resampled = Resample(moving, t);
         int d = fixedVolume.Depth, h = fixedVolume.Height, w = fixedVolume.Width;
+        if (mapIntensities) MapToFixed(fixedVolume, resampled);
         var changed = new bool[d][];
         for (int z = 0; z < d; z++)
         {
@@ -173,6 +212,114 @@ public static class RigidRegistration
         return keep;
     }
 
+    /// <summary>Replaces each resampled moving value by the mean fixed value of its moving-intensity bin (256 bins).</summary>
+    static void MapToFixed(Volume3D<float> fixedVolume, Volume3D<float> resampled)
+    {
+        const int B = 256;
+        var (lo, hi) = Range(resampled);
+        double scale = hi > lo ? (B - 1) / (hi - lo) : 0;
+        var sum = new double[B]; var count = new long[B];
+        for (int z = 0; z < resampled.Depth; z++)
+        {
+            var a = fixedVolume.SliceArray(z); var b = resampled.SliceArray(z);
+            for (int i = 0; i < a.Length; i++)
+            {
+                if (float.IsNaN(b[i])) continue;
+                int k = (int)Math.Round((b[i] - lo) * scale);
+                sum[k] += a[i]; count[k]++;
+            }
+        }
+        for (int z = 0; z < resampled.Depth; z++)
+        {
+            var b = resampled.SliceArray(z);
+            for (int i = 0; i < b.Length; i++)
+                if (!float.IsNaN(b[i])) { int k = (int)Math.Round((b[i] - lo) * scale); b[i] = (float)(sum[k] / count[k]); }
+        }
+    }
+
+    /// <summary>Smallest and largest finite value of a volume.</summary>
+    static (double Lo, double Hi) Range(Volume3D<float> v)
+    {
+        double lo = double.MaxValue, hi = double.MinValue;
+        for (int z = 0; z < v.Depth; z++)
+            foreach (float f in v.SliceArray(z))
+                if (float.IsFinite(f)) { if (f < lo) lo = f; if (f > hi) hi = f; }
+        return lo <= hi ? (lo, hi) : (0, 0);
+    }
+
+    static double Measure(Volume3D<float> fv, Volume3D<float> mv, RigidTransform t, RegistrationOptions o,
+        ((double Lo, double Hi) Fixed, (double Lo, double Hi) Moving) ranges, int margin, bool[][]? keep) =>
+        o.Similarity == Similarity.MutualInformation
+            ? MutualInformation(fv, mv, t, o.HistogramBins, ranges.Fixed, ranges.Moving, o.MaskBelow, margin, keep)
+            : Ncc(fv, mv, t, o.MaskBelow, margin, keep);
+
+    /// <summary>
+    /// Mutual information (nats) between fixed(p) and moving(T p) over the overlap, from a <paramref name="bins"/>²
+    /// joint histogram: fixed values binned to the nearest bin of [fixedRange] (zero-order window), moving values spread
+    /// over four bins by a cubic B-spline Parzen window (Mattes et al. 2003), which makes the measure smooth in the motion. MI = H(F) + H(M) − H(F, M); 0 with
+    /// fewer than 16 overlapping voxels.
+    /// </summary>
+    public static double MutualInformation(Volume3D<float> fixedVolume, Volume3D<float> moving, RigidTransform t, int bins,
+        (double Lo, double Hi) fixedRange, (double Lo, double Hi) movingRange, double maskBelow = double.NaN, int margin = 0, bool[][]? keep = null)
+    {
+        var m = t.Matrix();
+        double cx = (fixedVolume.Width - 1) / 2.0, cy = (fixedVolume.Height - 1) / 2.0, cz = (fixedVolume.Depth - 1) / 2.0;
+        int w = fixedVolume.Width, hgt = fixedVolume.Height, d = fixedVolume.Depth;
+        if (2 * margin >= Math.Min(d, Math.Min(hgt, w))) margin = 0;
+        double fs = fixedRange.Hi > fixedRange.Lo ? (bins - 1) / (fixedRange.Hi - fixedRange.Lo) : 0;
+        // Moving values map onto [2, bins − 3]: the cubic B-spline window reaches two bins either side.
+        double ms = movingRange.Hi > movingRange.Lo ? (bins - 5) / (movingRange.Hi - movingRange.Lo) : 0;
+        var joint = new double[bins * bins];
+        var gate = new object();
+        Parallel.For(margin, d - margin, () => new double[bins * bins], (z, _, local) =>
+        {
+            var fsl = fixedVolume.SliceArray(z);
+            double dz = z - cz;
+            for (int y = margin; y < hgt - margin; y++)
+            {
+                double dy = y - cy;
+                double bx = m[1] * dy + m[2] * dz + cx + t.Tx, by = m[4] * dy + m[5] * dz + cy + t.Ty, bz = m[7] * dy + m[8] * dz + cz + t.Tz;
+                for (int x = margin; x < w - margin; x++)
+                {
+                    double fv = fsl[y * w + x];
+                    if (fv < maskBelow || (keep != null && !keep[z][y * w + x])) continue;
+                    double dx = x - cx;
+                    if (!Sample(moving, m[0] * dx + bx, m[3] * dx + by, m[6] * dx + bz, out double mv) || double.IsNaN(mv)) continue;
+                    int i = Math.Clamp((int)Math.Round((fv - fixedRange.Lo) * fs), 0, bins - 1);
+                    double u = 2 + Math.Clamp((mv - movingRange.Lo) * ms, 0, bins - 5);
+                    int j = Math.Min((int)u, bins - 3);
+                    double f = u - j; // weights of bins j−1 … j+2: cubic B-spline β³ at f+1, f, 1−f, 2−f (they sum to 1)
+                    double g = 1 - f;
+                    int row = i * bins + j;
+                    local[row - 1] += g * g * g / 6;
+                    local[row] += 2.0 / 3 - f * f + f * f * f / 2;
+                    local[row + 1] += 2.0 / 3 - g * g + g * g * g / 2;
+                    local[row + 2] += f * f * f / 6;
+                }
+            }
+            return local;
+        }, local => { lock (gate) for (int k = 0; k < joint.Length; k++) joint[k] += local[k]; });
+        double n = 0;
+        foreach (double v in joint) n += v;
+        if (n < 16) return 0;
+        var pf = new double[bins]; var pm = new double[bins];
+        double hJoint = 0;
+        for (int i = 0; i < bins; i++)
+            for (int j = 0; j < bins; j++)
+            {
+                double p = joint[i * bins + j] / n;
+                pf[i] += p; pm[j] += p;
+                if (p > 0) hJoint -= p * Math.Log(p);
+            }
+        double hf = 0, hm = 0;
+        for (int k = 0; k < bins; k++)
+        {
+            if (pf[k] > 0) hf -= pf[k] * Math.Log(pf[k]);
+            if (pm[k] > 0) hm -= pm[k] * Math.Log(pm[k]);
+        }
+        return hf + hm - hJoint;
+    }
+
     /// <summary>Parameters: rotations in degrees (scale-free), translations in full-resolution voxels → this level.</summary>
     static RigidTransform ToTransform(double[] p, double scale) => new(p[0], p[1], p[2], p[3] / scale, p[4] / scale, p[5] / scale);
 
@@ -200,7 +347,7 @@ public static class RigidRegistration
                     if (fv < maskBelow || (keep != null && !keep[z][y * w + x])) continue;
                     double dx = x - cx;
                     double qx = m[0] * dx + bx, qy = m[3] * dx + by, qz = m[6] * dx + bz;
-                    if (!Sample(moving, qx, qy, qz, out double mv)) continue;
+                    if (!Sample(moving, qx, qy, qz, out double mv) || double.IsNaN(mv)) continue; // NaN: no data there
                     sf += fv; sm += mv; sff += fv * fv; smm += mv * mv; sfm += fv * mv; n++;
                 }
             }

@@ -11,16 +11,18 @@ public sealed record LabelResult(Volume3D<uint> Labels, long Count, Connectivity
 /// <summary>
 /// 3D connected-component labelling of the non-zero voxels of a volume, with 6-, 18- or 26-connectivity.
 /// <para>
-/// Algorithm: a run-based two-pass scan (He, Chao, Suzuki, IEEE TIP 17 (2008) 749; Wu, Otoo, Suzuki, Pattern Anal. Appl. 12
-/// (2009) 15 for the union-find with path halving). The volume is split into z-slabs labelled in parallel; each run of
-/// foreground voxels in a row looks only at the already-labelled rows before it (y−1 in its slice, y−1…y+1 in slice z−1),
-/// so a run gets a new provisional label only when it starts a component in raster order. Union-find links every root to
-/// the smaller label, so each component's root is the provisional label of its first voxel in raster order; slab seams
-/// are merged afterwards and a final pass renumbers roots 1, 2, … in that order, exactly the numbering of
-/// <c>scipy.ndimage.label</c> (raster order z, y, x of each component's first voxel).
+/// Algorithm (<see cref="RunLabeller"/>): a run-based two-pass scan with union-find over runs (He, Chao, Suzuki, IEEE TIP 17
+/// (2008) 749; Wu, Otoo, Suzuki, Pattern Anal. Appl. 12 (2009) 15 for the union-find with path halving). Runs of a row are
+/// found 64 voxels at a time from a SIMD compare and bit scans; z-slabs are labelled in parallel, each run merging with the
+/// overlapping runs of the already-scanned rows (y−1 in its slice; y−1…y+1 in slice z−1 with a ±1 overlap in x for
+/// 18/26-connectivity). Union-find links every root to the smaller run index, so each component's root is its first run in
+/// raster order; slab seams are merged afterwards and one pass numbers the roots 1, 2, … in that order, exactly the
+/// numbering of <c>scipy.ndimage.label</c> (raster order z, y, x of each component's first voxel). The final labels are
+/// written straight from the runs (slices in parallel).
 /// </para>
-/// <para>Memory: the uint32 label volume (the result) plus 4 bytes per provisional label (at most one per run), i.e. well
-/// under 4 extra bytes per voxel. Indices are 64-bit; label counts must stay below 2³² − 1.</para>
+/// <para>Memory: the uint32 label volume (the result) plus 8 bytes per run and 4 per row, i.e. at most 4 extra bytes per
+/// voxel (a checkerboard) and far less on real data. <see cref="LabelRuns"/> returns the runs without the label volume.
+/// Indices are 64-bit; at most 2³¹ runs.</para>
 /// </summary>
 public static class ConnectedComponents
 {
@@ -46,8 +48,38 @@ public static class ConnectedComponents
     {
         if (labels.Depth != mask.Depth || labels.Height != mask.Height || labels.Width != mask.Width)
             throw new ArgumentException($"label volume {labels.Depth}×{labels.Height}×{labels.Width} differs from mask {mask.Depth}×{mask.Height}×{mask.Width}");
+        CheckConnectivity(connectivity);
+        if (mask.Width > RunLabels.MaxWidth) return LabelByVoxelScan(mask, labels, connectivity, progress, maxDegreeOfParallelism);
+        var runs = RunLabeller.Label(mask, connectivity, progress, maxDegreeOfParallelism, 0.8);
+        runs.WriteInto(labels, maxDegreeOfParallelism, progress, 0.8);
+        return runs.Count;
+    }
+
+    /// <summary>
+    /// Labels the non-zero voxels and returns the labelling as runs (see <see cref="RunLabels"/>) without a label volume:
+    /// 8 bytes per run instead of 4 bytes per voxel. Rows must be at most <see cref="RunLabels.MaxWidth"/> voxels wide.
+    /// </summary>
+    public static RunLabels LabelRuns(Volume3D<byte> mask, Connectivity connectivity = Connectivity.TwentySix,
+        IProgress<ProgressReport>? progress = null, int maxDegreeOfParallelism = -1)
+    {
+        CheckConnectivity(connectivity);
+        InputException.Require(mask.Width <= RunLabels.MaxWidth, "volume", $"rows of {mask.Width} voxels: run labelling needs at most {RunLabels.MaxWidth}");
+        return RunLabeller.Label(mask, connectivity, progress, maxDegreeOfParallelism, 1);
+    }
+
+    static void CheckConnectivity(Connectivity connectivity)
+    {
         if (connectivity is not (Connectivity.Six or Connectivity.Eighteen or Connectivity.TwentySix))
             throw new InputException("--connectivity", $"{(int)connectivity} is not 6, 18 or 26");
+    }
+
+    /// <summary>
+    /// The voxel-scan labeller (provisional labels written into the label volume, each run reads its neighbour rows voxel
+    /// by voxel): used for rows wider than 65 536 voxels, where runs cannot be packed into 32 bits.
+    /// </summary>
+    internal static long LabelByVoxelScan(Volume3D<byte> mask, Volume3D<uint> labels, Connectivity connectivity,
+        IProgress<ProgressReport>? progress, int maxDegreeOfParallelism)
+    {
         int depth = mask.Depth;
         int threads = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
         int slabCount = Math.Clamp(threads * 2, 1, depth);
@@ -121,7 +153,7 @@ public static class ConnectedComponents
     }
 
     /// <summary>Row offsets (dz, dy) and x-extension of the backward neighbour rows for a connectivity.</summary>
-    static ReadOnlySpan<int> BackRows(Connectivity c) => c switch
+    internal static ReadOnlySpan<int> BackRows(Connectivity c) => c switch
     {
         // triples (dz, dy, extend)
         Connectivity.Six => [0, -1, 0, -1, 0, 0],

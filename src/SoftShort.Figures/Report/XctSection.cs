@@ -96,8 +96,14 @@ public sealed class XctSection : IReportSection
         int z0 = (int)Math.Floor(Math.Min(r.Interfaces.CathodeZ, r.Interfaces.AnodeZ)), z1 = Math.Min(r.Depth - 1, (int)Math.Ceiling(Math.Max(r.Interfaces.CathodeZ, r.Interfaces.AnodeZ)) + 3);
         ctx.Image(XctViews.SideProjection(labels, cat, z0, z1), "regions_projection",
             "See-through side view of the regions larger than 3.4 × 10⁵ µm³ (Fig. 3I): red = Li anode and the regions connected to it, blue = isolated; cathode at the top.");
-        if (!ctx.Quick)
-            ctx.Chart(XctViews.Points3D(labels, cat, dz), "Interactive 3D view of the red and blue regions (every 3rd voxel per axis).");
+        ctx.Chart(XctViews.Surface3D(labels, cat, r.Spacing.ZUm, r.Spacing.YUm, r.Spacing.XUm, maxVertices: ctx.Quick ? 20000 : 60000),
+            "Interactive 3D view: surfaces of the red (connected to the Li) and blue (isolated) regions on a down-sampled grid, axes in µm; drag to rotate.");
+        if (r.LongestFilament is { } fil)
+        {
+            ctx.Number("longest_filament_length_um", fil.LengthUm, "Longest filament: reach into the SE along the axis (paper: 1.5 mm)");
+            ctx.Number("longest_filament_root_width_um", fil.RootDiameterUm, "…its width at the SE|Li interface (inscribed-disc diameter on its axis)");
+            ctx.Number("longest_filament_tip_width_um", fil.TipDiameterUm, $"…its width {FilamentAnalysis.TipBackoffSlices} slices back from its tip");
+        }
 
         // Fig. 3J
         var layers = Enumerable.Range(1, f.Layers).Select(i => (double)i).ToArray();

@@ -26,7 +26,7 @@ public sealed class RadiographyCommands : ICommandModule
             .WithExample("radiography", "bin", "norm/sample.tif", "--times", "raw/frames.csv", "-n", "30", "--out", "binned");
         b.AddCommand<RadProfileCommand>("profile").WithDescription("Line profile with Savitzky–Golay derivative and layer boundaries (Fig. 1C, S3).")
             .WithExample("radiography", "profile", "binned/binned.tif", "--from", "211,0", "--to", "211,103", "--width-px", "20", "--pixel-size-um", "25", "--out", "profile");
-        b.AddCommand<RadKymographCommand>("kymograph").WithDescription("Tr_t/Tr_0 ratio maps and kymographs of ROI I and II, bands P1–P4 (Fig. 2C–E).")
+        b.AddCommand<RadKymographCommand>("kymograph").WithDescription("Tr_t/Tr_0 ratio maps and kymographs of ROI I and II, bands P1–P4 (Fig. 2C–E), the ratio series as an animated GIF (Video S1).")
             .WithExample("radiography", "kymograph", "binned/binned.tif", "--bins", "binned/bins.csv", "--pixel-size-um", "25", "--out", "kymo");
         b.AddCommand<RadQuantifyCommand>("quantify").WithDescription("Li thickness change at P1–P3 from Beer–Lambert vs Faraday's law; P1 slopes before/after the soft short.")
             .WithExample("radiography", "quantify", "binned/binned.tif", "--bins", "binned/bins.csv", "--pixel-size-um", "25", "--out", "quant");
@@ -465,13 +465,34 @@ public sealed class RadKymographCommand : Command<RadSeriesSettings>
         Directory.CreateDirectory(dir);
         RadiographyCommands.WriteKymographOutputs(dir, k);
         OperandoQuantification.WriteBands(dir, r);
+        int videoFrames = CliProgress.Run("Video S1", _ => WriteVideo(Path.Combine(dir, "video_s1.gif"), files, s.Bins!, k.Reference!));
         var sum = new SummaryJson("radiography kymograph").Parameter("reference", s.Reference).Parameter("pixel_size_um", s.PixelSizeUm)
             .Parameter("roi_i", k.Regions[0].ToString()).Parameter("roi_ii", k.Regions.Count > 1 ? k.Regions[1].ToString() : "")
-            .Set("bins", k.TimesS.Count).Set("reference_bins", k.ReferenceBins);
+            .Set("bins", k.TimesS.Count).Set("reference_bins", k.ReferenceBins).Set("video_frames", videoFrames);
         foreach (var b in r.Bands) sum.Set($"{b.Name.ToLowerInvariant()}_position_mm", b.PositionMm).Set($"{b.Name.ToLowerInvariant()}_onset_s", b.OnsetS).Set($"{b.Name.ToLowerInvariant()}_fluctuation_onset_s", b.FluctuationOnsetS);
         sum.Write(Path.Combine(dir, "summary.json"));
         foreach (var b in r.Bands) Console.WriteLine($"{b.Name}: {(b.Sign > 0 ? "depletion" : "enrichment")} at {b.PositionMm:F3} mm from cathode|SS (row {b.Row:F2}), onset {b.OnsetS / 3600:F2} h, magnitude {b.Magnitude:F3}, fluctuation from {(double.IsNaN(b.FluctuationOnsetS) ? "-" : (b.FluctuationOnsetS / 3600).ToString("F2", CultureInfo.InvariantCulture) + " h")}");
         return 0;
+    }
+
+    /// <summary>
+    /// Video S1: every bin's Tr_t/Tr_0 (viridis, 0.7–1.3, colour bar, time stamp in hours after the current starts, or after the
+    /// first bin when no current is recorded) as an animated GIF, 0.1 s per frame, written atomically. Returns the frame count.
+    /// </summary>
+    internal static int WriteVideo(string path, IReadOnlyList<string> files, string binsCsv, Image2D<float> reference)
+    {
+        var (t, c) = FrameFiles.ReadTimes(binsCsv);
+        int first = Array.FindIndex(c, v => Math.Abs(v) >= 1e-9);
+        double t0 = first >= 0 ? t[first] - 0.5 * (t.Length > 1 ? t[1] - t[0] : 0) : t[0];
+        using var anim = new RatioAnimation();
+        foreach (var b in RadiographyCommands.ReadBinned(files, binsCsv))
+        {
+            var ratio = new Image2D<float>(reference.Width, reference.Height);
+            for (int i = 0; i < ratio.Pixels.Length; i++) ratio.Pixels[i] = b.Pixels[i] / reference.Pixels[i];
+            anim.Add(ratio, (b.TimeS - t0) / 3600);
+        }
+        anim.Save(path);
+        return anim.Frames;
     }
 
     internal static double[] SnapshotTimes(string binsCsv)

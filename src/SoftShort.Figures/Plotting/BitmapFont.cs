@@ -1,7 +1,7 @@
 namespace SoftShort.Figures.Plotting;
 
 /// <summary>
-/// A 5×7 pixel font for the tick labels of colour bars (digits, sign, decimal point, exponent, percent).
+/// A 5×7 pixel font for the tick labels of colour bars (digits, sign, decimal point, exponent, percent; 't', 'h', '=' for time stamps).
 /// ImageSharp.Drawing, the usual text renderer, is not served on our package feed, and numbers are all a colour bar needs.
 /// </summary>
 internal static class BitmapFont
@@ -26,6 +26,9 @@ internal static class BitmapFont
         ['e'] = ["00000", "00000", "01110", "10001", "11111", "10000", "01110"],
         ['%'] = ["11000", "11001", "00010", "00100", "01000", "10011", "00011"],
         [' '] = ["00000", "00000", "00000", "00000", "00000", "00000", "00000"],
+        ['h'] = ["10000", "10000", "10110", "11001", "10001", "10001", "10001"],
+        ['t'] = ["01000", "01000", "11100", "01000", "01000", "01001", "00110"],
+        ['='] = ["00000", "00000", "11111", "00000", "11111", "00000", "00000"],
     };
 
     /// <summary>Width in pixels of a text at a scale (1 px gap between glyphs).</summary>

@@ -383,7 +383,7 @@ public sealed class BenchCtCommand : Command<BenchCtCommand.Settings>
         if (s.SaveSinogram != null) Tiff.Write(s.SaveSinogram, sino);
         Console.WriteLine($"bench ct: Shepp–Logan {s.Bins}×{s.Bins}, sinogram {s.Angles} angles × {s.Bins} bins, {Environment.ProcessorCount} cores (set-up {total.Elapsed.TotalSeconds:F2} s)");
         // Untimed warm-up: let the JIT promote the kernels (tiered compilation + PGO) before the first filter is timed.
-        for (int k = 0; k < 3; k++) FilteredBackProjection.Reconstruct(sino, angles, new FbpOptions { Filter = FbpFilter.Ramp, CircleMask = true });
+        for (int k = 0; k < 12; k++) FilteredBackProjection.Reconstruct(sino, angles, new FbpOptions { Filter = FbpFilter.Ramp, CircleMask = true });
         foreach (var f in Enum.GetValues<FbpFilter>())
         {
             double best = double.MaxValue, bestCpu = double.MaxValue; Image2D<float>? rec = null;

@@ -22,7 +22,7 @@ public sealed class CtCommands : ICommandModule
             .WithExample("ct", "reconstruct", "--sinogram", "sino.tif", "--angles-deg", "0:180:400", "--filter", "shepp-logan", "--out", "slice.tif");
         b.AddCommand<CtVolumeCommand>("volume").WithDescription("Projection stack (+ open beam, dark field) → attenuation volume, slice by slice in bounded memory.")
             .WithExample("ct", "volume", "--projections", "before_projections.tif", "--open-beam", "open_beam.tif", "--dark-field", "dark_field.tif", "--angles-deg", "0:360:554", "--pixel-size-um", "100", "--out", "before.tif");
-        b.AddCommand<CtRegisterCommand>("register").WithDescription("Rigid registration (3 rotations Z-Y-X + 3 shifts, NCC) of a moving volume onto a fixed one.")
+        b.AddCommand<CtRegisterCommand>("register").WithDescription("Rigid registration (3 rotations Z-Y-X + 3 shifts; --metric ncc or mi) of a moving volume onto a fixed one.")
             .WithExample("ct", "register", "--fixed", "before.tif", "--moving", "after.tif", "--out", "reg");
         b.AddCommand<CtCompareCommand>("compare").WithDescription("Before/after difference and attenuation-threshold regions (Li) with thickness maps.")
             .WithExample("ct", "compare", "--before", "before.tif", "--after", "reg/registered.tif", "--pixel-size-um", "100", "--threshold", "2.6,2.9", "--out", "cmp");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -71,10 +72,8 @@ public static class GammaFilter
     public static int Apply(float[] pixels, int width, int height, GammaFilterOptions options)
     {
         if (pixels.Length != (long)width * height) throw new ArgumentException($"buffer holds {pixels.Length} pixels, {width}×{height} expected");
+        Validate(options);
         if (options.Mode == GammaFilterMode.None) return 0;
-        if (options.Mode == GammaFilterMode.Auto && options.DtypeMax is null)
-            throw new InputException("--gamma auto", "needs an integer image (uint8/16/32); use --gamma outlier for float images");
-        InputException.Require(options.OutlierK > 0, "outlier k", $"must be positive, got {options.OutlierK}");
         int[] flagged = options.Mode == GammaFilterMode.Auto
             ? FindAtLeast(pixels, (float)(options.DtypeMax!.Value - options.AutoMargin))
             : FindOutliers(pixels, width, height, options.OutlierK);
@@ -85,33 +84,43 @@ public static class GammaFilter
     const int BandPixels = 1 << 16;
 
     /// <summary>Sorted indices of the pixels ≥ <paramref name="threshold"/> (NaN never), by a parallel SIMD scan.</summary>
-    internal static int[] FindAtLeast(float[] pixels, float threshold)
+    internal static int[] FindAtLeast(float[] pixels, float threshold) => ScanBands(pixels.Length, (start, end) =>
     {
-        int n = pixels.Length;
+        ref float p0 = ref MemoryMarshal.GetArrayDataReference(pixels);
+        var t = Vector256.Create(threshold);
+        int i = start;
+        List<int>? list = null;
+        if (Vector256.IsHardwareAccelerated)
+            for (; i + 8 <= end; i += 8)
+                AddLanes(ref list, i, Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref p0, (nuint)i), t).ExtractMostSignificantBits());
+        for (; i < end; i++) if (pixels[i] >= threshold) (list ??= []).Add(i);
+        return list;
+    });
+
+    /// <summary>
+    /// Runs <paramref name="scanBand"/> over bands of <see cref="BandPixels"/> pixels on all cores and concatenates the
+    /// indices each band found, in band order (so sorted when each band's are).
+    /// </summary>
+    static int[] ScanBands(int n, Func<int, int, List<int>?> scanBand)
+    {
         int bands = (n + BandPixels - 1) / BandPixels;
         var found = new List<int>?[bands];
         Parallel.For(0, bands, band =>
         {
-            int start = band * BandPixels, end = Math.Min(n, start + BandPixels);
-            ref float p0 = ref MemoryMarshal.GetArrayDataReference(pixels);
-            var t = Vector256.Create(threshold);
-            int i = start;
-            List<int>? list = null;
-            if (Vector256.IsHardwareAccelerated)
-                for (; i + 8 <= end; i += 8)
-                {
-                    uint m = Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref p0, (nuint)i), t).ExtractMostSignificantBits();
-                    while (m != 0)
-                    {
-                        int lane = System.Numerics.BitOperations.TrailingZeroCount(m);
-                        (list ??= []).Add(i + lane);
-                        m &= m - 1;
-                    }
-                }
-            for (; i < end; i++) if (pixels[i] >= threshold) (list ??= []).Add(i);
-            found[band] = list;
+            int start = band * BandPixels;
+            found[band] = scanBand(start, Math.Min(n, start + BandPixels));
         });
         return Concat(found);
+    }
+
+    /// <summary>Adds <paramref name="first"/> + the index of each set bit of <paramref name="mask"/>, in ascending order.</summary>
+    static void AddLanes(ref List<int>? list, int first, uint mask)
+    {
+        while (mask != 0)
+        {
+            (list ??= []).Add(first + System.Numerics.BitOperations.TrailingZeroCount(mask));
+            mask &= mask - 1;
+        }
     }
 
     static int[] Concat(List<int>?[] parts)
@@ -233,38 +242,28 @@ public static class GammaFilter
     }
 
     /// <summary>Sorted indices of the uint16 pixels whose float value is ≥ <paramref name="threshold"/> (the same test as on the widened frame).</summary>
-    internal static int[] FindAtLeast(ushort[] pixels, float threshold)
+    internal static int[] FindAtLeast(ushort[] pixels, float threshold) => ScanBands(pixels.Length, (start, end) =>
     {
-        int n = pixels.Length;
-        int bands = (n + BandPixels - 1) / BandPixels;
-        var found = new List<int>?[bands];
-        Parallel.For(0, bands, band =>
-        {
-            int start = band * BandPixels, end = Math.Min(n, start + BandPixels);
-            ref ushort p0 = ref MemoryMarshal.GetArrayDataReference(pixels);
-            var t = Vector256.Create(threshold);
-            int i = start;
-            List<int>? list = null;
-            if (Vector256.IsHardwareAccelerated)
-                for (; i + 16 <= end; i += 16)
-                {
-                    var (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref p0, (nuint)i));
-                    uint m = Vector256.GreaterThanOrEqual(Vector256.ConvertToSingle(lo.AsInt32()), t).ExtractMostSignificantBits()
-                           | Vector256.GreaterThanOrEqual(Vector256.ConvertToSingle(hi.AsInt32()), t).ExtractMostSignificantBits() << 8;
-                    while (m != 0)
-                    {
-                        (list ??= []).Add(i + System.Numerics.BitOperations.TrailingZeroCount(m));
-                        m &= m - 1;
-                    }
-                }
-            for (; i < end; i++) if (pixels[i] >= threshold) (list ??= []).Add(i);
-            found[band] = list;
-        });
-        return Concat(found);
-    }
+        ref ushort p0 = ref MemoryMarshal.GetArrayDataReference(pixels);
+        var t = Vector256.Create(threshold);
+        int i = start;
+        List<int>? list = null;
+        if (Vector256.IsHardwareAccelerated)
+            for (; i + 16 <= end; i += 16)
+            {
+                var (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref p0, (nuint)i));
+                AddLanes(ref list, i, Vector256.GreaterThanOrEqual(Vector256.ConvertToSingle(lo.AsInt32()), t).ExtractMostSignificantBits()
+                                    | Vector256.GreaterThanOrEqual(Vector256.ConvertToSingle(hi.AsInt32()), t).ExtractMostSignificantBits() << 8);
+            }
+        for (; i < end; i++) if (pixels[i] >= threshold) (list ??= []).Add(i);
+        return list;
+    });
 
-    /// <summary>For each flagged pixel (sorted indices) of a uint16 frame, the median of its unflagged 8-neighbours (as <see cref="ReplaceFlagged"/>).</summary>
-    internal static float[] ReplacementValues(ushort[] pixels, int width, int height, int[] flagged)
+    /// <summary>
+    /// For each flagged pixel (sorted indices), the median of its unflagged, non-NaN 8-neighbours' original values
+    /// (float frames, or uint16 counts before widening: the same values either way).
+    /// </summary>
+    internal static float[] ReplacementValues<T>(T[] pixels, int width, int height, int[] flagged) where T : unmanaged, INumberBase<T>
     {
         var values = new float[flagged.Length];
         Span<float> buf = stackalloc float[8];
@@ -280,8 +279,9 @@ public static class GammaFilter
                     int xx = x + dx;
                     if ((dx == 0 && dy == 0) || (uint)xx >= (uint)width) continue;
                     int j = yy * width + xx;
-                    if (Array.BinarySearch(flagged, j) >= 0) continue;
-                    buf[m++] = pixels[j];
+                    float v = float.CreateTruncating(pixels[j]);
+                    if (float.IsNaN(v) || Array.BinarySearch(flagged, j) >= 0) continue;
+                    buf[m++] = v;
                 }
             }
             values[f] = StackMedian.MedianInPlace(buf[..m]);
@@ -302,27 +302,7 @@ public static class GammaFilter
     internal static void ReplaceFlagged(float[] pixels, int width, int height, int[] flagged)
     {
         if (flagged.Length == 0) return;
-        var values = new float[flagged.Length];
-        Span<float> buf = stackalloc float[8];
-        for (int f = 0; f < flagged.Length; f++)
-        {
-            int i = flagged[f], x = i % width, y = i / width, m = 0;
-            for (int dy = -1; dy <= 1; dy++)
-            {
-                int yy = y + dy;
-                if ((uint)yy >= (uint)height) continue;
-                for (int dx = -1; dx <= 1; dx++)
-                {
-                    int xx = x + dx;
-                    if ((dx == 0 && dy == 0) || (uint)xx >= (uint)width) continue;
-                    int j = yy * width + xx;
-                    float v = pixels[j];
-                    if (float.IsNaN(v) || Array.BinarySearch(flagged, j) >= 0) continue;
-                    buf[m++] = v;
-                }
-            }
-            values[f] = StackMedian.MedianInPlace(buf[..m]);
-        }
+        var values = ReplacementValues(pixels, width, height, flagged);
         for (int f = 0; f < flagged.Length; f++) pixels[flagged[f]] = values[f];
     }
 
@@ -330,10 +310,8 @@ public static class GammaFilter
     internal static int ApplyReference(float[] pixels, int width, int height, GammaFilterOptions options)
     {
         if (pixels.Length != (long)width * height) throw new ArgumentException($"buffer holds {pixels.Length} pixels, {width}×{height} expected");
+        Validate(options);
         if (options.Mode == GammaFilterMode.None) return 0;
-        if (options.Mode == GammaFilterMode.Auto && options.DtypeMax is null)
-            throw new InputException("--gamma auto", "needs an integer image (uint8/16/32); use --gamma outlier for float images");
-        InputException.Require(options.OutlierK > 0, "outlier k", $"must be positive, got {options.OutlierK}");
         var flags = new byte[pixels.Length];
         int count = 0;
         if (options.Mode == GammaFilterMode.Auto)

@@ -366,24 +366,7 @@ public sealed class AxiSolid
             if (eig != null) for (int i = 0; i < 4; i++) eps[i] -= eig[i];
             mat.Update(eps, st, dtS, ref _trial[ip], c);
             ref readonly var t = ref _trial[ip];
-            double wgt = w[gp];
-            for (int k = 0; k < 8; k++)
-                fe[k] += wgt * (b[gp * 32 + k] * t.S0 + b[gp * 32 + 8 + k] * t.S1 + b[gp * 32 + 16 + k] * t.S2 + b[gp * 32 + 24 + k] * t.S3);
-            if (!assemble) continue;
-            for (int i = 0; i < 4; i++)
-                for (int k = 0; k < 8; k++)
-                {
-                    double sum = 0;
-                    for (int j = 0; j < 4; j++) sum += c[i * 4 + j] * b[gp * 32 + j * 8 + k];
-                    cb[i * 8 + k] = sum;
-                }
-            for (int k = 0; k < 8; k++)
-                for (int l = 0; l < 8; l++)
-                {
-                    double sum = 0;
-                    for (int i = 0; i < 4; i++) sum += b[gp * 32 + i * 8 + k] * cb[i * 8 + l];
-                    ke[k * 8 + l] += wgt * sum;
-                }
+            AddForceAndStiffness(b.Slice(gp * 32, 32), w[gp], t, c, assemble, fe, ke, cb);
         }
         if (!assemble) return;
         for (int k = 0; k < 8; k++)
@@ -431,23 +414,8 @@ public sealed class AxiSolid
             ref var t = ref _trial[ip];
             t.E0 = e0; t.E1 = e1; t.E2 = e2; t.E3 = e3;
             double wgt = w[gp];
-            for (int k = 0; k < 8; k++)
-                fe[k] += wgt * (b[gp * 32 + k] * t.S0 + b[gp * 32 + 8 + k] * t.S1 + b[gp * 32 + 16 + k] * t.S2 + b[gp * 32 + 24 + k] * t.S3);
+            AddForceAndStiffness(b.Slice(gp * 32, 32), wgt, t, c, assemble, fe, ke, cb);
             if (!assemble) continue;
-            for (int i = 0; i < 4; i++)
-                for (int k = 0; k < 8; k++)
-                {
-                    double sum = 0;
-                    for (int j = 0; j < 4; j++) sum += c[i * 4 + j] * b[gp * 32 + j * 8 + k];
-                    cb[i * 8 + k] = sum;
-                }
-            for (int k = 0; k < 8; k++)
-                for (int l = 0; l < 8; l++)
-                {
-                    double sum = 0;
-                    for (int i = 0; i < 4; i++) sum += b[gp * 32 + i * 8 + k] * cb[i * 8 + l];
-                    ke[k * 8 + l] += wgt * sum;
-                }
             // geometric stiffness: in-plane ∇N_aᵀ σ ∇N_b on both displacement components, hoop σ_θθ N_a N_b / r² on u_r
             Kinematics(e, Xi[gp], Eta[gp], _xCurR, _xCurZ, n, dr, dz, out double r, out _);
             for (int a = 0; a < 4; a++)
@@ -708,6 +676,31 @@ public sealed class AxiSolid
 
     /// <summary>Sum of the internal (reaction) forces of a set of DOFs in the last converged state, N over the full ring (× 2π).</summary>
     public double Reaction(IEnumerable<int> dofs) => 2 * Math.PI * dofs.Sum(d => InternalForce.Length == 0 ? 0 : InternalForce[d]);
+    /// <summary>
+    /// One integration point's share of the element vectors: f_e += w·Bᵀσ, and when <paramref name="assemble"/>,
+    /// K_e += w·BᵀCB (<paramref name="b"/> is the point's 4×8 B matrix row-major, <paramref name="cb"/> 32 doubles of scratch).
+    /// </summary>
+    static void AddForceAndStiffness(ReadOnlySpan<double> b, double wgt, in PointState t, ReadOnlySpan<double> c, bool assemble,
+        Span<double> fe, Span<double> ke, Span<double> cb)
+    {
+        for (int k = 0; k < 8; k++)
+            fe[k] += wgt * (b[k] * t.S0 + b[8 + k] * t.S1 + b[16 + k] * t.S2 + b[24 + k] * t.S3);
+        if (!assemble) return;
+        for (int i = 0; i < 4; i++)
+            for (int k = 0; k < 8; k++)
+            {
+                double sum = 0;
+                for (int j = 0; j < 4; j++) sum += c[i * 4 + j] * b[j * 8 + k];
+                cb[i * 8 + k] = sum;
+            }
+        for (int k = 0; k < 8; k++)
+            for (int l = 0; l < 8; l++)
+            {
+                double sum = 0;
+                for (int i = 0; i < 4; i++) sum += b[i * 8 + k] * cb[i * 8 + l];
+                ke[k * 8 + l] += wgt * sum;
+            }
+    }
 }
 
 /// <summary>An element's Jacobian is not positive (inverted or collapsed element) in the configuration being evaluated.</summary>

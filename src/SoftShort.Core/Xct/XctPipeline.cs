@@ -197,12 +197,7 @@ public static class XctPipeline
         int d = runs.Depth, h = runs.Height;
         long count = runs.Count;
         long n = count + 1;
-        var vox = new long[n];
-        var minZ = new int[n]; var maxZ = new int[n]; var minY = new int[n]; var maxY = new int[n]; var minX = new int[n]; var maxX = new int[n];
-        var sz = new double[n]; var sy = new double[n]; var sx = new double[n];
-        var anode = new bool[n];
-        Array.Fill(minZ, int.MaxValue); Array.Fill(minY, int.MaxValue); Array.Fill(minX, int.MaxValue);
-        Array.Fill(maxZ, -1); Array.Fill(maxY, -1); Array.Fill(maxX, -1);
+        var table = new RegionTable(n);
         for (int z = 0; z < d; z++)
         {
             bool an = itf.IsAnodeSide(z);
@@ -212,28 +207,13 @@ public static class XctPipeline
                 var ll = runs.Labels(z, y);
                 for (int i = 0; i < rr.Length; i++)
                 {
-                    uint l = ll[i];
-                    int a = RunLabels.Start(rr[i]), b = RunLabels.End(rr[i]), len = b - a + 1;
-                    vox[l] += len;
-                    if (z < minZ[l]) minZ[l] = z; if (z > maxZ[l]) maxZ[l] = z;
-                    if (y < minY[l]) minY[l] = y; if (y > maxY[l]) maxY[l] = y;
-                    if (a < minX[l]) minX[l] = a; if (b > maxX[l]) maxX[l] = b;
-                    sz[l] += (double)z * len; sy[l] += (double)y * len; sx[l] += 0.5 * (a + b) * len;
-                    if (an) anode[l] = true;
+                    table.Add(ll[i], z, y, RunLabels.Start(rr[i]), RunLabels.End(rr[i]), an);
                 }
             }
             if ((z & 15) == 0) progress?.Report(new ProgressReport("regions", 0.5 * z / d));
         }
-        double vv = spacing.VoxelVolumeUm3;
-        var large = new bool[n];
-        var regions = new List<Region>((int)Math.Min(count, 1_000_000));
-        for (uint l = 1; l < n; l++)
-        {
-            double vol = vox[l] * vv;
-            large[l] = vol >= o.MinRegionVolumeUm3;
-            regions.Add(new Region(l, vox[l], vol, minZ[l], maxZ[l], minY[l], maxY[l], minX[l], maxX[l],
-                sz[l] / vox[l], sy[l] / vox[l], sx[l] / vox[l], Math.Cbrt(6 * vol / Math.PI), anode[l], large[l]));
-        }
+        var (regions, large) = table.Regions(spacing.VoxelVolumeUm3, o.MinRegionVolumeUm3);
+        var anode = table.Anode;
         int L = o.Layers;
         long inMask = mask2D.LongCount(b => b != 0);
         long[] cnt = new long[L], all = new long[L], lg = new long[L], con = new long[L], iso = new long[L];
@@ -269,12 +249,7 @@ public static class XctPipeline
     {
         int d = labels.Depth, h = labels.Height, w = labels.Width;
         long n = count + 1;
-        var vox = new long[n];
-        var minZ = new int[n]; var maxZ = new int[n]; var minY = new int[n]; var maxY = new int[n]; var minX = new int[n]; var maxX = new int[n];
-        var sz = new double[n]; var sy = new double[n]; var sx = new double[n];
-        var anode = new bool[n];
-        Array.Fill(minZ, int.MaxValue); Array.Fill(minY, int.MaxValue); Array.Fill(minX, int.MaxValue);
-        Array.Fill(maxZ, -1); Array.Fill(maxY, -1); Array.Fill(maxX, -1);
+        var table = new RegionTable(n);
         // sequential in z (labels spread over slices; a parallel version would need per-thread tables of size count)
         for (int z = 0; z < d; z++)
         {
@@ -286,27 +261,13 @@ public static class XctPipeline
                 for (int x = 0; x < w; x++)
                 {
                     uint l = row[x];
-                    if (l == 0) continue;
-                    vox[l]++;
-                    if (z < minZ[l]) minZ[l] = z; if (z > maxZ[l]) maxZ[l] = z;
-                    if (y < minY[l]) minY[l] = y; if (y > maxY[l]) maxY[l] = y;
-                    if (x < minX[l]) minX[l] = x; if (x > maxX[l]) maxX[l] = x;
-                    sz[l] += z; sy[l] += y; sx[l] += x;
-                    if (an) anode[l] = true;
+                    if (l != 0) table.Add(l, z, y, x, x, an);
                 }
             }
             if ((z & 7) == 0) progress?.Report(new ProgressReport("regions", 0.5 * z / d));
         }
-        double vv = spacing.VoxelVolumeUm3;
-        var large = new bool[n];
-        var regions = new List<Region>((int)Math.Min(count, 1_000_000));
-        for (uint l = 1; l < n; l++)
-        {
-            double vol = vox[l] * vv;
-            large[l] = vol >= o.MinRegionVolumeUm3;
-            regions.Add(new Region(l, vox[l], vol, minZ[l], maxZ[l], minY[l], maxY[l], minX[l], maxX[l],
-                sz[l] / vox[l], sy[l] / vox[l], sx[l] / vox[l], Math.Cbrt(6 * vol / Math.PI), anode[l], large[l]));
-        }
+        var (regions, large) = table.Regions(spacing.VoxelVolumeUm3, o.MinRegionVolumeUm3);
+        var anode = table.Anode;
         int L = o.Layers;
         long[] cnt = new long[L], all = new long[L], lg = new long[L], con = new long[L], iso = new long[L];
         double reach = 0;
@@ -336,5 +297,57 @@ public static class XctPipeline
         }
         progress?.Report(new ProgressReport("regions", 1));
         return (regions, new LayerFractions(L, cnt, all, lg, con, iso), reach);
+    }
+}
+
+/// <summary>
+/// Per-label accumulators of the region table (voxel count, bounding box, coordinate sums, anode flag), filled run by run
+/// or voxel by voxel (a voxel is a run of length 1), so both measuring paths build the same <see cref="Region"/>s.
+/// </summary>
+sealed class RegionTable
+{
+    readonly long[] _vox;
+    readonly int[] _minZ, _maxZ, _minY, _maxY, _minX, _maxX;
+    readonly double[] _sz, _sy, _sx;
+
+    /// <summary>Whether each label (index = label, 0 unused) touches the anode side.</summary>
+    public bool[] Anode { get; }
+
+    public RegionTable(long n)
+    {
+        _vox = new long[n];
+        _minZ = new int[n]; _maxZ = new int[n]; _minY = new int[n]; _maxY = new int[n]; _minX = new int[n]; _maxX = new int[n];
+        _sz = new double[n]; _sy = new double[n]; _sx = new double[n];
+        Anode = new bool[n];
+        Array.Fill(_minZ, int.MaxValue); Array.Fill(_minY, int.MaxValue); Array.Fill(_minX, int.MaxValue);
+        Array.Fill(_maxZ, -1); Array.Fill(_maxY, -1); Array.Fill(_maxX, -1);
+    }
+
+    /// <summary>Adds the voxels x = <paramref name="a"/>…<paramref name="b"/> (inclusive) of row (z, y) to label <paramref name="l"/>.</summary>
+    public void Add(uint l, int z, int y, int a, int b, bool anodeSide)
+    {
+        int len = b - a + 1;
+        _vox[l] += len;
+        if (z < _minZ[l]) _minZ[l] = z; if (z > _maxZ[l]) _maxZ[l] = z;
+        if (y < _minY[l]) _minY[l] = y; if (y > _maxY[l]) _maxY[l] = y;
+        if (a < _minX[l]) _minX[l] = a; if (b > _maxX[l]) _maxX[l] = b;
+        _sz[l] += (double)z * len; _sy[l] += (double)y * len; _sx[l] += 0.5 * (a + b) * len;
+        if (anodeSide) Anode[l] = true;
+    }
+
+    /// <summary>The region of every label 1…n−1, and which are at least <paramref name="minVolumeUm3"/> (index = label).</summary>
+    public (List<Region> Regions, bool[] Large) Regions(double voxelVolumeUm3, double minVolumeUm3)
+    {
+        long n = _vox.Length;
+        var large = new bool[n];
+        var regions = new List<Region>((int)Math.Min(n - 1, 1_000_000));
+        for (uint l = 1; l < n; l++)
+        {
+            double vol = _vox[l] * voxelVolumeUm3;
+            large[l] = vol >= minVolumeUm3;
+            regions.Add(new Region(l, _vox[l], vol, _minZ[l], _maxZ[l], _minY[l], _maxY[l], _minX[l], _maxX[l],
+                _sz[l] / _vox[l], _sy[l] / _vox[l], _sx[l] / _vox[l], Math.Cbrt(6 * vol / Math.PI), Anode[l], large[l]));
+        }
+        return (regions, large);
     }
 }

@@ -156,17 +156,8 @@ public sealed class Fft2D
         for (int k = 0; k < n / 2; k++) { c[k] = Math.Cos(2 * Math.PI * k / n); s[k] = -Math.Sin(2 * Math.PI * k / n); }
         int bits = BitOperations.Log2((uint)n);
         var rev = new int[n];
-        for (int i = 0; i < n; i++) rev[i] = (int)(ReverseBits((uint)i) >> (32 - bits));
+        for (int i = 0; i < n; i++) rev[i] = BitReversal.Index(i, bits);
         return (c, s, rev);
-    }
-
-    static uint ReverseBits(uint v)
-    {
-        v = ((v >> 1) & 0x55555555u) | ((v & 0x55555555u) << 1);
-        v = ((v >> 2) & 0x33333333u) | ((v & 0x33333333u) << 2);
-        v = ((v >> 4) & 0x0F0F0F0Fu) | ((v & 0x0F0F0F0Fu) << 4);
-        v = ((v >> 8) & 0x00FF00FFu) | ((v & 0x00FF00FFu) << 8);
-        return (v >> 16) | (v << 16);
     }
 
     /// <summary>1D in-place transform of <paramref name="re"/>/<paramref name="im"/> (length n = table size).</summary>

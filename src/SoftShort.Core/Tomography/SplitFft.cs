@@ -26,7 +26,7 @@ internal sealed class SplitFft
         var a = new List<int>(); var b = new List<int>();
         for (int i = 0; i < n; i++)
         {
-            int r = (int)(ReverseBits((uint)i) >> (32 - bits));
+            int r = BitReversal.Index(i, bits);
             if (i < r) { a.Add(i); b.Add(r); }
         }
         _swapA = a.ToArray(); _swapB = b.ToArray();
@@ -37,15 +37,6 @@ internal sealed class SplitFft
                 double ang = -Math.PI * k / h;
                 _cos[h + k] = (float)Math.Cos(ang); _sin[h + k] = (float)Math.Sin(ang);
             }
-    }
-
-    static uint ReverseBits(uint v)
-    {
-        v = ((v >> 1) & 0x55555555u) | ((v & 0x55555555u) << 1);
-        v = ((v >> 2) & 0x33333333u) | ((v & 0x33333333u) << 2);
-        v = ((v >> 4) & 0x0F0F0F0Fu) | ((v & 0x0F0F0F0Fu) << 4);
-        v = ((v >> 8) & 0x00FF00FFu) | ((v & 0x00FF00FFu) << 8);
-        return (v >> 16) | (v << 16);
     }
 
     /// <summary>X[k] = Σ x[j] e^{−2πijk/n}, in place.</summary>

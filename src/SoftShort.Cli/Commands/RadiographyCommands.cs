@@ -259,36 +259,69 @@ public sealed class RadNormalizeCommand : Command<RadNormalizeCommand.Settings>
         var norm = new Normalizer(Normalizer.Combine(ob, s.ObCombine == "median" ? FrameCombine.Median : FrameCombine.Mean, "--ob"), Normalizer.Combine(df, FrameCombine.Mean, "--df"), opts);
         Directory.CreateDirectory(dir);
         var written = new List<string>();
-        CliProgress.Run("radiography normalize", p =>
+        long fusedFrames = 0;
+        int n = norm.Width * norm.Height;
+        // raw uint16 buffers cycle between the reader thread and this one; float output buffer reused
+        var rawPool = new System.Collections.Concurrent.ConcurrentBag<ushort[]>();
+        ushort[] Rent() => rawPool.TryTake(out var b) ? b : new ushort[n];
+        var outBuf = new float[n];
+        try
         {
-            for (int fi = 0; fi < samples.Count; fi++)
+            CliProgress.Run("radiography normalize", p =>
             {
-                string f = samples[fi];
-                var info = FrameFiles.Info(f);
-                var times = FrameFiles.Times(f);
-                if (info.Width != norm.Width || info.Height != norm.Height) throw new InputException(f, $"is {info.Width}×{info.Height}, open beam/dark field are {norm.Width}×{norm.Height}");
-                string outPath = Path.Combine(dir, Path.GetFileNameWithoutExtension(f) + ".tif");
-                if (Path.GetFullPath(outPath) == Path.GetFullPath(f)) throw new InputException("--out", $"would overwrite the input {f}");
-                using var w = TiffStackWriter<float>.Create(outPath, info.Width, info.Height, info.Pages);
-                var g = GammaFilterOptions.For(mode, info.SampleType) with { OutlierK = s.OutlierK };
-                int page = 0;
-                foreach (var img in FrameFiles.ReadPages(f))
+                for (int fi = 0; fi < samples.Count; fi++)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    gammaS += GammaFilter.Apply(img, g);
-                    invalid += norm.Normalize(img.Pixels, img.Pixels).InvalidPixels;
-                    w.Append(img.Pixels, page < times.Length ? times[page] : null, null); // the acquisition time travels with the frame
-                    frames++; page++;
+                    string f = samples[fi];
+                    var info = FrameFiles.Info(f);
+                    var times = FrameFiles.Times(f);
+                    if (info.Width != norm.Width || info.Height != norm.Height) throw new InputException(f, $"is {info.Width}×{info.Height}, open beam/dark field are {norm.Width}×{norm.Height}");
+                    string outPath = Path.Combine(dir, Path.GetFileNameWithoutExtension(f) + ".tif");
+                    if (Path.GetFullPath(outPath) == Path.GetFullPath(f)) throw new InputException("--out", $"would overwrite the input {f}");
+                    if (written.Any(w => Path.GetFullPath(w) == Path.GetFullPath(outPath))) throw new InputException(f, $"has the base name of an earlier sample file: both would write {outPath}");
+                    using var w = TiffStackWriter<float>.Create(outPath, info.Width, info.Height, info.Pages);
+                    var g = GammaFilterOptions.For(mode, info.SampleType) with { OutlierK = s.OutlierK };
+                    int page = 0;
+                    if (info.SampleType == TiffSampleType.UInt16)
+                    {
+                        // 16-bit counts: read raw on a second thread, gamma filter + Eq. 1 fused in one pass (Normalizer.NormalizeRaw, equal
+                        // bit for bit to widening to float, GammaFilter.Apply and Normalize)
+                        foreach (var raw in FrameStreaming.Prefetch(FrameFiles.ReadPagesUInt16(f, Rent), depth: 2, cancellationToken))
+                        {
+                            cancellationToken.ThrowIfCancellationRequested();
+                            invalid += norm.NormalizeRaw(raw, outBuf, g, out int gp).InvalidPixels;
+                            rawPool.Add(raw);
+                            gammaS += gp;
+                            w.Append(outBuf, page < times.Length ? times[page] : null, null); // the acquisition time travels with the frame
+                            frames++; fusedFrames++; page++;
+                        }
+                    }
+                    else
+                    {
+                        foreach (var img in FrameFiles.ReadPages(f))
+                        {
+                            cancellationToken.ThrowIfCancellationRequested();
+                            gammaS += GammaFilter.Apply(img, g);
+                            invalid += norm.Normalize(img.Pixels, img.Pixels).InvalidPixels;
+                            w.Append(img.Pixels, page < times.Length ? times[page] : null, null);
+                            frames++; page++;
+                        }
+                    }
+                    w.Commit();
+                    written.Add(outPath);
+                    p.Report(new ProgressReport("normalize", (fi + 1.0) / samples.Count));
                 }
-                w.Commit();
-                written.Add(outPath);
-                p.Report(new ProgressReport("normalize", (fi + 1.0) / samples.Count));
-            }
-        });
+            });
+        }
+        catch
+        {
+            // all or nothing: a bad file later in the list removes the outputs this run already wrote
+            foreach (var f in written) try { File.Delete(f); } catch (IOException) { }
+            throw;
+        }
         new SummaryJson("radiography normalize")
             .Parameter("gamma", s.Gamma).Parameter("outlier_k", s.OutlierK).Parameter("invalid", s.Invalid).Parameter("ob_combine", s.ObCombine)
             .Parameter("roi", string.Join(" ", s.Roi)).Parameter("ob_frames", ob.Count).Parameter("df_frames", df.Count)
-            .Set("frames", frames).Set("gamma_pixels_sample", gammaS).Set("gamma_pixels_ob", gammaOb).Set("gamma_pixels_df", gammaDf)
+            .Set("frames", frames).Set("frames_fused_uint16", fusedFrames).Set("gamma_pixels_sample", gammaS).Set("gamma_pixels_ob", gammaOb).Set("gamma_pixels_df", gammaDf)
             .Set("invalid_beam_pixels", norm.InvalidBeamPixels).Set("invalid_pixels_total", invalid)
             .Write(Path.Combine(dir, "summary.json"));
         Console.Error.WriteLine($"normalized {frames} frames into {written.Count} file(s) in {dir}; gamma pixels: sample {gammaS}, OB {gammaOb}, DF {gammaDf}; invalid (OB − DF ≤ 0) pixels per frame: {norm.InvalidBeamPixels}");

@@ -144,10 +144,10 @@ public static class GammaFilter
     }
 
     /// <summary>
-    /// Outlier mode: sorted indices of the pixels above the median of their valid 8-neighbours + k·σ(median), σ the
-    /// residual noise of <paramref name="noise"/>.
+    /// Outlier mode without replacement: sorted indices of the pixels above the median of their valid 8-neighbours +
+    /// k·σ(median), σ the residual noise of <paramref name="noise"/> (e.g. <see cref="ResidualNoiseModel.Estimate"/>).
     /// </summary>
-    internal static int[] FindOutliers(float[] pixels, int width, int height, double k, ResidualNoiseModel noise)
+    public static int[] FindOutliers(float[] pixels, int width, int height, double k, ResidualNoiseModel noise)
     {
         var found = new List<int>?[height];
         var screen = new OutlierScreen(noise, k);
@@ -187,7 +187,10 @@ public static class GammaFilter
     readonly struct OutlierScreen(ResidualNoiseModel noise, double k)
     {
         readonly Vector256<float> _a = Vector256.Create((float)noise.A), _b = Vector256.Create((float)noise.B), _k = Vector256.Create((float)k),
-            _lo = Vector256.Create(ClampToFloat(noise.MinLevel)), _hi = Vector256.Create(ClampToFloat(noise.MaxLevel));
+            _lo = Vector256.Create(ClampToFloat(noise.MinLevel)), _hi = Vector256.Create(ClampToFloat(noise.MaxLevel)),
+            // float rounding of A + B·m (≈ 1e-7 of |A| + |B·m|) matters only where it cancels, B·m ≈ −A (B ≥ 0): there it moves
+            // σ by at most √(1e-7·2|A|); elsewhere σ's relative error is ~1e-7, inside the relative margin
+            _rootMargin = Vector256.Create((float)(k * 1e-3 * Math.Sqrt(2 * Math.Abs(noise.A))));
 
         static float ClampToFloat(double v) => (float)Math.Clamp(v, float.MinValue, float.MaxValue);
 
@@ -195,11 +198,9 @@ public static class GammaFilter
         Vector256<float> Bound(Vector256<float> level)
         {
             var m = Vector256.Min(Vector256.Max(level, _lo), _hi);
-            var bm = _b * m;
-            var s = Vector256.Sqrt(Vector256.Max(_a + bm, Vector256<float>.Zero));
-            // float rounding: ~1e-7 relative on level + k·s, and on A + B·m before the root, which near a cancelling
-            // A + B·m ≈ 0 moves σ by up to √(1e-7·(|A| + |B·m|)); the margin covers both many times over
-            var margin = (Vector256.Abs(level) + _k * s) * 1e-4f + _k * Vector256.Sqrt(Vector256.Abs(_a) + Vector256.Abs(bm)) * 1e-3f;
+            var s = Vector256.Sqrt(Vector256.Max(_a + _b * m, Vector256<float>.Zero));
+            // float rounding: ~1e-7 relative on level + k·s, and the root margin; both covered many times over
+            var margin = (Vector256.Abs(level) + _k * s) * 1e-4f + _rootMargin;
             return level + _k * s - margin;
         }
 

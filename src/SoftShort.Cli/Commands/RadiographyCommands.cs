@@ -215,9 +215,9 @@ public sealed class RadNormalizeCommand : Command<RadNormalizeCommand.Settings>
         public string[] Df { get; init; } = [];
         [CommandOption("--roi <X0,Y0,X1,Y1>")][Description("Beam region(s) outside the cell for the beam-fluctuation correction (repeatable; pooled).")]
         public string[] Roi { get; init; } = [];
-        [CommandOption("--gamma <MODE>")][Description("auto (integer images), outlier or none. Default: auto")][DefaultValue("auto")]
+        [CommandOption("--gamma <MODE>")][Description("auto (integer images: flag ≥ max − 5), outlier (median of 8 neighbours + k·σ) or none. Default: auto")][DefaultValue("auto")]
         public string Gamma { get; init; } = "auto";
-        [CommandOption("--outlier-k <K>")][Description("k of the outlier mode (median + k·σ). Default: 5")][DefaultValue(5.0)]
+        [CommandOption("--outlier-k <K>")][Description("k of the outlier mode: flag pixels above the median of their 8 neighbours + k·σ, σ the noise of that difference at the local level (fitted per frame, Var = A + B·level). Default: 5")][DefaultValue(5.0)]
         public double OutlierK { get; init; } = 5;
         [CommandOption("--invalid <V>")][Description("Value where OB − DF ≤ 0: nan or zero. Default: nan")][DefaultValue("nan")]
         public string Invalid { get; init; } = "nan";

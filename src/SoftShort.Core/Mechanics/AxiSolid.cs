@@ -90,6 +90,8 @@ public sealed class AxiSolid
     public double TimeS { get; private set; }
     public double RelativeTolerance { get; set; } = 1e-7;
     public int MaxNewton { get; set; } = 25;
+    /// <summary>When set, the residual norm of every Newton iteration (of every increment, in order) is appended to it.</summary>
+    public List<double>? ResidualHistory { get; set; }
     /// <summary>Also log the residual norm of every Newton iteration (to <see cref="IncrementLog"/>).</summary>
     public bool ResidualLog { get; set; }
     /// <summary>
@@ -328,6 +330,10 @@ public sealed class AxiSolid
             {
                 int ta = _eq[c.InnerTangentDof], tb = _eq[c.OuterTangentDof];
                 if (ta >= 0 && tb >= 0) edges.Add((ta, tb));
+                // sliding force depends on the normal gap: couple tangential and normal DOFs of both nodes
+                foreach (int t in (ReadOnlySpan<int>)[ta, tb])
+                    foreach (int nrm in (ReadOnlySpan<int>)[ia, ib])
+                        if (t >= 0 && nrm >= 0 && t != nrm) edges.Add((t, nrm));
             }
         }
         _k = SparseSymmetric.FromEdges(count, edges);
@@ -404,7 +410,7 @@ public sealed class AxiSolid
     /// in axisymmetry the hoop direction does not rotate), and equilibrium ∫ B̄ᵀσ dv on the current configuration x_{n+1}
     /// (Cauchy stress, current volume).
     /// Tangent: the exact derivative of this discrete force with respect to the element displacements, by forward differences
-    /// of the element force (8 extra element evaluations, step 10⁻⁸ of the element size). It contains everything the
+    /// of the element force (8 extra element evaluations, step 10⁻⁹ of the element size: truncation and round-off errors both ≈ 10⁻⁶ relative). It contains everything the
     /// algorithm depends on — the material's algorithmic tangent, B̄ on the mid-point configuration and its dependence on Δu,
     /// the geometric (initial-stress) and volume-change terms on x_{n+1}, the dependence of the Hughes–Winget rotation on Δu —
     /// and is not symmetric (it is solved with <see cref="SkylineLu"/>). The earlier analytic approximation (material part and
@@ -432,7 +438,7 @@ public sealed class AxiSolid
             int b = (a + 1) % 4;
             size = Math.Max(size, Math.Abs(xr[b] - xr[a]) + Math.Abs(xz[b] - xz[a]));
         }
-        double h = 1e-8 * size;
+        double h = 1e-9 * size;
         for (int l = 0; l < 8; l++)
         {
             double keep = du[l];
@@ -548,22 +554,36 @@ public sealed class AxiSolid
     }
 
     /// <summary>
+    /// Width δ of the smoothed stick/slip transition of the friction law (fraction of the Coulomb limit μF_n; see
+    /// <see cref="Friction"/>); 0 = the exact corner. Default 0.05.
+    /// </summary>
+    public double FrictionSmoothing { get; set; } = 0.05;
+
+    /// <summary>
     /// Coulomb friction on a closed pair by a tangential penalty with a stick/slip return map (the 1-D analogue of rate-independent
-    /// plasticity; Wriggers, "Computational Contact Mechanics", 2nd ed. 2006, §5.2 and §6.2): trial force F_tr = k_t (s − s_slip);
-    /// stick if |F_tr| ≤ μ F_n, else slide with |F_t| = μ F_n and the slip updated. The tangent keeps the stick stiffness k_t in
-    /// both cases (the exact sliding tangent is 0 along the slip plus a non-symmetric coupling μ k_n to the gap, which the symmetric
-    /// solver cannot take and which leaves a frictionally held body without tangential stiffness): quasi-Newton, converged by the
-    /// residual, which always uses the exact Coulomb force.
+    /// plasticity; Wriggers, "Computational Contact Mechanics", 2nd ed. 2006, §5.2 and §6.2): trial force F_tr = k_t (s − s_slip),
+    /// limit L = μ F_n. The corner of the return map is rounded to C¹ over |F_tr|/L ∈ [1 − δ, 1 + δ]
+    /// (δ = <see cref="FrictionSmoothing"/>): F_t = sign(F_tr) L φ(|F_tr|/L) with φ(x) = x below 1 − δ, 1 above 1 + δ and
+    /// x − (x − 1 + δ)²/(4δ) between — exact stick below and exact Coulomb sliding above the band, and no jump of the tangent
+    /// when a pair switches, which is what made Newton flip pairs between stick and slip without converging (a regularised
+    /// Coulomb law in the sense of Wriggers §5.2.3, applied only at the transition). The slip is updated as s − F_t/k_t.
+    /// Tangent (consistent, non-symmetric): ∂F_t/∂s = k_t φ′, ∂F_t/∂g = −μ k_n sign(F_tr)(φ − x φ′), including the coupling of the
+    /// sliding force to the normal gap; solved with <see cref="SkylineLu"/>.
     /// </summary>
     void Friction(ContactPair cp, double kt, double normalForce, bool assemble, double[] fint)
     {
         int ti = cp.InnerTangentDof, tj = cp.OuterTangentDof;
         double s = U[tj] - U[ti];
         double ftr = kt * (s - cp.SlipMm), limit = FrictionCoefficient * normalForce;
-        double ft = ftr, kTan = kt;
-        if (Math.Abs(ftr) > limit)
+        double x = Math.Abs(ftr) / limit, sg = Math.Sign(ftr), d = FrictionSmoothing;
+        double phi, dphi;
+        if (x <= 1 - d) { phi = x; dphi = 1; }
+        else if (x >= 1 + d) { phi = 1; dphi = 0; }
+        else { double y = x - 1 + d; phi = x - y * y / (4 * d); dphi = 1 - y / (2 * d); }
+        double ft = sg * limit * phi;
+        double dFds = kt * dphi, dFdL = sg * (phi - x * dphi); // ∂F/∂L; L = −μ k_n g ⇒ ∂F/∂g = −μ k_n ∂F/∂L
+        if (x > 1 - d)
         {
-            ft = Math.Sign(ftr) * limit;
             cp.TrialSlipMm = s - ft / kt;
             cp.Sliding = true;
         }
@@ -571,9 +591,17 @@ public sealed class AxiSolid
         fint[tj] += ft; fint[ti] -= ft;
         if (!assemble) return;
         int ii = _eq[ti], jj = _eq[tj];
-        if (ii >= 0) _k!.Add(ii, ii, kTan);
-        if (jj >= 0) _k!.Add(jj, jj, kTan);
-        if (ii >= 0 && jj >= 0) { _k!.Add(ii, jj, -kTan); _k!.Add(jj, ii, -kTan); }
+        if (ii >= 0) _k!.Add(ii, ii, dFds);
+        if (jj >= 0) _k!.Add(jj, jj, dFds);
+        if (ii >= 0 && jj >= 0) { _k!.Add(ii, jj, -dFds); _k!.Add(jj, ii, -dFds); }
+        double dFdg = -FrictionCoefficient * kt * dFdL; // tangential penalty = normal penalty (kt = k_n)
+        if (dFdg == 0) return;
+        int ni = _eq[cp.InnerDof], nj = _eq[cp.OuterDof];
+        // rows: f[tj] += F, f[ti] −= F; columns: g = g0 + u[nj] − u[ni]
+        if (jj >= 0 && nj >= 0) _k!.Add(jj, nj, dFdg);
+        if (jj >= 0 && ni >= 0) _k!.Add(jj, ni, -dFdg);
+        if (ii >= 0 && nj >= 0) _k!.Add(ii, nj, -dFdg);
+        if (ii >= 0 && ni >= 0) _k!.Add(ii, ni, dFdg);
     }
 
     void ExternalForce(LoadStep step, double tau, double[] fext, double[] uConfig)
@@ -629,6 +657,8 @@ public sealed class AxiSolid
     /// <summary>Equation number of every DOF (−1 = fixed or inactive) in the system of the last <see cref="BeginIncrementForCheck"/> or step.</summary>
     internal int[] EquationOfDof => _eq;
     internal SparseSymmetric TangentMatrix => _k!;
+    /// <summary>Trial Gauss-point states of the last evaluation.</summary>
+    internal PointState[] TrialStates => _trial;
 
     /// <summary>Last converged internal-force vector (per radian), for reactions.</summary>
     public double[] InternalForce { get; private set; } = [];
@@ -670,6 +700,7 @@ public sealed class AxiSolid
                     if (refactor || !haveForces) Assemble(dt, tauNew, step, fint, assemble: refactor);
                     double rn = ResidualFree(fint, fext, res, out double refScale);
                     if (it == 0) rnorm0 = rn;
+                    ResidualHistory?.Add(rn);
                     if (ResidualLog) IncrementLog?.Invoke($"    it {it}: |r| = {rn:E3} (tol {RelativeTolerance * refScale:E2}){(refactor ? " K" : "")}");
                     if (rn <= RelativeTolerance * refScale || rn < 1e-12) { ok = true; break; }
                     if (!double.IsFinite(rn)) break;

@@ -257,6 +257,22 @@ public static class CellMaterials
     /// </summary>
     public static J2PlasticMaterial SolidElectrolyte(double yieldMPa = 290, double hardeningMPa = 0) => new("se", 22e3, 0.27, yieldMPa, hardeningMPa);
 
+    /// <summary>
+    /// Argyrodite Li5.4PS4.4Cl1.6 powder as it is pressed: <see cref="CompactionPlasticMaterial"/> (elliptical cap, volumetric hardening) with
+    /// the dense-compact elasticity of <see cref="SolidElectrolyte"/> (E ≈ 22 GPa, ν = 0.27), calibrated so that uniaxial die compaction
+    /// follows a Heckel line from the tap density <paramref name="tapRelativeDensity"/> (at 1 MPa) to 83.75 % at 300 MPa
+    /// (<see cref="SePowder"/>: the paper's porosity), with the rigid-plastic lateral/axial stress ratio
+    /// <paramref name="lateralRatio"/> of die compaction (ASSUMPTION, default 0.4: typical of die-compacted ductile powders — the value that sets
+    /// the lateral pressure on the tube; no measurement for argyrodites was found).
+    /// </summary>
+    /// <param name="lateralRatio">K₀ = σ_lateral/σ_axial in rigid-plastic die compaction, in (0.01, 0.99).</param>
+    /// <param name="tapRelativeDensity">Loose (tap) relative density, default 0.40 (assumption).</param>
+    /// <param name="pressedRelativeDensity">Relative density at <paramref name="pressedAxialMPa"/>, default 0.8375 (paper).</param>
+    /// <param name="pressedAxialMPa">Axial die pressure of the calibration point, MPa (default 300).</param>
+    public static CompactionPlasticMaterial SolidElectrolytePowder(double lateralRatio = 0.4, double tapRelativeDensity = SePowder.TapRelativeDensity,
+        double pressedRelativeDensity = SePowder.PressedRelativeDensity, double pressedAxialMPa = SePowder.PressedAxialMPa)
+        => CompactionPlasticMaterial.Calibrated("se", 22e3, 0.27, lateralRatio, SePowder.TensileMPa, tapRelativeDensity, SePowder.OnsetPressureMPa, pressedRelativeDensity, pressedAxialMPa);
+
     /// <summary>NMC811 composite cathode, linear elastic: E ≈ 15 GPa, ν = 0.3 (ASSUMPTION: porous NMC/SE composite; the cathode barely deforms in this model).</summary>
     public static ElasticMaterial Cathode() => new("cathode", 15e3, 0.3);
 }

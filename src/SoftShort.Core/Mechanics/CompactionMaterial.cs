@@ -119,6 +119,7 @@ public sealed class CompactionPlasticMaterial : Material
         double s = S(Alpha), d0 = InitialRelativeDensity;
         double cv = Math.Max(compaction, 0);
         double d = Math.Min(d0 / (1 - cv), 1 - 1e-12);
+        if (compaction < 0) { double pc0 = (2 * OnsetPressureMPa - TensileMPa * (s - 1)) / (1 + s); return (Math.Max(pc0, 1e-9), 0); }
         double sa = DieAxialPressureMPa(d);
         // σ_a = p₀ + a s with p₀ = (p_c − p_t)/2, a = (p_c + p_t)/2  ⇒  p_c = (2σ_a − p_t (s − 1)) / (1 + s)
         double pc = (2 * sa - TensileMPa * (s - 1)) / (1 + s);
@@ -166,31 +167,49 @@ public sealed class CompactionPlasticMaterial : Material
             t.S0 = s0 - ptr; t.S1 = s1 - ptr; t.S2 = s2 - ptr; t.S3 = s3;
             return false;
         }
-        // unknowns x = Δλ, y = Δε_v^p (compaction); p = (p_tr + KΔλ(p_c − p_t)) / (1 + 2KΔλ), q = q_tr / (1 + 6GΔλ/α²)
-        double dl = 0, dv = 0, scale = Math.Max(pc0, 1);
-        double p = ptr, q = qtr, pc = pc0;
-        for (int it = 0; it < 100; it++)
+        // Closest-point projection as two nested monotone scalar problems. For a given Δλ: q = q_tr/(1 + 6GΔλ/α²) and
+        // p = (p_tr + KΔλ(p_c − p_t))/(1 + 2KΔλ) with p_c = p_c(ε_v,n + Δε_v), where Δε_v solves g(Δε_v) = Δε_v − (p_tr − p)/K = 0
+        // (g' = 1 + Δλ p_c'/(1 + 2KΔλ) > 0: unique root). Then F(Δλ) = f(p, q, p_c) goes from f_tr > 0 at Δλ = 0 to −a² < 0 as
+        // Δλ → ∞ (q → 0, p → cap centre); its root is bracketed and found by Illinois regula falsi.
+        double dvMax = 1 - InitialRelativeDensity - cv0 - 1e-12;
+        double p = ptr, q = qtr, pc = pc0, dv = 0;
+        double scale2 = Math.Max(pc0 * pc0, 1);
+        double F(double dl)
         {
-            (pc, double hpc) = CapPressure(cv0 + dv);
-            double den = 1 + 2 * k * dl, dq = 1 + 6 * g * dl / a2;
+            double den = 1 + 2 * k * dl;
+            // inner: Δε_v by safeguarded Newton on [lo, hi]
+            double lo = -1, hi = dvMax, x = Math.Clamp(dv, lo, hi);
+            for (int it = 0; it < 200; it++)
+            {
+                var (pcx, hx) = CapPressure(cv0 + x);
+                double px = (ptr + k * dl * (pcx - pt)) / den;
+                double gr = x - (ptr - px) / k;
+                if (gr > 0) hi = x; else lo = x;
+                double dg = 1 + dl * hx / den;
+                double nx = x - gr / dg;
+                if (!(nx > lo && nx < hi)) nx = 0.5 * (lo + hi);
+                if (Math.Abs(nx - x) <= 1e-15 * (1 + Math.Abs(x)) || hi - lo <= 1e-16) { x = nx; break; }
+                x = nx;
+            }
+            dv = x;
+            (pc, _) = CapPressure(cv0 + dv);
             p = (ptr + k * dl * (pc - pt)) / den;
-            q = qtr / dq;
-            double r1 = (q * q / a2 + (p - pc) * (p + pt)) / (scale * scale);
-            double r2 = (dv - (ptr - p) / k) * k / scale;
-            if (Math.Abs(r1) < 1e-13 && Math.Abs(r2) < 1e-13) break;
-            double dpdl = k * (pc - pt - 2 * p) / den, dpdv = k * dl * hpc / den;
-            double dqdl = -q * (6 * g / a2) / dq;
-            double fp = 2 * p - pc + pt, fq = 2 * q / a2;
-            double j11 = (fp * dpdl + fq * dqdl) / (scale * scale), j12 = (fp * dpdv - (p + pt) * hpc) / (scale * scale);
-            double j21 = dpdl / scale, j22 = (k + dpdv) / scale;
-            double det = j11 * j22 - j12 * j21;
-            if (det == 0 || !double.IsFinite(det)) break;
-            double ddl = -(r1 * j22 - r2 * j12) / det, ddv = -(j11 * r2 - j21 * r1) / det;
-            // damped: keep Δλ ≥ 0 and the compaction below the fully dense limit
-            double lam = 1;
-            while (lam > 1e-6 && (dl + lam * ddl < 0 || InitialRelativeDensity / (1 - Math.Max(0, cv0 + dv + lam * ddv)) >= 1 - 1e-9)) lam *= 0.5;
-            dl += lam * ddl; dv += lam * ddv;
+            q = qtr / (1 + 6 * g * dl / a2);
+            return (q * q / a2 + (p - pc) * (p + pt)) / scale2;
         }
+        double aL = 0, fL = f0 / scale2, aH = 1e-9 / Math.Max(pc0, 1), fH = F(aH);
+        for (int i = 0; i < 200 && fH > 0; i++) { aL = aH; fL = fH; aH *= 4; fH = F(aH); }
+        double dlam = aH; int side = 0;
+        for (int it = 0; it < 300; it++)
+        {
+            dlam = (aL * fH - aH * fL) / (fH - fL);
+            if (!(dlam > aL && dlam < aH)) dlam = 0.5 * (aL + aH);
+            double fm = F(dlam);
+            if (Math.Abs(fm) < 1e-15 || (aH - aL) <= 1e-15 * aH) break;
+            if (fm > 0) { aL = dlam; fL = fm; if (side == 1) fH *= 0.5; side = 1; }
+            else { aH = dlam; fH = fm; if (side == -1) fL *= 0.5; side = -1; }
+        }
+        F(dlam);
         double theta = qtr > 0 ? q / qtr : 0;
         t.S0 = theta * s0 - p; t.S1 = theta * s1 - p; t.S2 = theta * s2 - p; t.S3 = theta * s3;
         // plastic strain increment: Δε^p = −(Δε_v/3) I + Δε_q (3/2) s/q, Δε_q = (q_tr − q)/(3G)

@@ -196,6 +196,9 @@ public sealed class CellFeResult
 /// </summary>
 public static class CellFeModel
 {
+    /// <summary>Diagnostics hook (tests): called with the solver right after it is created, e.g. to switch on the residual log.</summary>
+    internal static Action<AxiSolid>? ConfigureSolverForDiagnostics;
+
     public const int RodBottom = 0, Li = 1, Se = 2, Cathode = 3, RodTop = 4, Tube = 5, Regions = 6;
     public static readonly string[] RegionNames = ["SS rod (anode side)", "Li", "SE", "cathode", "SS rod (cathode side)", "tube"];
 
@@ -255,6 +258,7 @@ public static class CellFeModel
         int TNode(int j, int i) => tAt[j, i] + off[3];
 
         var s = new AxiSolid(mesh, Regions) { RelativeTolerance = cfg.NewtonTolerance, FrictionCoefficient = cfg.FrictionCoefficient, ContactPenaltyMPaPerMm = cfg.ContactPenaltyMPaPerMm, Progress = progress, IncrementLog = log };
+        ConfigureSolverForDiagnostics?.Invoke(s);
         for (int b = 0; b < 3; b++)
             for (int j = blockRows[b][0]; j <= blockRows[b][1]; j++)
             {

@@ -117,7 +117,7 @@ public sealed class FeRunCommand : Command<FeRunCommand.Settings>
             .Set("max_li_eqps", r.MaxLiEqps).Set("contour_pixel_mm", px)
             .Set("se_mesh_thickness_um", r.SeMeshThicknessUm).Set("se_thickness_at_press_um", r.SeThicknessAtPressUm)
             .Set("se_thickness_after_release_um", r.SeThicknessAfterReleaseUm).Set("se_expected_thickness_um", r.SeExpectedThicknessUm)
-            .Set("se_relative_density", r.SeRelativeDensity).Set("se_lateral_pressure_MPa", r.SeLateralPressureMPa).Set("se_lateral_pressure_max_MPa", r.SeLateralPressureMaxMPa)
+            .Set("se_relative_density", r.SeRelativeDensity).Set("se_mass_ratio", r.SeMassRatio).Set("se_wall_radial_displacement_um", r.SeWallRadialUm).Set("se_lateral_pressure_MPa", r.SeLateralPressureMPa).Set("se_lateral_pressure_max_MPa", r.SeLateralPressureMaxMPa)
             .Set("contour_pages", string.Join("; ", r.Snapshots.Select(x => x.Step)))
             .Write(Path.Combine(outDir, "summary.json"));
     }

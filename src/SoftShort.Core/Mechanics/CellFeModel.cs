@@ -167,6 +167,12 @@ public sealed class CellFeResult
     public double SeExpectedThicknessUm { get; set; }
     /// <summary>Volume-mean relative density of the SE after release (compaction model; NaN for the J2 stand-in).</summary>
     public double SeRelativeDensity { get; set; } = double.NaN;
+    /// <summary>Mass check after release (compaction model): Σ D (1 + tr ε) V₀ / (D₀ Σ V₀), 1 when the density field and the deformed
+    /// volume conserve the powder's mass (the elastic part of tr ε is the only difference).</summary>
+    public double SeMassRatio { get; set; } = double.NaN;
+    /// <summary>Mean radial displacement of the SE's nodes at the bore wall after release, µm (the SE widens into the bulged tube, so its
+    /// thickness at a given density is below the rigid-die value).</summary>
+    public double SeWallRadialUm { get; set; }
     /// <summary>Radial contact pressure of the SE on the tube wall at the densification pressure, MPa: mean over the SE's wall contact
     /// (force / area) and the largest nodal value.</summary>
     public double SeLateralPressureMPa { get; set; }
@@ -339,17 +345,23 @@ public static class CellFeModel
         result.SeThicknessAfterReleaseUm = SeThicknessUm();
         if (seMat is CompactionPlasticMaterial cm)
         {
-            double dv = 0, vol = 0;
+            double dv = 0, vol = 0, mass = 0;
+            Span<double> eps = stackalloc double[4];
             for (int e = 0; e < mesh.ElementCount; e++)
                 if (mesh.Region[e] == Se)
                 {
                     var (rcE, _) = s.Centroid(e);
-                    double w = rcE; // ∝ volume of equal-area elements per radian; elements in a row share dz, use r · dr · dz below
                     int n0 = mesh.Conn[4 * e], n2 = mesh.Conn[4 * e + 2];
-                    w *= Math.Abs((mesh.R[n2] - mesh.R[n0]) * (mesh.Z[n2] - mesh.Z[n0]));
-                    dv += w * s.ElementMean(e, st => cm.RelativeDensity(st)); vol += w;
+                    double w = rcE * Math.Abs((mesh.R[n2] - mesh.R[n0]) * (mesh.Z[n2] - mesh.Z[n0])); // reference volume per radian (rectangles)
+                    double d = s.ElementMean(e, st => cm.RelativeDensity(st)), j = 0;
+                    for (int gp = 0; gp < 4; gp++) { s.StrainAt(e, gp, eps); j += 0.25 * (1 + eps[0] + eps[1] + eps[2]); }
+                    dv += w * d; vol += w; mass += w * d * j;
                 }
             result.SeRelativeDensity = dv / vol;
+            result.SeMassRatio = mass / (cm.InitialRelativeDensity * vol);
+            double ur = 0; int nw = 0;
+            for (int j = jSe; j <= jCa; j++) { ur += s.U[AxiSolid.DofR(BNode(1, j, nrc))]; nw++; }
+            result.SeWallRadialUm = ur / nw * 1000;
         }
         // tube bulge and gap after densification
         double bulge = 0, gap = 0, gapLen = 0;

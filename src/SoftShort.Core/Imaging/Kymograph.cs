@@ -391,14 +391,22 @@ public static class LiQuantification
     /// <param name="boreAreaCm2">Bore area, cm² (for the equivalent currents).</param>
     /// <param name="pad">Rows added on each side of the band. Default 3.</param>
     /// <param name="maxRelU">Zones whose centre is within this fraction of R from the axis are used. Default 0.85.</param>
+    /// <param name="others">The other detected bands: the padding stops at their rows (null: none).</param>
     /// <returns>The quantification, or null when the builder has no zone kymograph.</returns>
     public static BandQuantification? QuantifyZones(KymographBuilder k, DetectedBand band, double pixelSizeUm, Synthetic.NeutronSpectrum spectrum, Synthetic.NeutronMaterial li,
-        double boreRadiusUm, double currentStartS, double splitS, double boreAreaCm2, int pad = 3, double maxRelU = 0.85)
+        double boreRadiusUm, double currentStartS, double splitS, double boreAreaCm2, int pad = 3, double maxRelU = 0.85, IReadOnlyList<DetectedBand>? others = null)
     {
         var z = k.Zones;
         if (z is null || k.Reference is null || z.Bins.Count != k.TimesS.Count) return null;
         InputException.Require(pixelSizeUm > 0 && boreRadiusUm > 0, "quantify", "pixel size and bore radius must be positive");
         int y0 = Math.Max(0, band.FirstRow - pad), y1 = Math.Min(k.Height - 1, band.LastRow + pad), nz = z.Zones;
+        // the padding stops at another band's rows (e.g. P2's at the crept Li of P4 in the gap, whose rays cross the core too)
+        foreach (var o in others ?? [])
+        {
+            if (o == band || (o.FirstRow <= band.FirstRow && o.LastRow >= band.LastRow)) continue; // a band inside another (P3 in P4) keeps its rows
+            if (o.LastRow < band.FirstRow) y0 = Math.Max(y0, o.LastRow + 1);
+            if (o.FirstRow > band.LastRow) y1 = Math.Min(y1, o.FirstRow - 1);
+        }
         double axis = z.AxisX, radius = z.RadiusPx;
         try { var o = CellOutline.Detect(k.Reference, y0, y1); axis = o.AxisX; radius = o.RadiusPx; } catch (InputException) { }
         // zones and their chords (µm, mean over the zone's columns) and weights

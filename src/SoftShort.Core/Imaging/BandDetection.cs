@@ -69,6 +69,9 @@ public sealed record BandDetectionOptions
 /// <item>Bands: rows where the late-time mean of ln(Tr_t/Tr_0) exceeds <see cref="BandDetectionOptions.ThresholdSigma"/> noise σ are
 /// grouped into runs; runs are named by sign and by the nearest layer boundary (P1 depletion in the cathode, P2 enrichment at Li|SE,
 /// P3 depletion at SS|Li in ROI I, P4 enrichment at SS|Li in ROI II); each gets a sub-pixel centroid.</item>
+/// <item>Timed signal: for P1–P3, when the kymograph builder kept a zone kymograph (<see cref="KymographBuilder.Zones"/>), the band's
+/// matched-filter amplitude over its rows and the whole core width (<see cref="MatchedSignal"/>, scaled to the band mean's late
+/// level), whose noise is several times lower than the ROI I band mean's; otherwise (and for P4) the ROI band mean.</item>
 /// <item>Noise: σ₀ of the band signal s = band-mean Tr_t/Tr_0 − 1 from the bins before the onset (the reference bins, whose mean is
 /// 0 by construction, and the quiet bins up to the onset).</item>
 /// <item>Onset: a CUSUM (Page 1954) on s/σ₀ in the band's direction bounds where the change can be; the onset is then the change

@@ -54,6 +54,13 @@ public sealed record BandDetectionOptions
     /// divided by the number of windows tested: Bonferroni). Default 10⁻³.
     /// </summary>
     public double FalseAlarmProbability { get; init; } = 1e-3;
+    /// <summary>
+    /// Time the bands of ROI I (P1–P3) by a matched filter over the zone kymograph (<see cref="BandDetection.MatchedSignal"/>)
+    /// when one is available, instead of the ROI I band mean. Default true.
+    /// </summary>
+    public bool MatchedFilter { get; init; } = true;
+    /// <summary>Rows added on each side of a band for the matched filter (the template weights the blur tails). Default 2.</summary>
+    public int MatchedPadRows { get; init; } = 2;
 }
 
 /// <summary>
@@ -62,6 +69,9 @@ public sealed record BandDetectionOptions
 /// <item>Bands: rows where the late-time mean of ln(Tr_t/Tr_0) exceeds <see cref="BandDetectionOptions.ThresholdSigma"/> noise σ are
 /// grouped into runs; runs are named by sign and by the nearest layer boundary (P1 depletion in the cathode, P2 enrichment at Li|SE,
 /// P3 depletion at SS|Li in ROI I, P4 enrichment at SS|Li in ROI II); each gets a sub-pixel centroid.</item>
+/// <item>Timed signal: for P1–P3, when the kymograph builder kept a zone kymograph (<see cref="KymographBuilder.Zones"/>), the band's
+/// matched-filter amplitude over its rows and the whole core width (<see cref="MatchedSignal"/>, scaled to the band mean's late
+/// level), whose noise is several times lower than the ROI I band mean's; otherwise (and for P4) the ROI band mean.</item>
 /// <item>Noise: σ₀ of the band signal s = band-mean Tr_t/Tr_0 − 1 from the bins before the onset (the reference bins, whose mean is
 /// 0 by construction, and the quiet bins up to the onset).</item>
 /// <item>Onset: a CUSUM (Page 1954) on s/σ₀ in the band's direction bounds where the change can be; the onset is then the change
@@ -81,7 +91,7 @@ public static class BandDetection
 {
     /// <summary>Detects P1–P4 on a completed kymograph builder.</summary>
     public static IReadOnlyList<DetectedBand> Detect(KymographBuilder k, LayerBoundaries boundaries, BandDetectionOptions? options = null) =>
-        Detect(k.TimesS, k.ReferenceBins, k.RatioRows, k.Height, k.PixelSizeUm, boundaries, options);
+        Detect(k.TimesS, k.ReferenceBins, k.RatioRows, k.Height, k.PixelSizeUm, boundaries, options, k.Zones);
 
     /// <summary>Detects P1–P4 from kymograph rows.</summary>
     /// <param name="timesS">Bin times, s (ascending).</param>
@@ -91,8 +101,10 @@ public static class BandDetection
     /// <param name="pixelSizeUm">Pixel size, µm (NaN: positions NaN).</param>
     /// <param name="boundaries">Layer interfaces (rows) of Tr₀, rows running from the anode to the cathode.</param>
     /// <param name="options">Options.</param>
+    /// <param name="zones">Zone kymograph of the core (null: none): with <see cref="BandDetectionOptions.MatchedFilter"/>, P1–P3 are timed on
+    /// their matched-filter amplitude.</param>
     public static IReadOnlyList<DetectedBand> Detect(IReadOnlyList<double> timesS, int referenceBins, IReadOnlyList<List<double[]>> ratioRows, int height,
-        double pixelSizeUm, LayerBoundaries boundaries, BandDetectionOptions? options = null)
+        double pixelSizeUm, LayerBoundaries boundaries, BandDetectionOptions? options = null, ZoneKymograph? zones = null)
     {
         var o = options ?? new BandDetectionOptions();
         var t = timesS.ToArray();
@@ -109,15 +121,25 @@ public static class BandDetection
         Take("P2", runsI, -1, boundaries.LiSe, 0);
         Take("P3", runsI, +1, boundaries.SsLi, 0);
         if (ratioRows.Count > 1) Take("P4", Runs(ratioRows[1], height, referenceBins, o), -1, boundaries.SsLi, 1);
+        // the signal that is timed: the band mean, or for P1–P3 its matched-filter amplitude over the rows and the whole core width,
+        // in the same units (scaled to the band mean's late level)
+        var timed = found.Select(f =>
+        {
+            if (!o.MatchedFilter || zones is null || f.Roi != 0 || zones.Bins.Count != t.Length) return f.Series;
+            var a = MatchedSignal(zones, f.Run.First - o.MatchedPadRows, f.Run.Last + o.MatchedPadRows, o.LateFraction, referenceBins);
+            int nl = Math.Max(1, (int)Math.Round(t.Length * o.LateFraction));
+            double late = f.Series.Skip(t.Length - nl).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average();
+            return a is null || !(Math.Abs(late) > 0) ? f.Series : a.Select(v => v * late).ToArray();
+        }).ToList();
         // first pass: each band on its own; the soft short is a cell-wide event (part of the current leaks electronically from then
         // on, so no band keeps its pre-short trend): the earliest fluctuation onset ends every band's onset fit
-        var first = found.Select(f => Analyse(t, f.Series, referenceBins, f.Sign, o)).ToList();
+        var first = found.Select((f, i) => Analyse(t, timed[i], referenceBins, f.Sign, o)).ToList();
         double shortS = first.Select(a => a.FluctuationOnsetS).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
         var list = new List<DetectedBand>();
         for (int i = 0; i < found.Count; i++)
         {
             var (name, sign, roi, run, series) = found[i];
-            var a = Analyse(t, series, referenceBins, sign, o, shortS);
+            var a = Analyse(t, timed[i], referenceBins, sign, o, shortS);
             double mag = 0;
             foreach (var v in series) if (double.IsFinite(v) && Math.Abs(v) > Math.Abs(mag)) mag = v;
             // position: mm from the cathode|SS interface towards the anode (the caller's rows run from anode to cathode)
@@ -138,6 +160,68 @@ public static class BandDetection
             series[b] = c > 0 ? s / c - 1 : double.NaN;
         }
         return series;
+    }
+
+    /// <summary>
+    /// Matched-filter amplitude of a band (North 1943; the optimal linear detector of a known pattern in white noise): the
+    /// band's spatial pattern is estimated from the data, p(y, z) = the late-time mean of Tr_t − Tr₀ in row y and core zone z
+    /// (no blur or geometry is assumed); each cell is weighted by p/σ² with its own per-bin noise variance σ² (robust, from the
+    /// cell's consecutive differences), and every bin's change is projected on it: a(t) = Σ w·(Tr_t − Tr₀) / Σ w·p, which is
+    /// 1 on average late in the series and 0 before the band appears. Linear in the transmissions (no per-pixel ratios of low
+    /// counts) and using the whole core width and every row of the band, its noise is several times lower than the ROI I
+    /// band mean's.
+    /// <para>The estimated pattern and every bin's change share the noise of Tr₀ (the mean of the reference bins), which adds
+    /// Σ_cells var(Tr₀)/σ² = cells/n_ref to the numerator of every bin after the reference (an errors-in-variables bias: a
+    /// step at the end of the reference that would pull every onset early); it is subtracted.</para>
+    /// </summary>
+    /// <param name="z">Zone kymograph.</param>
+    /// <param name="firstRow">First row (clamped to the image).</param>
+    /// <param name="lastRow">Last row.</param>
+    /// <param name="lateFraction">Fraction of the bins, at the end, that define the pattern.</param>
+    /// <param name="referenceBins">Leading bins whose mean is Tr₀.</param>
+    /// <returns>a(t) per bin, or null when the pattern is empty.</returns>
+    public static double[]? MatchedSignal(ZoneKymograph z, int firstRow, int lastRow, double lateFraction, int referenceBins)
+    {
+        int nb = z.Bins.Count, nz = z.Zones, nref = Math.Max(1, referenceBins);
+        if (nb < 4) return null;
+        int y0 = Math.Max(0, firstRow), y1 = Math.Min(z.Height - 1, lastRow);
+        int nl = Math.Max(1, (int)Math.Round(nb * lateFraction));
+        var cells = new List<(int Index, double W, double P)>();
+        var diffs = new List<double>(nb);
+        for (int y = y0; y <= y1; y++)
+            for (int zz = 0; zz < nz; zz++)
+            {
+                int i = y * nz + zz;
+                double r = z.Reference[i];
+                if (!(r > 0) || z.Counts[i] == 0) continue;
+                double p = 0; int c = 0;
+                for (int b = nb - nl; b < nb; b++) { double v = z.Bins[b][i]; if (double.IsFinite(v)) { p += v - r; c++; } }
+                diffs.Clear();
+                for (int b = 1; b < nb; b++) { double d = z.Bins[b][i] - z.Bins[b - 1][i]; if (double.IsFinite(d)) diffs.Add(Math.Abs(d)); }
+                if (c == 0 || diffs.Count < 3) continue;
+                double sd = Statistics.MedianInPlace(CollectionsMarshal.AsSpan(diffs)) / 0.6745 / Math.Sqrt(2);
+                if (!(sd > 0)) continue;
+                p /= c;
+                cells.Add((i, p / (sd * sd), p));
+            }
+        if (cells.Count == 0) return null;
+        double wp = 0;
+        foreach (var (_, w, p) in cells) wp += w * p;
+        if (!(wp > 0)) return null;
+        double bias = cells.Count / (double)nref / wp;
+        var a = new double[nb];
+        for (int b = 0; b < nb; b++)
+        {
+            double num = 0, den = 0;
+            foreach (var (i, w, p) in cells)
+            {
+                double v = z.Bins[b][i];
+                if (!double.IsFinite(v)) continue;
+                num += w * (v - z.Reference[i]); den += w * p;
+            }
+            a[b] = den > 0 ? num / den - (b >= nref ? bias * wp / den : 0) : double.NaN;
+        }
+        return a;
     }
 
     sealed record Run(int Sign, int First, int Last, double Centroid);
@@ -230,8 +314,10 @@ public static class BandDetection
     public static BandSignalAnalysis Analyse(IReadOnlyList<double> t, IReadOnlyList<double> s, int referenceBins, int sign, BandDetectionOptions o, double softShortS = double.NaN)
     {
         int n = t.Count, nref = Math.Clamp(referenceBins, 1, n);
-        // quiet noise from the reference bins (mean 0 by construction: nref − 1 degrees of freedom): only for the CUSUM
-        double sigmaRef = ReferenceSigma(s, nref);
+        // noise for the CUSUM: the reference bins (mean 0 by construction: nref − 1 degrees of freedom) give few degrees of
+        // freedom, and an underestimated σ makes the CUSUM alarm early and cut off the onset search; take the larger of that and
+        // the robust white-noise level of the whole series from its consecutive differences (insensitive to slow trends)
+        double sigmaRef = Math.Max(ReferenceSigma(s, nref) is var sr && double.IsFinite(sr) ? sr : 0, DifferenceSigma(s, nref));
         int alarm = Cusum(s, nref, sign, sigmaRef, o.CusumK, o.CusumH);
         double latest = t[Math.Min(alarm, n - 1)];
         int fitEnd = FitEnd(t, alarm, n, o.OnsetFitWindowS);
@@ -262,6 +348,14 @@ public static class BandDetection
         int i = 0;
         while (i < t.Count && t[i] < time) i++;
         return i;
+    }
+
+    /// <summary>Robust σ of one bin from the consecutive differences after the reference: median |Δs| / (0.6745·√2) (0 when too short).</summary>
+    static double DifferenceSigma(IReadOnlyList<double> s, int nref)
+    {
+        var d = new List<double>();
+        for (int i = Math.Max(1, nref); i < s.Count; i++) { double v = s[i] - s[i - 1]; if (double.IsFinite(v)) d.Add(Math.Abs(v)); }
+        return d.Count >= 4 ? Statistics.MedianInPlace(CollectionsMarshal.AsSpan(d)) / 0.6745 / Math.Sqrt(2) : 0;
     }
 
     /// <summary>σ of one bin from the reference bins (their mean of s is 0 by construction, so nref − 1 degrees of freedom).</summary>

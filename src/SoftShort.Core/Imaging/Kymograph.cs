@@ -105,6 +105,89 @@ public enum ReferenceMode
 }
 
 /// <summary>
+/// A radial-zone kymograph: the core width (between the detected core edges) cut into <see cref="Zones"/> equal column
+/// groups, and per bin and row the mean transmission of each zone, from the bins' per-pixel means when the binning kept them
+/// (<see cref="BinnedFrame.MeanPixels"/>), else from the medians. It keeps the lateral information the ROI I kymograph averages
+/// away (chord length and transmission vary across the core), so that a band's amplitude can be estimated by a matched filter
+/// over its rows and the whole core width (<see cref="BandDetection.MatchedSignal"/>) and its Li volume by integrating across
+/// the core (<see cref="LiQuantification"/>). Memory: Zones × Height floats per bin.
+/// </summary>
+public sealed class ZoneKymograph
+{
+    /// <param name="height">Rows.</param>
+    /// <param name="x0">First column of each zone.</param>
+    /// <param name="x1">Last column of each zone (inclusive).</param>
+    /// <param name="axisX">Cell axis column (px).</param>
+    /// <param name="radiusPx">Core radius (px).</param>
+    public ZoneKymograph(int height, int[] x0, int[] x1, double axisX, double radiusPx)
+    {
+        Height = height; X0 = x0; X1 = x1; AxisX = axisX; RadiusPx = radiusPx;
+        Reference = new float[height * x0.Length];
+        Counts = new int[height * x0.Length];
+    }
+
+    public int Height { get; }
+    public int Zones => X0.Length;
+    public int[] X0 { get; }
+    public int[] X1 { get; }
+    public double AxisX { get; }
+    public double RadiusPx { get; }
+    /// <summary>True when the zone means come from per-pixel bin means (linear in the counts), false when from bin medians.</summary>
+    public bool FromMeans { get; internal set; }
+    /// <summary>Tr₀ zone means, [row · Zones + zone].</summary>
+    public float[] Reference { get; }
+    /// <summary>Pixels (finite in Tr₀) behind each zone mean, [row · Zones + zone].</summary>
+    public int[] Counts { get; }
+    /// <summary>Per bin: zone means of Tr_t, [row · Zones + zone] (pixels NaN in Tr₀ or Tr_t ignored).</summary>
+    public List<float[]> Bins { get; } = [];
+
+    /// <summary>Zones of equal width spanning the core from <paramref name="leftEdgeX"/> to <paramref name="rightEdgeX"/> (one pixel in from each edge).</summary>
+    public static ZoneKymograph ForCore(int width, int height, double axisX, double leftEdgeX, double rightEdgeX, int zones = 16)
+    {
+        int a = Math.Clamp((int)Math.Ceiling(leftEdgeX + 1), 0, width - 1), b = Math.Clamp((int)Math.Floor(rightEdgeX - 1), a, width - 1);
+        int n = Math.Clamp(zones, 1, b - a + 1);
+        var x0 = new int[n]; var x1 = new int[n];
+        for (int z = 0; z < n; z++) { x0[z] = a + (int)((long)(b - a + 1) * z / n); x1[z] = a + (int)((long)(b - a + 1) * (z + 1) / n) - 1; }
+        return new ZoneKymograph(height, x0, x1, axisX, (rightEdgeX - leftEdgeX) / 2);
+    }
+
+    internal void SetReference(float[] tr0, int width)
+    {
+        int nz = Zones;
+        for (int y = 0; y < Height; y++)
+            for (int z = 0; z < nz; z++)
+            {
+                double s = 0; int c = 0;
+                for (int x = X0[z]; x <= X1[z]; x++) { float v = tr0[y * width + x]; if (float.IsFinite(v)) { s += v; c++; } }
+                Reference[y * nz + z] = c > 0 ? (float)(s / c) : float.NaN;
+                Counts[y * nz + z] = c;
+            }
+    }
+
+    internal void Add(float[] tr, float[] tr0, int width)
+    {
+        int nz = Zones;
+        var m = new float[Height * nz];
+        for (int y = 0; y < Height; y++)
+            for (int z = 0; z < nz; z++)
+            {
+                // mean of Tr_t over the pixels finite in both, rescaled by Tr₀'s mean over the same pixels, so that a pixel
+                // missing in one bin does not shift the zone mean
+                double st = 0, sr = 0; int c = 0;
+                for (int x = X0[z]; x <= X1[z]; x++)
+                {
+                    int i = y * width + x;
+                    float v = tr[i], q = tr0[i];
+                    if (!float.IsFinite(v) || !float.IsFinite(q)) continue;
+                    st += v; sr += q; c++;
+                }
+                m[y * nz + z] = c > 0 && sr != 0 ? (float)(st / sr * Reference[y * nz + z]) : float.NaN;
+            }
+        Bins.Add(m);
+    }
+}
+
+/// <summary>
 /// Builds Tr_t/Tr_0 ratio maps (paper Fig. 2C) and kymographs (Fig. 2D, E) from a binned series streamed in time order,
 /// holding only the reference, the per-row ROI means and a few ratio-map snapshots: memory does not grow with frame size × bins.
 /// Kymograph row y of bin t = Σ_x Tr_t(x, y) / Σ_x Tr_0(x, y) over the ROI's columns (pixels NaN in either ignored): a ratio
@@ -118,7 +201,7 @@ public sealed class KymographBuilder
     readonly double[] _snapshotTimes;
     readonly bool[] _snapshotTaken;
     IReadOnlyList<PixelRegion>? _rois;
-    float[]? _ref;
+    float[]? _ref, _refMean;
     int _refBins;
 
     /// <param name="width">Frame width, px.</param>
@@ -151,6 +234,8 @@ public sealed class KymographBuilder
     public List<List<double[]>> RatioRows { get; } = [];
     /// <summary>Per ROI, per bin: the ROI row means of Tr_t (for interface tracking).</summary>
     public List<List<double[]>> TransmissionRows { get; } = [];
+    /// <summary>Radial-zone kymograph of the core (null until Tr₀ is formed, or when no core outline is known).</summary>
+    public ZoneKymograph? Zones { get; private set; }
     /// <summary>Kept ratio maps (time, map).</summary>
     public List<(double TimeS, Image2D<float> Ratio)> Snapshots { get; } = [];
 
@@ -206,6 +291,20 @@ public sealed class KymographBuilder
             _rois = [Outline.RegionI(_h), AnodeOutline.RegionII(_h)];
             foreach (var r in _rois) r.RequireInside(_w, _h, "derived ROI");
         }
+        // zone kymograph over the core: from the detected outline, or (given ROIs) from an outline detected on Tr₀ when there is one
+        var core = Outline;
+        if (core is null) { try { core = CellOutline.Detect(refImg); } catch (InputException) { } }
+        if (core is not null && core.RightEdgeX - core.LeftEdgeX >= 8)
+        {
+            Zones = ZoneKymograph.ForCore(_w, _h, core.AxisX, core.LeftEdgeX, core.RightEdgeX);
+            if (_pending.All(b => b.MeanPixels is not null))
+            {
+                _refMean = new float[(long)_w * _h];
+                StackMedian.Mean(_pending.Select(b => b.MeanPixels!).ToArray(), _refMean, _w, _h);
+                Zones.FromMeans = true;
+            }
+            Zones.SetReference(_refMean ?? _ref, _w);
+        }
         for (int i = 0; i < _rois.Count; i++) { RatioRows.Add([]); TransmissionRows.Add([]); }
         var pend = _pending.ToList();
         _pending.Clear();
@@ -238,6 +337,12 @@ public sealed class KymographBuilder
                 ratio[y] = ct > 0 && sr != 0 ? st / sr : double.NaN;
             }
             RatioRows[k].Add(ratio); TransmissionRows[k].Add(tr);
+        }
+        if (Zones is not null)
+        {
+            // a bin without means in a series whose reference had them would mix estimators: use the medians for both then
+            if (Zones.FromMeans && bin.MeanPixels is null) throw new InputException("binned series", $"bin {bin.Index} has no per-pixel mean while the reference bins had");
+            Zones.Add(Zones.FromMeans ? bin.MeanPixels! : bin.Pixels, _refMean ?? rf, _w);
         }
         for (int s = 0; s < _snapshotTimes.Length; s++)
         {
@@ -306,6 +411,114 @@ public static class LiQuantification
         double sb = Slope(t, li, currentStartS, splitS), sa = Slope(t, li, splitS, double.PositiveInfinity);
         double umPerHToA(double umPerH) => Math.Abs(umPerH) * 1e-4 * boreAreaCm2 / Faraday.LiMolarVolumeCm3PerMol * Faraday.ConstantCPerMol / 3600;
         return new BandQuantification(band.Name, t, li, sb, sa, umPerHToA(sb), umPerHToA(sa));
+    }
+
+    /// <summary>
+    /// Li thickness change of a band from the zone kymograph (<see cref="ZoneKymograph"/>, per-pixel bin means): a
+    /// blur-conserving, geometry-aware Beer–Lambert estimator.
+    /// <list type="bullet">
+    /// <item>In each core zone z and row y of the band (± <paramref name="pad"/> rows, so that the blur tails are inside), the Li
+    /// path change is Δℓ = −ln(Tr_t/Tr₀)/Σ_eff. Blur moves transmission between rows but conserves its sum, so the sum over
+    /// the band's rows is blur-free to first order (the band may be thinner than the 25 µm resolution).</item>
+    /// <item>Σ_eff is the Li attenuation for the spectrum that actually reaches the detector behind that cell: the beam is
+    /// hardened by the cell, so Σ_eff = Σ_s + Σ_abs(λ₀)·⟨(λ/λ₀)·e^(−Dλ/λ₀)⟩/⟨e^(−Dλ/λ₀)⟩ over the beam spectrum, with the
+    /// absorption depth D at λ₀ that gives the measured Tr₀ (all of the cell's attenuation counted as 1/v absorption: along a
+    /// core ray scattering, mostly the PTFE wall, is ≈ 10 % of it, so D is slightly overestimated).</item>
+    /// <item>Σ_y Δℓ·pixel divided by the chord 2√(R² − u²) of the band's disc (radius R from the core edges in the band's rows
+    /// of Tr₀) at the zone's column is the dense-Li thickness change over that disc; zones within <paramref name="maxRelU"/>·R
+    /// of the axis are combined with inverse-variance weights ∝ chord²·Tr₀·pixels, and the result is scaled by
+    /// (R/R_bore)² to a thickness over the bore, as Faraday's law gives it.</item>
+    /// </list>
+    /// </summary>
+    /// <param name="k">Kymograph builder with a zone kymograph.</param>
+    /// <param name="band">The band (ROI I).</param>
+    /// <param name="pixelSizeUm">Pixel size, µm.</param>
+    /// <param name="spectrum">Beam spectrum.</param>
+    /// <param name="li">Li metal cross sections.</param>
+    /// <param name="boreRadiusUm">Bore radius, µm (the area Faraday's law spreads the Li over).</param>
+    /// <param name="currentStartS">Time the current starts, s.</param>
+    /// <param name="splitS">Time that separates the two slopes, s.</param>
+    /// <param name="boreAreaCm2">Bore area, cm² (for the equivalent currents).</param>
+    /// <param name="pad">Rows added on each side of the band. Default 3.</param>
+    /// <param name="maxRelU">Zones whose centre is within this fraction of R from the axis are used. Default 0.85.</param>
+    /// <param name="others">The other detected bands: the padding stops at their rows (null: none).</param>
+    /// <returns>The quantification, or null when the builder has no zone kymograph.</returns>
+    public static BandQuantification? QuantifyZones(KymographBuilder k, DetectedBand band, double pixelSizeUm, Synthetic.NeutronSpectrum spectrum, Synthetic.NeutronMaterial li,
+        double boreRadiusUm, double currentStartS, double splitS, double boreAreaCm2, int pad = 3, double maxRelU = 0.85, IReadOnlyList<DetectedBand>? others = null)
+    {
+        var z = k.Zones;
+        if (z is null || k.Reference is null || z.Bins.Count != k.TimesS.Count) return null;
+        InputException.Require(pixelSizeUm > 0 && boreRadiusUm > 0, "quantify", "pixel size and bore radius must be positive");
+        int y0 = Math.Max(0, band.FirstRow - pad), y1 = Math.Min(k.Height - 1, band.LastRow + pad), nz = z.Zones;
+        // the padding stops at another band's rows (e.g. P2's at the crept Li of P4 in the gap, whose rays cross the core too)
+        foreach (var o in others ?? [])
+        {
+            if (o == band || (o.FirstRow <= band.FirstRow && o.LastRow >= band.LastRow)) continue; // a band inside another (P3 in P4) keeps its rows
+            if (o.LastRow < band.FirstRow) y0 = Math.Max(y0, o.LastRow + 1);
+            if (o.FirstRow > band.LastRow) y1 = Math.Min(y1, o.FirstRow - 1);
+        }
+        double axis = z.AxisX, radius = z.RadiusPx;
+        try { var o = CellOutline.Detect(k.Reference, y0, y1); axis = o.AxisX; radius = o.RadiusPx; } catch (InputException) { }
+        // zones and their chords (µm, mean over the zone's columns) and weights
+        var zoneChord = new double[nz]; var use = new bool[nz];
+        for (int q = 0; q < nz; q++)
+        {
+            double c = 0; int m = 0;
+            for (int x = z.X0[q]; x <= z.X1[q]; x++) { double u = x - axis; if (Math.Abs(u) < radius) c += 2 * Math.Sqrt(radius * radius - u * u) * pixelSizeUm; m++; }
+            zoneChord[q] = m > 0 ? c / m : 0;
+            use[q] = Math.Abs(0.5 * (z.X0[q] + z.X1[q]) - axis) <= maxRelU * radius && zoneChord[q] > 0;
+        }
+        var sigma = new double[(y1 - y0 + 1) * nz];
+        var weight = new double[nz];
+        for (int y = y0; y <= y1; y++)
+            for (int q = 0; q < nz; q++)
+            {
+                double r = z.Reference[y * nz + q];
+                sigma[(y - y0) * nz + q] = r > 0 ? EffectiveAttenuationPerCm(spectrum, li, r) : double.NaN;
+                if (use[q] && r > 0) weight[q] += zoneChord[q] * zoneChord[q] * r * z.Counts[y * nz + q];
+            }
+        var t = k.TimesS.ToArray();
+        var liUm = new double[t.Length];
+        for (int b = 0; b < t.Length; b++)
+        {
+            double num = 0, den = 0;
+            for (int q = 0; q < nz; q++)
+            {
+                if (!use[q] || !(weight[q] > 0)) continue;
+                double path = 0; bool ok = true;
+                for (int y = y0; y <= y1 && ok; y++)
+                {
+                    double v = -Math.Log(z.Bins[b][y * nz + q] / z.Reference[y * nz + q]) / sigma[(y - y0) * nz + q];
+                    if (double.IsFinite(v)) path += v; else ok = false;
+                }
+                if (!ok) continue;
+                num += weight[q] * path * 1e4 * pixelSizeUm / zoneChord[q]; den += weight[q];
+            }
+            double rb = boreRadiusUm / pixelSizeUm;
+            liUm[b] = den > 0 ? num / den * (radius * radius) / (rb * rb) : double.NaN;
+        }
+        double sb = Slope(t, liUm, currentStartS, splitS), sa = Slope(t, liUm, splitS, double.PositiveInfinity);
+        double umPerHToA(double umPerH) => Math.Abs(umPerH) * 1e-4 * boreAreaCm2 / Faraday.LiMolarVolumeCm3PerMol * Faraday.ConstantCPerMol / 3600;
+        return new BandQuantification(band.Name, t, liUm, sb, sa, umPerHToA(sb), umPerHToA(sa));
+    }
+
+    /// <summary>
+    /// Effective attenuation (cm⁻¹) of a thin layer of <paramref name="material"/> behind a cell of transmission
+    /// <paramref name="transmission"/>: d(−ln T)/dℓ for the hardened spectrum, Σ_s + Σ_abs(λ₀)·⟨(λ/λ₀)e^(−Dλ/λ₀)⟩/⟨e^(−Dλ/λ₀)⟩,
+    /// with D (absorption depth at λ₀) such that the spectrum-averaged e^(−Dλ/λ₀) equals the transmission.
+    /// </summary>
+    public static double EffectiveAttenuationPerCm(Synthetic.NeutronSpectrum spectrum, Synthetic.NeutronMaterial material, double transmission)
+    {
+        var l = spectrum.WavelengthA; var w = spectrum.Weight;
+        double l0 = Synthetic.NeutronCrossSections.ReferenceWavelengthA;
+        double Tr(double d) { double s = 0; for (int i = 0; i < l.Count; i++) s += w[i] * Math.Exp(-d * l[i] / l0); return s; }
+        double target = Math.Clamp(transmission, 1e-6, 1);
+        double lo = 0, hi = 1;
+        while (Tr(hi) > target && hi < 1e3) hi *= 2;
+        for (int it = 0; it < 60; it++) { double mid = 0.5 * (lo + hi); if (Tr(mid) > target) lo = mid; else hi = mid; }
+        double dd = 0.5 * (lo + hi), num = 0, den = 0;
+        for (int i = 0; i < l.Count; i++) { double e = w[i] * Math.Exp(-dd * l[i] / l0); num += e * l[i] / l0; den += e; }
+        return material.ScatteringPerCm + material.AbsorptionRefPerCm * num / den;
     }
 
     /// <summary>Least-squares slope of y against t (in h) for t in [t0, t1).</summary>

@@ -18,6 +18,11 @@ public sealed record OperandoPipelineOptions
     /// <summary>Pixel size, µm.</summary>
     public double PixelSizeUm { get; init; } = double.NaN;
     public BandDetectionOptions Bands { get; init; } = new();
+    /// <summary>
+    /// Keep each bin's per-pixel mean beside its median (<see cref="BinnedFrame.MeanPixels"/>) for the zone kymograph: the band
+    /// onsets (matched filter) and the Li quantification then use a linear, unbiased estimator of the counts. Default true.
+    /// </summary>
+    public bool KeepBinMeans { get; init; } = true;
 }
 
 /// <summary>What a pipeline run found.</summary>
@@ -72,7 +77,7 @@ public static class OperandoPipeline
         }
         var k = new KymographBuilder(w, h, options.Regions, options.Reference, options.SnapshotTimesS) { PixelSizeUm = options.PixelSizeUm };
         int bins = 0; bool partial = false;
-        foreach (var b in MedianBinning.Bin(Normalized(), w, h, options.BinSize, options.DropPartialBin))
+        foreach (var b in MedianBinning.Bin(Normalized(), w, h, options.BinSize, options.DropPartialBin, keepMean: options.KeepBinMeans))
         {
             onBin?.Invoke(b);
             k.Add(b);

@@ -26,7 +26,11 @@ public static class OperandoQuantification
         double radius = o?.RadiusPx ?? cell.BoreRadiusUm / pixelUm, axis = o?.AxisX ?? (roi.X0 + roi.X1) / 2.0;
         double chord = LiQuantification.MeanChordUm(axis, radius, roi.X0, roi.X1, pixelUm);
         double sigmaLi = NeutronCrossSections.Lithium.AttenuationPerCm(NeutronSpectrum.ColdCG1D().MeanWavelengthA);
-        var bands = r.Bands.Where(b => b.Roi == 0).Select(b => LiQuantification.Quantify(k, b, pixelUm, sigmaLi, chord, tStart, split, cell.BoreAreaCm2)).ToList();
+        // the zone estimator (bin means, hardened Σ, chord per zone) where the series has per-pixel bin means; else the ROI I one
+        var spectrum = NeutronSpectrum.ColdCG1D();
+        var bands = r.Bands.Where(b => b.Roi == 0).Select(b =>
+            (k.Zones is { FromMeans: true } ? LiQuantification.QuantifyZones(k, b, pixelUm, spectrum, NeutronCrossSections.Lithium, cell.BoreRadiusUm, tStart, split, cell.BoreAreaCm2, others: r.Bands) : null)
+            ?? LiQuantification.Quantify(k, b, pixelUm, sigmaLi, chord, tStart, split, cell.BoreAreaCm2)).ToList();
         double duration = k.TimesS[^1] - tStart;
         double faraday = Electrochemistry.Faraday.PlatedLiThicknessUm(current * Math.Max(0, duration), cell.BoreAreaCm2);
         var sb = new System.Text.StringBuilder();

@@ -162,5 +162,24 @@ public class MedianBinningTests
             }
         Assert.Equal(2, SoftShort.Imaging.MedianBinning.Bin(frames, w, h, n, dropPartial: true).Count());
         Assert.Throws<InputException>(() => SoftShort.Imaging.MedianBinning.Bin(frames, w + 1, h, n).ToList());
+        Assert.All(bins, b => Assert.Null(b.MeanPixels));
+    }
+
+    [Fact]
+    public void KeptBinMeans_AreTheDirectNanIgnoringMeans()
+    {
+        var rng = new Random(9);
+        int w = 5, h = 4, n = 3;
+        var frames = Enumerable.Range(0, 8).Select(i => new SoftShort.Imaging.TimedFrame(i * 10.0,
+            Enumerable.Range(0, w * h).Select(j => j == 7 || (j == 3 && i % 3 == 0) ? float.NaN : (float)rng.Next(1000)).ToArray())).ToList();
+        var bins = SoftShort.Imaging.MedianBinning.Bin(frames, w, h, n, keepMean: true).ToList();
+        Assert.Equal(3, bins.Count);
+        for (int b = 0; b < bins.Count; b++)
+            for (int i = 0; i < w * h; i++)
+            {
+                var v = frames.Skip(b * n).Take(n).Select(f => (double)f.Pixels[i]).Where(x => !double.IsNaN(x)).ToArray();
+                if (v.Length == 0) Assert.True(float.IsNaN(bins[b].MeanPixels![i]));
+                else Assert.Equal(v.Average(), bins[b].MeanPixels![i], 3);
+            }
     }
 }

@@ -84,7 +84,8 @@ public sealed record CellFeConfig
     /// <summary>"calibrated" only: Li creep rate at its yield stress, s⁻¹ (calibration of the Norton prefactor, see <see cref="CellMaterials.Lithium"/>).</summary>
     public double LiCreepRateAtYieldPerS { get; init; } = 5e-4;
     public double TemperatureK { get; init; } = 298.15;
-    /// <summary>Coulomb friction coefficient on the tube-wall contact (content | tube); 0 (default) = frictionless, as in the paper's description.</summary>
+    /// <summary>Coulomb friction coefficient on the tube-wall contact (content | tube); 0 (default) = frictionless, as in the paper's description. PTFE on steel is
+    /// usually quoted at 0.04–0.1 (manufacturers' data; PTFE friction reviewed by Biswas &amp; Vijayan, Wear 158 (1992) 193); 0.2 (an upper bound) converges on the 0.2 mm mesh in small strain (docs/fe.md).</summary>
     public double FrictionCoefficient { get; init; }
     /// <summary>Newton convergence: residual norm over the norm of the internal + external forces. Default 1e-7.</summary>
     public double NewtonTolerance { get; init; } = 1e-7;

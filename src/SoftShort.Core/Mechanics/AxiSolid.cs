@@ -109,7 +109,7 @@ public sealed class AxiSolid
     SkylineLdlt? _ldlt;
     SkylineLu? _lu;
     /// <summary>True when the tangent is not symmetric (updated Lagrangian, or Coulomb friction): factorised by <see cref="SkylineLu"/>.</summary>
-    bool Unsymmetric => LargeDeformation || FrictionCoefficient > 0;
+    bool Unsymmetric => LargeDeformation || FrictionCoefficient > 0 || Array.Exists(Materials, m => m is { UnsymmetricTangent: true });
     int[] _eq = [];
     int[] _slot = [];
     double[] _ke = [], _fe = [];
@@ -397,7 +397,7 @@ public sealed class AxiSolid
             ref readonly var t = ref _trial[ip];
             AddForceAndStiffness(b.Slice(gp * 32, 32), w[gp], t, c, assemble, fe, ke, cb);
         }
-        if (!assemble) return;
+        if (!assemble || mat.UnsymmetricTangent) return; // a non-symmetric material tangent is kept (and factorised by SkylineLu)
         for (int k = 0; k < 8; k++)
             for (int l = 0; l < k; l++) { double m = 0.5 * (ke[k * 8 + l] + ke[l * 8 + k]); ke[k * 8 + l] = m; ke[l * 8 + k] = m; }
     }

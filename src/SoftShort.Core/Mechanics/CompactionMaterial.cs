@@ -20,8 +20,8 @@ namespace SoftShort.Mechanics;
 /// Elasticity is linear with the moduli of the dense compact ("elastic once dense"): the loose powder's elastic strains are
 /// therefore underestimated, but they are negligible next to the plastic compaction (tens of %), and unloading from the
 /// pressed state — what sets the residual stresses on the tube — is governed by the compact's moduli.
-/// Return mapping: closest-point projection, a 2×2 Newton on (Δλ, Δε_v^p); the algorithmic tangent is the
-/// forward-difference derivative of that update (4 extra projections), symmetrised (associative flow, linear elasticity).
+/// Return mapping: closest-point projection as nested monotone scalar solves for (Δλ, Δε_v^p); the algorithmic tangent is the
+/// forward-difference derivative of that update (4 extra projections), kept non-symmetric (<see cref="UnsymmetricTangent"/>).
 /// </para>
 /// </summary>
 public sealed class CompactionPlasticMaterial : Material
@@ -134,7 +134,7 @@ public sealed class CompactionPlasticMaterial : Material
             ElasticTangent(tangent);
             return;
         }
-        // algorithmic tangent by forward differences of the projection (associative, linear elastic ⇒ symmetric; symmetrised)
+        // algorithmic tangent by forward differences of the projection (non-symmetric, see UnsymmetricTangent)
         Span<double> ep = stackalloc double[4];
         double h = 1e-7 * Math.Max(1e-3, Math.Abs(e[0]) + Math.Abs(e[1]) + Math.Abs(e[2]) + Math.Abs(e[3]));
         PointState tp = default;
@@ -145,9 +145,11 @@ public sealed class CompactionPlasticMaterial : Material
             tangent[0 * 4 + j] = (tp.S0 - t.S0) / h; tangent[1 * 4 + j] = (tp.S1 - t.S1) / h;
             tangent[2 * 4 + j] = (tp.S2 - t.S2) / h; tangent[3 * 4 + j] = (tp.S3 - t.S3) / h;
         }
-        for (int i = 0; i < 4; i++)
-            for (int j = 0; j < i; j++) { double m = 0.5 * (tangent[i * 4 + j] + tangent[j * 4 + i]); tangent[i * 4 + j] = m; tangent[j * 4 + i] = m; }
     }
+
+    /// <summary>The cap's algorithmic tangent is markedly non-symmetric (the p_c hardening couples the volumetric return to the trial state:
+    /// e.g. ∂σ_rr/∂ε_zz ≈ 2.4 ∂σ_zz/∂ε_rr in die compaction); symmetrising it made the cell's Newton iterations converge only linearly.</summary>
+    public override bool UnsymmetricTangent => true;
 
     /// <summary>Stress update; returns true when the step is plastic.</summary>
     bool Project(ReadOnlySpan<double> e, in PointState c, ref PointState t)

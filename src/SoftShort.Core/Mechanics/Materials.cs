@@ -39,6 +39,8 @@ public abstract class Material
     public string Name { get; }
     public double ShearMPa => EMPa / (2 * (1 + Nu));
     public double BulkMPa => EMPa / (3 * (1 - 2 * Nu));
+    /// <summary>True when the algorithmic tangent is not symmetric (the solver then keeps it and factorises with LU).</summary>
+    public virtual bool UnsymmetricTangent => false;
 
     protected Material(string name, double eMPa, double nu)
     {

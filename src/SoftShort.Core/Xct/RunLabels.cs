@@ -63,20 +63,30 @@ public sealed class RunLabels
     /// <summary>Writes the labels of slice z into <paramref name="dest"/> (Height × Width, row-major; 0 = background).</summary>
     public void WriteSlice(int z, Span<uint> dest)
     {
-        int w = Width;
-        if (dest.Length < Height * w) throw new ArgumentException("destination smaller than a slice");
-        dest[..(Height * w)].Clear();
-        for (int y = 0; y < Height; y++)
+        int w = Width, h = Height;
+        if (dest.Length < h * w) throw new ArgumentException("destination smaller than a slice");
+        // One pass, left to right: every gap and run is written by one 8-lane store when it is at most 8 voxels long (the
+        // lanes past its end are overwritten by the next segment's store, which comes later), else by a fill. Stores never
+        // reach past dest; the row's tail is cleared last.
+        ref uint d0 = ref MemoryMarshal.GetReference(dest);
+        int limit = dest.Length - 8; // last index where an 8-lane store fits
+        bool simd = Vector256.IsHardwareAccelerated;
+        var zero = Vector256<uint>.Zero;
+        for (int y = 0; y < h; y++)
         {
-            int r = z * Height + y;
-            var row = dest.Slice(y * w, w);
-            for (int i = _rowStart[r]; i < _rowStart[r + 1]; i++)
+            int r = z * h + y;
+            int o = y * w, x = o, end = o + w;
+            for (int i = _rowStart[r], n = _rowStart[r + 1]; i < n; i++)
             {
                 uint run = _runs[i], l = _labels[i];
-                int a = Start(run), b = End(run);
-                if (b - a < 8) for (int x = a; x <= b; x++) row[x] = l;
-                else row.Slice(a, b - a + 1).Fill(l);
+                int a = o + Start(run), b = o + End(run) + 1;
+                if (simd && a - x <= 8 && x <= limit) zero.StoreUnsafe(ref d0, (nuint)x);
+                else if (a > x) dest[x..a].Clear();
+                if (simd && b - a <= 8 && a <= limit) Vector256.Create(l).StoreUnsafe(ref d0, (nuint)a);
+                else dest[a..b].Fill(l);
+                x = b;
             }
+            if (x < end) dest[x..end].Clear();
         }
     }
 

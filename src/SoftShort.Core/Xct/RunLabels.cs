@@ -326,11 +326,16 @@ public sealed class RunLabelBuilder
         long done = 0;
         var progress = _progress;
         double pTo = _progressTo;
-        // pass 1: runs and unions inside each slab
+        // pass 1: runs and unions inside each slab. Each row's non-zero bits are kept for the current and the previous slice
+        // of the slab, so that the unions with a neighbour row are found from bit operations on the two rows
+        // (RunLabeller.MergeBits) instead of a sweep over their run lists.
+        int nw = (w + 63) >> 6;
         Parallel.For(0, slabCount, _po, s =>
         {
             ReadOnlySpan<int> spec = back;
             int nSpec = back.Length;
+            var curBits = new ulong[h * nw];
+            var prevBits = new ulong[h * nw];
             for (int k = slabStart[s]; k < slabStart[s + 1]; k++)
             {
                 int z = z0 + k;
@@ -338,18 +343,22 @@ public sealed class RunLabelBuilder
                 for (int y = 0; y < h; y++)
                 {
                     int r = z * h + y;
+                    var bits = curBits.AsSpan(y * nw, nw);
+                    RunLabeller.RowBits(m.AsSpan(y * w, w), bits);
                     int first = rowStart[r], n = rowStart[r + 1] - first;
                     if (n == 0) continue;
-                    RunLabeller.ExtractRuns(m.AsSpan(y * w, w), runs.AsSpan(first, n));
+                    RunLabeller.ExtractRuns(bits, w, runs.AsSpan(first, n));
                     for (int i = first; i < first + n; i++) parent[i] = (uint)i;
                     for (int q = 0; q < nSpec; q += 3)
                     {
                         int dz = spec[q], yy = y + spec[q + 1], ext = spec[q + 2];
                         if (yy < 0 || yy >= h || (dz != 0 && k == slabStart[s])) continue;
                         int nr = (z + dz) * h + yy;
-                        RunLabeller.Merge(runs, parent, first, n, rowStart[nr], rowStart[nr + 1], ext);
+                        if (rowStart[nr] == rowStart[nr + 1]) continue;
+                        RunLabeller.MergeBits(bits, (dz == 0 ? curBits : prevBits).AsSpan(yy * nw, nw), first, rowStart[nr], ext != 0, parent);
                     }
                 }
+                (curBits, prevBits) = (prevBits, curBits);
                 long dd = Interlocked.Increment(ref done);
                 if (progress is not null && (dd & 7) == 0) progress.Report(new ProgressReport("label: scan", pTo * (z0 + count * (0.05 + 0.95 * dd / count)) / d));
             }
@@ -421,13 +430,21 @@ static class RunLabeller
         return n;
     }
 
-    internal static void ExtractRuns(ReadOnlySpan<byte> row, Span<uint> dst)
+    /// <summary>The non-zero bits of a row, 64 voxels per word (bits past the row's end are 0).</summary>
+    internal static void RowBits(ReadOnlySpan<byte> row, Span<ulong> bits)
+    {
+        for (int k = 0, x0 = 0; k < bits.Length; k++, x0 += 64) bits[k] = NonZeroBits(row, x0);
+    }
+
+    /// <summary>The runs of a row of <paramref name="width"/> voxels from its bits (<see cref="RowBits"/>), packed, in increasing x.</summary>
+    internal static void ExtractRuns(ReadOnlySpan<ulong> bits, int width, Span<uint> dst)
     {
         int n = 0, start = -1;
         ulong carry = 0;
-        for (int x0 = 0; x0 < row.Length; x0 += 64)
+        for (int k = 0; k < bits.Length; k++)
         {
-            ulong b = NonZeroBits(row, x0);
+            ulong b = bits[k];
+            int x0 = k << 6;
             ulong t = b ^ (b << 1 | carry); // transitions: bit i set when voxel x0+i differs from voxel x0+i−1
             carry = b >> 63;
             while (t != 0)
@@ -438,8 +455,47 @@ static class RunLabeller
                 else { dst[n++] = (uint)start | (uint)(x0 + i - 1) << 16; start = -1; }
             }
         }
-        if (start >= 0) dst[n++] = (uint)start | (uint)(row.Length - 1) << 16;
+        if (start >= 0) dst[n++] = (uint)start | (uint)(width - 1) << 16;
         if (n != dst.Length) throw new InvalidOperationException("the mask changed while it was labelled");
+    }
+
+    /// <summary>
+    /// Unites the runs of the current row (bits <paramref name="cur"/>, first run index <paramref name="curFirst"/>) with the
+    /// touching runs of a neighbour row (bits <paramref name="nb"/>, first run <paramref name="nbFirst"/>), from bit operations
+    /// only. Two runs overlap in x exactly once per maximal segment of cur AND nb, so every start p of such a segment is one
+    /// pair; with <paramref name="diagonal"/> (a ±1 overlap in x, 18/26-connectivity) a pair also touches where one run ends at
+    /// p − 1 and the other starts at p (start of nb where cur is 0 and was 1 at p − 1, or the reverse). Either way the pair is the
+    /// run of each row holding p or p − 1, and its index is the number of run starts at or before p, minus one (a run start can
+    /// never sit at p in the row that is 0 there). Each touching pair is united exactly once.
+    /// </summary>
+    internal static void MergeBits(ReadOnlySpan<ulong> cur, ReadOnlySpan<ulong> nb, int curFirst, int nbFirst, bool diagonal, uint[] parent)
+    {
+        ref uint pp = ref MemoryMarshal.GetArrayDataReference(parent);
+        ulong cb = 0, cn = 0;        // bit 63 of the previous word of each row
+        int baseB = curFirst - 1, baseN = nbFirst - 1; // run index before the first start of this word
+        for (int k = 0; k < cur.Length; k++)
+        {
+            ulong b = cur[k], n = nb[k];
+            ulong pb = b << 1 | cb, pn = n << 1 | cn; // bit p: voxel p − 1
+            ulong sb = b & ~pb, sn = n & ~pn;         // run starts
+            ulong o = b & n;
+            ulong ev = o & ~(pb & pn);                // starts of overlap segments
+            if (diagonal) ev |= (sn & ~b & pb) | (sb & ~n & pn);
+            while (ev != 0)
+            {
+                int p = BitOperations.TrailingZeroCount(ev);
+                ev &= ev - 1;
+                ulong m = ~0UL >> (63 - p);
+                uint ri = Find(ref pp, (uint)(baseB + BitOperations.PopCount(sb & m)));
+                uint rk = Find(ref pp, (uint)(baseN + BitOperations.PopCount(sn & m)));
+                // link the larger root below the smaller one (a no-op store when they are equal)
+                uint lo = Math.Min(ri, rk), hi = Math.Max(ri, rk);
+                Unsafe.Add(ref pp, hi) = lo;
+            }
+            baseB += BitOperations.PopCount(sb);
+            baseN += BitOperations.PopCount(sn);
+            cb = b >> 63; cn = n >> 63;
+        }
     }
 
     /// <summary>

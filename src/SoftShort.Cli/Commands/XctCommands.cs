@@ -353,7 +353,7 @@ public sealed class XctLabelCommand : Command<XctLabelCommand.Settings>
         using var src = new TimedSource(VolumeIO.Open(s.In!, s.SpacingUm is null ? null : VolumeSpacing.Parse(s.SpacingUm)));
         var conn = (Connectivity)s.Connectivity;
         var sw = Stopwatch.StartNew();
-        long count;
+        long count, peakLabel = 0;
         string how;
         double label, write;
         if (src.Width <= RunLabels.MaxWidth)
@@ -362,6 +362,7 @@ public sealed class XctLabelCommand : Command<XctLabelCommand.Settings>
             // the labels are written slice by slice from the runs
             var runs = CliProgress.Run("label", p => ConnectedComponents.LabelRuns(src, conn, p, cancel: ct));
             label = sw.Elapsed.TotalSeconds; sw.Restart();
+            peakLabel = Process.GetCurrentProcess().PeakWorkingSet64;
             CliProgress.Run("write", p => runs.WriteTiff(outPath, progress: p, cancel: ct));
             write = sw.Elapsed.TotalSeconds;
             count = runs.Count;
@@ -395,7 +396,7 @@ public sealed class XctLabelCommand : Command<XctLabelCommand.Settings>
         }
         if (src.Spacing.IsKnown) VolumeSidecar.Write(outPath, src.Spacing);
         Console.Error.WriteLine($"{count} components ({s.Connectivity}-connectivity) in {src.Depth}×{src.Height}×{src.Width} voxels ({how}); " +
-            $"read {src.ReadSeconds:F2} s, label {label - src.ReadSeconds:F2} s, write {write:F2} s; peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB; wrote {outPath}");
+            $"read {src.ReadSeconds:F2} s, label {label - src.ReadSeconds:F2} s, write {write:F2} s; peak working set {(peakLabel > 0 ? $"{peakLabel / 1e6:F0} MB after labelling, " : "")}{Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB at the end; wrote {outPath}");
         return 0;
     }
 

@@ -350,33 +350,68 @@ public sealed class XctLabelCommand : Command<XctLabelCommand.Settings>
     public override int Execute(CommandContext context, Settings s, CancellationToken ct)
     {
         string outPath = s.Out ?? "labels.tif";
-        using var src = VolumeIO.Open(s.In!, s.SpacingUm is null ? null : VolumeSpacing.Parse(s.SpacingUm));
+        using var src = new TimedSource(VolumeIO.Open(s.In!, s.SpacingUm is null ? null : VolumeSpacing.Parse(s.SpacingUm)));
+        var conn = (Connectivity)s.Connectivity;
         var sw = Stopwatch.StartNew();
-        var mask = new Imaging.Volume3D<byte>(src.Depth, src.Height, src.Width);
-        CliProgress.Run("read", p =>
+        long count, peakLabel = 0;
+        string how;
+        double label, write;
+        if (src.Width <= RunLabels.MaxWidth)
         {
-            var buf = new float[src.Width * src.Height];
-            for (int z = 0; z < src.Depth; z++)
+            // out of core: the input is read slice by slice into the run labeller, which keeps only runs + union-find table;
+            // the labels are written slice by slice from the runs
+            var runs = CliProgress.Run("label", p => ConnectedComponents.LabelRuns(src, conn, p, cancel: ct));
+            label = sw.Elapsed.TotalSeconds; sw.Restart();
+            peakLabel = Process.GetCurrentProcess().PeakWorkingSet64;
+            CliProgress.Run("write", p => runs.WriteTiff(outPath, progress: p, cancel: ct));
+            write = sw.Elapsed.TotalSeconds;
+            count = runs.Count;
+            how = $"{runs.RunCount} runs, run table {runs.Bytes / 1e6:F1} MB";
+        }
+        else
+        {
+            // rows wider than a packed run: the voxel-scan labeller on the volume in memory
+            var mask = new Imaging.Volume3D<byte>(src.Depth, src.Height, src.Width);
+            CliProgress.Run("read", p =>
             {
-                src.ReadSlice(z, buf);
-                var m = mask.Slice(z);
-                for (int i = 0; i < buf.Length; i++) m[i] = (byte)(buf[i] != 0 && !float.IsNaN(buf[i]) ? 1 : 0);
-                p.Report(new ProgressReport("read " + Path.GetFileName(s.In!), (double)(z + 1) / src.Depth));
-            }
-        });
-        double read = sw.Elapsed.TotalSeconds; sw.Restart();
-        var r = CliProgress.Run("label", p => ConnectedComponents.Label(mask, (Connectivity)s.Connectivity, p));
-        double label = sw.Elapsed.TotalSeconds; sw.Restart();
-        CliProgress.Run("write", p =>
-        {
-            using var w = TiffStackWriter<uint>.Create(outPath, src.Width, src.Height, src.Depth);
-            for (int z = 0; z < src.Depth; z++) { w.Append(r.Labels.Slice(z)); p.Report(new ProgressReport("write " + Path.GetFileName(outPath), (double)(z + 1) / src.Depth)); }
-            w.Commit();
-        });
+                var buf = new float[src.Width * src.Height];
+                for (int z = 0; z < src.Depth; z++)
+                {
+                    src.ReadSlice(z, buf);
+                    ConnectedComponents.NonZero(buf, mask.Slice(z));
+                    p.Report(new ProgressReport("read " + Path.GetFileName(s.In!), (double)(z + 1) / src.Depth));
+                }
+            });
+            var r = CliProgress.Run("label", p => ConnectedComponents.Label(mask, conn, p));
+            label = sw.Elapsed.TotalSeconds; sw.Restart();
+            CliProgress.Run("write", p =>
+            {
+                using var w = TiffStackWriter<uint>.Create(outPath, src.Width, src.Height, src.Depth);
+                for (int z = 0; z < src.Depth; z++) { w.Append(r.Labels.Slice(z)); p.Report(new ProgressReport("write " + Path.GetFileName(outPath), (double)(z + 1) / src.Depth)); }
+                w.Commit();
+            });
+            write = sw.Elapsed.TotalSeconds;
+            count = r.Count;
+            how = "label volume in memory";
+        }
         if (src.Spacing.IsKnown) VolumeSidecar.Write(outPath, src.Spacing);
-        double write = sw.Elapsed.TotalSeconds;
-        Console.Error.WriteLine($"{r.Count} components ({s.Connectivity}-connectivity) in {src.Depth}×{src.Height}×{src.Width} voxels; read {read:F2} s, label {label:F2} s, write {write:F2} s; wrote {outPath}");
+        Console.Error.WriteLine($"{count} components ({s.Connectivity}-connectivity) in {src.Depth}×{src.Height}×{src.Width} voxels ({how}); " +
+            $"read {src.ReadSeconds:F2} s, label {label - src.ReadSeconds:F2} s, write {write:F2} s; peak working set {(peakLabel > 0 ? $"{peakLabel / 1e6:F0} MB after labelling, " : "")}{Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB at the end; wrote {outPath}");
         return 0;
+    }
+
+    /// <summary>A volume source that adds up the time spent reading slices.</summary>
+    sealed class TimedSource(IVolumeSource inner) : IVolumeSource
+    {
+        readonly Stopwatch _sw = new();
+        public double ReadSeconds => _sw.Elapsed.TotalSeconds;
+        public string Path => inner.Path;
+        public int Depth => inner.Depth;
+        public int Height => inner.Height;
+        public int Width => inner.Width;
+        public VolumeSpacing Spacing => inner.Spacing;
+        public void ReadSlice(int z, Span<float> dst) { _sw.Start(); try { inner.ReadSlice(z, dst); } finally { _sw.Stop(); } }
+        public void Dispose() => inner.Dispose();
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using PureHDF;
@@ -9,7 +10,8 @@ namespace SoftShort.IO;
 /// <summary>
 /// HDF5 volume reader (PureHDF, managed, no native library): <c>FILE.h5</c> (also .hdf5/.hdf/.nxs) opens the first 3D
 /// numeric dataset found; <c>FILE.h5:/group/dataset</c> names one. The dataset is [z, y, x] of uint8/int8/uint16/int16/
-/// uint32/int32/float32/float64, little-endian, contiguous or chunked (deflate/shuffle filters are built in). Each <see cref="ReadSlice"/>
+/// uint32/int32/float32/float64, little- or big-endian (big-endian data are read as raw bytes and byte-swapped here,
+/// since PureHDF does not convert byte order), contiguous, compact or chunked (deflate/shuffle filters are built in). Each <see cref="ReadSlice"/>
 /// reads one z-slice through a hyperslab selection, so memory stays at one slice. Spacing comes from a 3-value
 /// <c>element_size_um</c> attribute (z, y, x, as ImageJ/ilastik write it) when present, else it is unknown.
 /// </summary>
@@ -22,6 +24,7 @@ public sealed class Hdf5Source : IVolumeSource
     readonly NativeDataset _ds;
     readonly VoxelType _type;
     readonly byte[] _buf;
+    readonly bool _bigEndian;
 
     /// <summary>The file and dataset, as <c>FILE.h5:/path/to/dataset</c>.</summary>
     public string Path { get; }
@@ -31,6 +34,8 @@ public sealed class Hdf5Source : IVolumeSource
     public int Height { get; }
     public int Width { get; }
     public VolumeSpacing Spacing { get; }
+    /// <summary>Byte order of the stored data: "little-endian" or "big-endian" (swapped on read).</summary>
+    public string ByteOrder { get; } = "little-endian";
 
     /// <summary>True if <paramref name="path"/> names an HDF5 file by extension, with or without a <c>:/dataset</c> suffix.</summary>
     public static bool TrySplit(string path, out string file, out string? dataset)
@@ -87,11 +92,19 @@ public sealed class Hdf5Source : IVolumeSource
             _ds = ds as NativeDataset ?? throw new InputException(Path, "dataset cannot be read");
             Spacing = SpacingOf(ds, Path);
             _buf = new byte[(long)Height * Width * VolumeIO.SizeOf(_type)];
-            // Probe one voxel so that data PureHDF cannot convert (big-endian) fail here, with a clear message.
-            try { ReadInto(new HyperslabSelection(3, [0, 0, 0], [1, 1, 1]), _buf.AsSpan(0, VolumeIO.SizeOf(_type)), [1, 1, 1]); }
+            // Probe one voxel: PureHDF refuses to convert big-endian data ("byte order"); those are read as raw bytes and
+            // swapped here. Any other failure (a filter or layout the reader lacks) is reported now, naming the layout.
+            var one = new HyperslabSelection(3, [0, 0, 0], [1, 1, 1]);
+            try { ReadInto(one, _buf.AsSpan(0, VolumeIO.SizeOf(_type)), [1, 1, 1]); }
             catch (Exception e) when (e.Message.Contains("byte order", StringComparison.OrdinalIgnoreCase))
             {
-                throw new InputException(Path, $"{info.TypeName} data are big-endian, which the HDF5 reader (PureHDF) does not convert; rewrite the dataset little-endian");
+                _bigEndian = true;
+            }
+            ByteOrder = _bigEndian ? "big-endian" : "little-endian";
+            try { ReadInto(one, _buf.AsSpan(0, VolumeIO.SizeOf(_type)), [1, 1, 1]); }
+            catch (Exception e) when (e is not InputException)
+            {
+                throw new InputException(Path, $"{ByteOrder} {info.TypeName} data in a {LayoutText(ds)} layout cannot be read: {OneLine(e)}");
             }
         }
         catch (Exception e)
@@ -117,6 +130,13 @@ public sealed class Hdf5Source : IVolumeSource
 
     void ReadInto(Selection sel, Span<byte> b, ulong[] memDims)
     {
+        if (_bigEndian)
+        {
+            // raw bytes as stored (PureHDF copies them without conversion, after its deflate/shuffle filters), then swapped
+            _ds.Read(b, sel, null, null);
+            SwapBytes(b, VolumeIO.SizeOf(_type));
+            return;
+        }
         switch (_type)
         {
             case VoxelType.UInt8: _ds.Read(b, sel, null, memDims); break;
@@ -131,6 +151,32 @@ public sealed class Hdf5Source : IVolumeSource
     }
 
     public void Dispose() => _file.Dispose();
+
+    /// <summary>Reverses the byte order of every <paramref name="size"/>-byte element of <paramref name="b"/> in place (vectorised).</summary>
+    internal static void SwapBytes(Span<byte> b, int size)
+    {
+        switch (size)
+        {
+            case 1: break;
+            case 2: { var u = MemoryMarshal.Cast<byte, ushort>(b); BinaryPrimitives.ReverseEndianness(u, u); break; }
+            case 4: { var u = MemoryMarshal.Cast<byte, uint>(b); BinaryPrimitives.ReverseEndianness(u, u); break; }
+            case 8: { var u = MemoryMarshal.Cast<byte, ulong>(b); BinaryPrimitives.ReverseEndianness(u, u); break; }
+            default: throw new ArgumentOutOfRangeException(nameof(size), size, "element size 1, 2, 4 or 8");
+        }
+    }
+
+    /// <summary>"contiguous", "compact", "chunked (a×b×c)" and the filters where PureHDF lists them.</summary>
+    static string LayoutText(IH5Dataset ds)
+    {
+        try
+        {
+            var l = ds.Layout;
+            string text = l.Class.ToString().ToLowerInvariant();
+            if (l.Class == H5DataLayoutClass.Chunked && l.Chunks is { Length: > 0 } c) text += $" ({string.Join("×", c.Take(3).Select(x => x.ToString(CultureInfo.InvariantCulture)))})";
+            return text;
+        }
+        catch (Exception e) when (e is not InputException) { return "unknown"; }
+    }
 
     static InputException Corrupt(string file, Exception e) => new(file, $"cannot be read as HDF5 (file truncated or corrupt?): {OneLine(e)}", e);
 

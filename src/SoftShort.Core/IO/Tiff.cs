@@ -325,6 +325,7 @@ public sealed class TiffStackWriter<T> : IDisposable where T : unmanaged
     readonly SampleFormat _format;
     int _page;
     bool _done;
+    byte[]? _strip;
 
     TiffStackWriter(string path, string tmp, BitMiracle.LibTiff.Classic.Tiff tiff, int width, int height)
     {
@@ -380,7 +381,9 @@ public sealed class TiffStackWriter<T> : IDisposable where T : unmanaged
         if (timeS is { } ts) t.SetField(TiffTag.IMAGEDESCRIPTION, TiffFrameTimes.Description(ts));
         if (dateTime is { } dt) t.SetField(TiffTag.DATETIME, dt.ToString("yyyy:MM:dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
         var bytes = MemoryMarshal.AsBytes(page);
-        byte[] strip = new byte[rowsPerStrip * rowBytes];
+        // one strip buffer per writer: a new ≥ 85 kB array per page is large-object garbage that piles up between collections
+        if (_strip is null || _strip.Length != rowsPerStrip * rowBytes) _strip = new byte[rowsPerStrip * rowBytes];
+        byte[] strip = _strip;
         for (int s = 0, row = 0; row < _height; s++, row += rowsPerStrip)
         {
             int rows = Math.Min(rowsPerStrip, _height - row);

@@ -1,4 +1,5 @@
 using SoftShort.Imaging;
+using SoftShort.IO;
 
 namespace SoftShort.Xct;
 
@@ -11,7 +12,7 @@ public sealed record LabelResult(Volume3D<uint> Labels, long Count, Connectivity
 /// <summary>
 /// 3D connected-component labelling of the non-zero voxels of a volume, with 6-, 18- or 26-connectivity.
 /// <para>
-/// Algorithm (<see cref="RunLabeller"/>): a run-based two-pass scan with union-find over runs (He, Chao, Suzuki, IEEE TIP 17
+/// Algorithm (<see cref="RunLabelBuilder"/>): a run-based two-pass scan with union-find over runs (He, Chao, Suzuki, IEEE TIP 17
 /// (2008) 749; Wu, Otoo, Suzuki, Pattern Anal. Appl. 12 (2009) 15 for the union-find with path halving). Runs of a row are
 /// found 64 voxels at a time from a SIMD compare and bit scans; z-slabs are labelled in parallel, each run merging with the
 /// overlapping runs of the already-scanned rows (y−1 in its slice; y−1…y+1 in slice z−1 with a ±1 overlap in x for
@@ -21,7 +22,7 @@ public sealed record LabelResult(Volume3D<uint> Labels, long Count, Connectivity
 /// written straight from the runs (slices in parallel).
 /// </para>
 /// <para>Memory: the uint32 label volume (the result) plus 8 bytes per run and 4 per row, i.e. at most 4 extra bytes per
-/// voxel (a checkerboard) and far less on real data. <see cref="LabelRuns"/> returns the runs without the label volume.
+/// voxel (a checkerboard) and far less on real data. <see cref="LabelRuns(Volume3D{byte}, Connectivity, IProgress{ProgressReport}?, int)"/> returns the runs without the label volume.
 /// Indices are 64-bit; at most 2³¹ runs.</para>
 /// </summary>
 public static class ConnectedComponents
@@ -50,7 +51,7 @@ public static class ConnectedComponents
             throw new ArgumentException($"label volume {labels.Depth}×{labels.Height}×{labels.Width} differs from mask {mask.Depth}×{mask.Height}×{mask.Width}");
         CheckConnectivity(connectivity);
         if (mask.Width > RunLabels.MaxWidth) return LabelByVoxelScan(mask, labels, connectivity, progress, maxDegreeOfParallelism);
-        var runs = RunLabeller.Label(mask, connectivity, progress, maxDegreeOfParallelism, 0.8);
+        var runs = RunLabelBuilder.Label(mask, connectivity, progress, maxDegreeOfParallelism, 0.8);
         runs.WriteInto(labels, maxDegreeOfParallelism, progress, 0.8);
         return runs.Count;
     }
@@ -64,7 +65,43 @@ public static class ConnectedComponents
     {
         CheckConnectivity(connectivity);
         InputException.Require(mask.Width <= RunLabels.MaxWidth, "volume", $"rows of {mask.Width} voxels: run labelling needs at most {RunLabels.MaxWidth}");
-        return RunLabeller.Label(mask, connectivity, progress, maxDegreeOfParallelism, 1);
+        return RunLabelBuilder.Label(mask, connectivity, progress, maxDegreeOfParallelism, 1);
+    }
+
+    /// <summary>
+    /// Labels the non-zero voxels of a volume read slice by slice (out of core): only the runs and the union-find table
+    /// (8 bytes per run, 4 per row) and one batch of mask slices are held, never the volume or a label volume. NaN is
+    /// background. Same labels as <see cref="Label"/> on the whole volume. Write the result with <see cref="RunLabels.WriteTiff"/>.
+    /// </summary>
+    /// <param name="source">Volume (any <see cref="IVolumeSource"/>: TIFF, raw, NRRD, HDF5), read once in z order.</param>
+    /// <param name="connectivity">6, 18 or 26.</param>
+    /// <param name="progress">Optional progress (0–1).</param>
+    /// <param name="maxDegreeOfParallelism">Threads (default: all cores).</param>
+    /// <param name="batchSlices">Slices scanned together (default: 8 per thread, at least 32 MB of mask).</param>
+    /// <param name="cancel">Cancellation, checked between slices.</param>
+    public static RunLabels LabelRuns(IVolumeSource source, Connectivity connectivity = Connectivity.TwentySix,
+        IProgress<ProgressReport>? progress = null, int maxDegreeOfParallelism = -1, int batchSlices = 0, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        CheckConnectivity(connectivity);
+        InputException.Require(source.Width <= RunLabels.MaxWidth, source.Path, $"rows of {source.Width} voxels: run labelling needs at most {RunLabels.MaxWidth}");
+        var b = new RunLabelBuilder(source.Depth, source.Height, source.Width, connectivity, maxDegreeOfParallelism, batchSlices, progress);
+        var buf = new float[source.Height * source.Width];
+        var m = new byte[buf.Length];
+        for (int z = 0; z < source.Depth; z++)
+        {
+            if ((z & 15) == 0) cancel.ThrowIfCancellationRequested();
+            source.ReadSlice(z, buf);
+            NonZero(buf, m);
+            b.Append(m);
+        }
+        return b.Complete();
+    }
+
+    /// <summary>The foreground of a float slice: m[i] = 1 where v[i] is non-zero and not NaN, else 0.</summary>
+    public static void NonZero(ReadOnlySpan<float> v, Span<byte> m)
+    {
+        for (int i = 0; i < v.Length; i++) { float f = v[i]; m[i] = (byte)(f != 0 && !float.IsNaN(f) ? 1 : 0); }
     }
 
     static void CheckConnectivity(Connectivity connectivity)

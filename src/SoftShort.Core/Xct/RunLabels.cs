@@ -22,10 +22,10 @@ public sealed class RunLabels
     readonly uint[] _labels;
     readonly int[] _rowStart;
 
-    internal RunLabels(int depth, int height, int width, Connectivity connectivity, uint[] runs, uint[] labels, int[] rowStart, long count)
+    internal RunLabels(int depth, int height, int width, Connectivity connectivity, uint[] runs, uint[] labels, int[] rowStart, long runCount, long count)
     {
         Depth = depth; Height = height; Width = width; Connectivity = connectivity;
-        _runs = runs; _labels = labels; _rowStart = rowStart; Count = count;
+        _runs = runs; _labels = labels; _rowStart = rowStart; RunCount = runCount; Count = count;
     }
 
     public int Depth { get; }
@@ -35,9 +35,9 @@ public sealed class RunLabels
     /// <summary>Number of components; labels run 1…Count in raster order of each component's first voxel (as scipy.ndimage.label).</summary>
     public long Count { get; }
     /// <summary>Number of runs.</summary>
-    public long RunCount => _runs.Length;
-    /// <summary>Bytes held by the run tables.</summary>
-    public long Bytes => 4L * _runs.Length + 4L * _labels.Length + 4L * _rowStart.Length;
+    public long RunCount { get; }
+    /// <summary>Bytes of the run tables in use (8 per run, 4 per row; table capacity that was never written occupies no memory).</summary>
+    public long Bytes => 8L * RunCount + 4L * _rowStart.Length;
 
     /// <summary>First x of a packed run.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -63,20 +63,30 @@ public sealed class RunLabels
     /// <summary>Writes the labels of slice z into <paramref name="dest"/> (Height × Width, row-major; 0 = background).</summary>
     public void WriteSlice(int z, Span<uint> dest)
     {
-        int w = Width;
-        if (dest.Length < Height * w) throw new ArgumentException("destination smaller than a slice");
-        dest[..(Height * w)].Clear();
-        for (int y = 0; y < Height; y++)
+        int w = Width, h = Height;
+        if (dest.Length < h * w) throw new ArgumentException("destination smaller than a slice");
+        // One pass, left to right: every gap and run is written by one 8-lane store when it is at most 8 voxels long (the
+        // lanes past its end are overwritten by the next segment's store, which comes later), else by a fill. Stores never
+        // reach past dest; the row's tail is cleared last.
+        ref uint d0 = ref MemoryMarshal.GetReference(dest);
+        int limit = dest.Length - 8; // last index where an 8-lane store fits
+        bool simd = Vector256.IsHardwareAccelerated;
+        var zero = Vector256<uint>.Zero;
+        for (int y = 0; y < h; y++)
         {
-            int r = z * Height + y;
-            var row = dest.Slice(y * w, w);
-            for (int i = _rowStart[r]; i < _rowStart[r + 1]; i++)
+            int r = z * h + y;
+            int o = y * w, x = o, end = o + w;
+            for (int i = _rowStart[r], n = _rowStart[r + 1]; i < n; i++)
             {
                 uint run = _runs[i], l = _labels[i];
-                int a = Start(run), b = End(run);
-                if (b - a < 8) for (int x = a; x <= b; x++) row[x] = l;
-                else row.Slice(a, b - a + 1).Fill(l);
+                int a = o + Start(run), b = o + End(run) + 1;
+                if (simd && a - x <= 8 && x <= limit) zero.StoreUnsafe(ref d0, (nuint)x);
+                else if (a > x) dest[x..a].Clear();
+                if (simd && b - a <= 8 && a <= limit) Vector256.Create(l).StoreUnsafe(ref d0, (nuint)a);
+                else dest[a..b].Fill(l);
+                x = b;
             }
+            if (x < end) dest[x..end].Clear();
         }
     }
 
@@ -96,6 +106,34 @@ public sealed class RunLabels
         progress?.Report(new ProgressReport("label: write", 1));
     }
 
+    /// <summary>
+    /// Writes the labels as a uint32 multi-page TIFF (BigTIFF past 4 GiB), slice by slice and atomically: a few slices are
+    /// filled in parallel, then appended; memory is those slices, never the label volume.
+    /// </summary>
+    public void WriteTiff(string path, int maxDegreeOfParallelism = -1, IProgress<ProgressReport>? progress = null, CancellationToken cancel = default)
+    {
+        int threads = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
+        var po = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancel };
+        int batch = Math.Min(Depth, 2 * threads);
+        var bufs = new uint[batch][];
+        for (int i = 0; i < batch; i++) bufs[i] = GC.AllocateUninitializedArray<uint>(Height * Width);
+        using var w = IO.TiffStackWriter<uint>.Create(path, Width, Height, Depth);
+        long sinceCollect = 0;
+        for (int z0 = 0; z0 < Depth; z0 += batch)
+        {
+            int n = Math.Min(batch, Depth - z0);
+            Parallel.For(0, n, po, k => WriteSlice(z0 + k, bufs[k]));
+            for (int k = 0; k < n; k++) w.Append(bufs[k]);
+            // LibTiff.NET allocates its strip buffers anew for every page: large-object garbage that the GC lets pile up to
+            // several times the data written (measured: +650 MB for 512 MB of labels). A collection every 64 MB written keeps
+            // the peak at the run table + a few slices; it scans no references (the run table is uint[]), so it is cheap.
+            sinceCollect += (long)n * Height * Width * sizeof(uint);
+            if (sinceCollect >= 64L << 20) { GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false); sinceCollect = 0; }
+            progress?.Report(new ProgressReport("label: write " + System.IO.Path.GetFileName(path), (double)(z0 + n) / Depth));
+        }
+        w.Commit();
+    }
+
     /// <summary>The labels as a uint32 volume (4 bytes per voxel).</summary>
     public Volume3D<uint> ToVolume(int maxDegreeOfParallelism = -1)
     {
@@ -107,126 +145,255 @@ public sealed class RunLabels
 
 /// <summary>
 /// Run-based two-pass connected-component labelling with union-find over runs (He, Chao &amp; Suzuki, IEEE TIP 17 (2008) 749,
-/// extended to 3D; union-find with path halving and link-to-smaller, Wu, Otoo &amp; Suzuki, Pattern Anal. Appl. 12 (2009) 15).
-/// Pass 0 counts the runs of every row (64 voxels per SIMD compare, run starts by popcount) so that the run tables are
-/// allocated once at their exact size. Pass 1 labels z-slabs in parallel: each row's runs are found from the bit mask of its
-/// non-zero bytes (transitions by trailing-zero counts), then merged with the overlapping runs of the already-scanned
-/// neighbour rows — (z, y−1) and (z−1, y), plus (z−1, y±1) and a ±1 overlap in x for 18/26-connectivity — by a linear
-/// sweep over the two sorted run lists. Every run is its own union-find element and roots are always the smallest index,
-/// so each component's root is its first run in raster order. Slab seams are merged afterwards, and one ascending pass
-/// numbers the roots 1, 2, … (exactly <c>scipy.ndimage.label</c>'s numbering) and maps every run to its root's number.
-/// Work scales with the number of runs, not voxels.
+/// extended to 3D; union-find with path halving and link-to-smaller, Wu, Otoo &amp; Suzuki, Pattern Anal. Appl. 12 (2009) 15),
+/// fed slice by slice in z order so that a volume never needs to be in memory: only its runs and the union-find table are
+/// kept (8 bytes per run, 4 per row) plus the slices of one batch.
+/// <para>
+/// Per batch of slices, pass 0 counts the runs of every row (64 voxels per SIMD compare, run starts by popcount) so that the
+/// runs land at their final place in the run table. Pass 1 labels z-slabs of the batch in parallel: each row's runs are found
+/// from the bit mask of its non-zero bytes (transitions by trailing-zero counts), then merged with the overlapping runs of the
+/// already-scanned neighbour rows — (z, y−1) and (z−1, y), plus (z−1, y±1) and a ±1 overlap in x for 18/26-connectivity — by a
+/// linear sweep over the two sorted run lists. Merging needs only runs, never the mask of an earlier slice. Every run is its
+/// own union-find element and roots are always the smallest index, so each component's root is its first run in raster order.
+/// The seams (the first slice of each slab against the slice before it, also across batches) are merged after each batch, and
+/// <see cref="Complete"/> numbers the roots 1, 2, … (exactly <c>scipy.ndimage.label</c>'s numbering) and maps every run to its
+/// root's number. Work scales with the number of runs, not voxels.
+/// </para>
+/// <para>
+/// The run table is allocated once for the worst case (every other voxel a run, capped at 2³¹ runs) unless the exact count is
+/// known: pages of a .NET array that are never written are never backed by memory, so only the runs found occupy RAM.
+/// </para>
 /// </summary>
-static class RunLabeller
+public sealed class RunLabelBuilder
 {
+    readonly int _d, _h, _w, _threads;
+    readonly Connectivity _c;
+    readonly int[] _back;
+    readonly int[] _rowStart;
+    readonly ParallelOptions _po;
+    readonly IProgress<ProgressReport>? _progress;
+    readonly double _progressTo;
+    readonly byte[][] _batch;
+    uint[] _runs = [], _parent = [];
+    int _z, _inBatch;
+    bool _completed;
+
+    /// <summary>Starts a labelling of a volume of <paramref name="depth"/> slices of <paramref name="height"/> × <paramref name="width"/> voxels.</summary>
+    /// <param name="depth">Slices (z).</param>
+    /// <param name="height">Rows per slice (y).</param>
+    /// <param name="width">Voxels per row (x), at most <see cref="RunLabels.MaxWidth"/>.</param>
+    /// <param name="connectivity">6, 18 or 26.</param>
+    /// <param name="maxDegreeOfParallelism">Threads (default: all cores).</param>
+    /// <param name="batchSlices">Slices held and scanned together (default: 8 per thread, at least 32 MB of mask).</param>
+    /// <param name="progress">Optional progress, reported from 0 to <paramref name="progressTo"/> as slices are scanned.</param>
+    /// <param name="progressTo">Progress value when the last slice is scanned (default 1).</param>
+    public RunLabelBuilder(int depth, int height, int width, Connectivity connectivity = Connectivity.TwentySix, int maxDegreeOfParallelism = -1,
+        int batchSlices = 0, IProgress<ProgressReport>? progress = null, double progressTo = 1)
+        : this(depth, height, width, connectivity, maxDegreeOfParallelism, batchSlices, progress, progressTo, allocateWorstCase: true) { }
+
+    internal RunLabelBuilder(int depth, int height, int width, Connectivity connectivity, int maxDegreeOfParallelism,
+        int batchSlices, IProgress<ProgressReport>? progress, double progressTo, bool allocateWorstCase)
+    {
+        if (depth <= 0 || height <= 0 || width <= 0) throw new ArgumentOutOfRangeException(nameof(depth), $"volume shape {depth}×{height}×{width} must be positive");
+        if (connectivity is not (Connectivity.Six or Connectivity.Eighteen or Connectivity.TwentySix))
+            throw new InputException("--connectivity", $"{(int)connectivity} is not 6, 18 or 26");
+        InputException.Require(width <= RunLabels.MaxWidth, "volume", $"rows of {width} voxels: run labelling needs at most {RunLabels.MaxWidth}");
+        long rowsL = (long)depth * height;
+        if (rowsL >= Array.MaxLength) throw new InputException("volume", $"{rowsL} rows exceed the run labeller's limit of {Array.MaxLength}");
+        _d = depth; _h = height; _w = width; _c = connectivity;
+        _threads = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
+        _po = new ParallelOptions { MaxDegreeOfParallelism = _threads };
+        _back = ConnectedComponents.BackRows(connectivity).ToArray();
+        _rowStart = new int[rowsL + 1];
+        _progress = progress; _progressTo = progressTo;
+        if (allocateWorstCase)
+        {
+            long bound = Math.Min(rowsL * ((width + 1) / 2), Array.MaxLength);
+            _runs = GC.AllocateUninitializedArray<uint>((int)bound);
+            _parent = GC.AllocateUninitializedArray<uint>((int)bound);
+        }
+        int batch = batchSlices > 0 ? batchSlices : (int)Math.Max(8L * _threads, (32L << 20) / Math.Max(1L, (long)height * width));
+        _batch = allocateWorstCase ? new byte[Math.Min(batch, depth)][] : [];
+    }
+
+    public int Depth => _d;
+    public int Height => _h;
+    public int Width => _w;
+    /// <summary>Slices appended so far.</summary>
+    public int SlicesDone => _z + _inBatch;
+    /// <summary>Runs found so far (slices scanned; a partly filled batch is scanned when it is full or at <see cref="Complete"/>).</summary>
+    public long RunCount => _rowStart[(long)_z * _h];
+
+    /// <summary>Appends the next slice (Height × Width bytes, row-major; non-zero = foreground). The bytes are copied.</summary>
+    public void Append(ReadOnlySpan<byte> slice)
+    {
+        if (_completed) throw new InvalidOperationException("the labelling is complete");
+        if (_batch.Length == 0) throw new InvalidOperationException("this builder labels an in-memory volume");
+        if (slice.Length != _h * _w) throw new ArgumentException($"slice holds {slice.Length} voxels, {_h}×{_w} expected");
+        if (SlicesDone >= _d) throw new InvalidOperationException($"all {_d} slices were appended");
+        var b = _batch[_inBatch] ??= new byte[_h * _w];
+        slice.CopyTo(b);
+        if (++_inBatch == _batch.Length) Flush();
+    }
+
+    void Flush()
+    {
+        if (_inBatch == 0) return;
+        var batch = _batch;
+        Scan(_z, _inBatch, k => batch[k]);
+        _z += _inBatch;
+        _inBatch = 0;
+    }
+
+    /// <summary>Numbers the components (all slices must have been appended) and returns the labelling as runs.</summary>
+    public RunLabels Complete()
+    {
+        if (_completed) throw new InvalidOperationException("the labelling is complete");
+        Flush();
+        if (_z != _d) throw new InvalidOperationException($"{_z} of {_d} slices were appended");
+        _completed = true;
+        long total = _rowStart[(long)_d * _h];
+        // numbering: parent[g] <= g, and every entry below g already holds its final label when g is visited
+        var parent = _parent;
+        uint next = 0;
+        for (int g = 0; g < total; g++)
+        {
+            uint p = parent[g];
+            parent[g] = p == g ? ++next : parent[p];
+        }
+        _progress?.Report(new ProgressReport("label: scan", _progressTo));
+        return new RunLabels(_d, _h, _w, _c, _runs, _parent, _rowStart, total, next);
+    }
+
+    /// <summary>Labels an in-memory mask (the run table is allocated at its exact size).</summary>
     internal static RunLabels Label(Volume3D<byte> mask, Connectivity c, IProgress<ProgressReport>? progress, int maxDegreeOfParallelism, double progressTo)
     {
-        int d = mask.Depth, h = mask.Height, w = mask.Width;
-        if (w > RunLabels.MaxWidth) throw new ArgumentException($"rows of {w} voxels exceed {RunLabels.MaxWidth}");
-        int threads = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
-        var po = new ParallelOptions { MaxDegreeOfParallelism = threads };
-        long rowsL = (long)d * h;
-        if (rowsL >= Array.MaxLength) throw new InputException("volume", $"{rowsL} rows exceed the run labeller's limit of {Array.MaxLength}");
-        int rows = (int)rowsL;
+        var b = new RunLabelBuilder(mask.Depth, mask.Height, mask.Width, c, maxDegreeOfParallelism, mask.Depth, progress, progressTo, allocateWorstCase: false);
+        b.Scan(0, mask.Depth, mask.SliceArray);
+        b._z = mask.Depth;
+        return b.Complete();
+    }
 
+    /// <summary>Scans slices z0 … z0 + count − 1 (<paramref name="slice"/>(k) is the mask of slice z0 + k); all earlier slices are scanned.</summary>
+    void Scan(int z0, int count, Func<int, byte[]> slice)
+    {
+        int h = _h, w = _w, d = _d;
+        int row0 = z0 * h;
+        var rowStart = _rowStart;
         // pass 0: runs per row
-        var rowStart = new int[rows + 1];
-        var sliceRuns = new long[d];
-        Parallel.For(0, d, po, z =>
+        var sliceRuns = new long[count];
+        Parallel.For(0, count, _po, k =>
         {
-            var m = mask.SliceArray(z);
+            var m = slice(k);
             long total = 0;
+            int r0 = row0 + k * h;
             for (int y = 0; y < h; y++)
             {
-                int n = CountRuns(m.AsSpan(y * w, w));
-                rowStart[z * h + y + 1] = n;
+                int n = RunLabeller.CountRuns(m.AsSpan(y * w, w));
+                rowStart[r0 + y + 1] = n;
                 total += n;
             }
-            sliceRuns[z] = total;
+            sliceRuns[k] = total;
         });
-        long sum = 0;
-        for (int r = 0; r < rows; r++)
+        long sum = rowStart[row0];
+        for (int r = row0; r < row0 + count * h; r++)
         {
             sum += rowStart[r + 1];
-            if (sum >= Array.MaxLength) throw new InputException("volume", $"more than {Array.MaxLength} runs of foreground voxels: too many for in-memory labelling");
+            if (sum >= Array.MaxLength) throw new InputException("volume", $"more than {Array.MaxLength} runs of foreground voxels: too many for run labelling");
             rowStart[r + 1] = (int)sum;
         }
-        progress?.Report(new ProgressReport("label: scan", 0.05 * progressTo));
-        var runs = new uint[sum];
-        var parent = new uint[sum];
+        if (sum > _runs.Length)
+        {
+            // exact allocation (in-memory volume, one batch)
+            if (_runs.Length != 0) throw new InvalidOperationException("run table overflow");
+            _runs = GC.AllocateUninitializedArray<uint>((int)sum);
+            _parent = GC.AllocateUninitializedArray<uint>((int)sum);
+        }
+        _progress?.Report(new ProgressReport("label: scan", _progressTo * (z0 + 0.05 * count) / d));
+        var runs = _runs;
+        var parent = _parent;
 
         // slabs of roughly equal run counts (load balance), at least one slice each
-        int slabCount = (int)Math.Clamp(threads * 2L, 1, d);
+        int slabCount = Math.Clamp(_threads * 2, 1, count);
         var slabStart = new int[slabCount + 1];
         {
-            int z = 0;
+            long batchRuns = sum - rowStart[row0];
+            int k = 0;
             long acc = 0;
             for (int s = 1; s < slabCount; s++)
             {
-                long target = sum * s / slabCount;
-                while (z < d - (slabCount - s) && (acc + sliceRuns[z] <= target || z < slabStart[s - 1] + 1)) acc += sliceRuns[z++];
-                slabStart[s] = z;
+                long target = batchRuns * s / slabCount;
+                while (k < count - (slabCount - s) && (acc + sliceRuns[k] <= target || k < slabStart[s - 1] + 1)) acc += sliceRuns[k++];
+                slabStart[s] = k;
             }
-            slabStart[slabCount] = d;
+            slabStart[slabCount] = count;
         }
-        int[] back = ConnectedComponents.BackRows(c).ToArray();
+        int[] back = _back;
         long done = 0;
-        // pass 1: runs and unions inside each slab
-        Parallel.For(0, slabCount, po, s =>
+        var progress = _progress;
+        double pTo = _progressTo;
+        // pass 1: runs and unions inside each slab. Each row's non-zero bits are kept for the current and the previous slice
+        // of the slab, so that the unions with a neighbour row are found from bit operations on the two rows
+        // (RunLabeller.MergeBits) instead of a sweep over their run lists.
+        int nw = (w + 63) >> 6;
+        Parallel.For(0, slabCount, _po, s =>
         {
             ReadOnlySpan<int> spec = back;
             int nSpec = back.Length;
-            for (int z = slabStart[s]; z < slabStart[s + 1]; z++)
+            var curBits = new ulong[h * nw];
+            var prevBits = new ulong[h * nw];
+            for (int k = slabStart[s]; k < slabStart[s + 1]; k++)
             {
-                var m = mask.SliceArray(z);
+                int z = z0 + k;
+                var m = slice(k);
                 for (int y = 0; y < h; y++)
                 {
                     int r = z * h + y;
+                    var bits = curBits.AsSpan(y * nw, nw);
+                    RunLabeller.RowBits(m.AsSpan(y * w, w), bits);
                     int first = rowStart[r], n = rowStart[r + 1] - first;
                     if (n == 0) continue;
-                    ExtractRuns(m.AsSpan(y * w, w), runs.AsSpan(first, n));
+                    RunLabeller.ExtractRuns(bits, w, runs.AsSpan(first, n));
                     for (int i = first; i < first + n; i++) parent[i] = (uint)i;
-                    for (int k = 0; k < nSpec; k += 3)
+                    for (int q = 0; q < nSpec; q += 3)
                     {
-                        int dz = spec[k], yy = y + spec[k + 1], ext = spec[k + 2];
-                        if (yy < 0 || yy >= h || (dz != 0 && z == slabStart[s])) continue;
+                        int dz = spec[q], yy = y + spec[q + 1], ext = spec[q + 2];
+                        if (yy < 0 || yy >= h || (dz != 0 && k == slabStart[s])) continue;
                         int nr = (z + dz) * h + yy;
-                        Merge(runs, parent, first, n, rowStart[nr], rowStart[nr + 1], ext);
+                        if (rowStart[nr] == rowStart[nr + 1]) continue;
+                        RunLabeller.MergeBits(bits, (dz == 0 ? curBits : prevBits).AsSpan(yy * nw, nw), first, rowStart[nr], ext != 0, parent);
                     }
                 }
+                (curBits, prevBits) = (prevBits, curBits);
                 long dd = Interlocked.Increment(ref done);
-                if (progress is not null && (dd & 7) == 0) progress.Report(new ProgressReport("label: scan", progressTo * (0.05 + 0.85 * dd / d)));
+                if (progress is not null && (dd & 7) == 0) progress.Report(new ProgressReport("label: scan", pTo * (z0 + count * (0.05 + 0.95 * dd / count)) / d));
             }
         });
-        // seams: first slice of each slab against the last slice of the previous one
-        for (int s = 1; s < slabCount; s++)
+        // seams: first slice of each slab against the slice before it (for the first slab, the last slice of the previous batch)
+        for (int s = 0; s < slabCount; s++)
         {
-            int z = slabStart[s];
+            int z = z0 + slabStart[s];
+            if (z == 0) continue;
             for (int y = 0; y < h; y++)
             {
                 int r = z * h + y;
                 int first = rowStart[r], n = rowStart[r + 1] - first;
                 if (n == 0) continue;
-                for (int k = 0; k < back.Length; k += 3)
+                for (int q = 0; q < back.Length; q += 3)
                 {
-                    int dz = back[k], yy = y + back[k + 1], ext = back[k + 2];
+                    int dz = back[q], yy = y + back[q + 1], ext = back[q + 2];
                     if (dz == 0 || yy < 0 || yy >= h) continue;
                     int nr = (z - 1) * h + yy;
-                    Merge(runs, parent, first, n, rowStart[nr], rowStart[nr + 1], ext);
+                    RunLabeller.Merge(runs, parent, first, n, rowStart[nr], rowStart[nr + 1], ext);
                 }
             }
         }
-        // numbering: parent[g] <= g, and every entry below g already holds its final label when g is visited
-        uint next = 0;
-        for (int g = 0; g < parent.Length; g++)
-        {
-            uint p = parent[g];
-            parent[g] = p == g ? ++next : parent[p];
-        }
-        progress?.Report(new ProgressReport("label: scan", progressTo));
-        return new RunLabels(d, h, w, c, runs, parent, rowStart, next);
     }
+}
 
+/// <summary>Row scanning and run merging of <see cref="RunLabelBuilder"/>.</summary>
+static class RunLabeller
+{
     /// <summary>Bit i set when row[x0 + i] ≠ 0, for the 64 voxels from x0 (fewer at the end of the row; missing bits are 0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static ulong NonZeroBits(ReadOnlySpan<byte> row, int x0)
@@ -256,7 +423,7 @@ static class RunLabeller
         return b;
     }
 
-    static int CountRuns(ReadOnlySpan<byte> row)
+    internal static int CountRuns(ReadOnlySpan<byte> row)
     {
         int n = 0;
         ulong carry = 0;
@@ -269,13 +436,21 @@ static class RunLabeller
         return n;
     }
 
-    static void ExtractRuns(ReadOnlySpan<byte> row, Span<uint> dst)
+    /// <summary>The non-zero bits of a row, 64 voxels per word (bits past the row's end are 0).</summary>
+    internal static void RowBits(ReadOnlySpan<byte> row, Span<ulong> bits)
+    {
+        for (int k = 0, x0 = 0; k < bits.Length; k++, x0 += 64) bits[k] = NonZeroBits(row, x0);
+    }
+
+    /// <summary>The runs of a row of <paramref name="width"/> voxels from its bits (<see cref="RowBits"/>), packed, in increasing x.</summary>
+    internal static void ExtractRuns(ReadOnlySpan<ulong> bits, int width, Span<uint> dst)
     {
         int n = 0, start = -1;
         ulong carry = 0;
-        for (int x0 = 0; x0 < row.Length; x0 += 64)
+        for (int k = 0; k < bits.Length; k++)
         {
-            ulong b = NonZeroBits(row, x0);
+            ulong b = bits[k];
+            int x0 = k << 6;
             ulong t = b ^ (b << 1 | carry); // transitions: bit i set when voxel x0+i differs from voxel x0+i−1
             carry = b >> 63;
             while (t != 0)
@@ -286,15 +461,54 @@ static class RunLabeller
                 else { dst[n++] = (uint)start | (uint)(x0 + i - 1) << 16; start = -1; }
             }
         }
-        if (start >= 0) dst[n++] = (uint)start | (uint)(row.Length - 1) << 16;
+        if (start >= 0) dst[n++] = (uint)start | (uint)(width - 1) << 16;
         if (n != dst.Length) throw new InvalidOperationException("the mask changed while it was labelled");
+    }
+
+    /// <summary>
+    /// Unites the runs of the current row (bits <paramref name="cur"/>, first run index <paramref name="curFirst"/>) with the
+    /// touching runs of a neighbour row (bits <paramref name="nb"/>, first run <paramref name="nbFirst"/>), from bit operations
+    /// only. Two runs overlap in x exactly once per maximal segment of cur AND nb, so every start p of such a segment is one
+    /// pair; with <paramref name="diagonal"/> (a ±1 overlap in x, 18/26-connectivity) a pair also touches where one run ends at
+    /// p − 1 and the other starts at p (start of nb where cur is 0 and was 1 at p − 1, or the reverse). Either way the pair is the
+    /// run of each row holding p or p − 1, and its index is the number of run starts at or before p, minus one (a run start can
+    /// never sit at p in the row that is 0 there). Each touching pair is united exactly once.
+    /// </summary>
+    internal static void MergeBits(ReadOnlySpan<ulong> cur, ReadOnlySpan<ulong> nb, int curFirst, int nbFirst, bool diagonal, uint[] parent)
+    {
+        ref uint pp = ref MemoryMarshal.GetArrayDataReference(parent);
+        ulong cb = 0, cn = 0;        // bit 63 of the previous word of each row
+        int baseB = curFirst - 1, baseN = nbFirst - 1; // run index before the first start of this word
+        for (int k = 0; k < cur.Length; k++)
+        {
+            ulong b = cur[k], n = nb[k];
+            ulong pb = b << 1 | cb, pn = n << 1 | cn; // bit p: voxel p − 1
+            ulong sb = b & ~pb, sn = n & ~pn;         // run starts
+            ulong o = b & n;
+            ulong ev = o & ~(pb & pn);                // starts of overlap segments
+            if (diagonal) ev |= (sn & ~b & pb) | (sb & ~n & pn);
+            while (ev != 0)
+            {
+                int p = BitOperations.TrailingZeroCount(ev);
+                ev &= ev - 1;
+                ulong m = ~0UL >> (63 - p);
+                uint ri = Find(ref pp, (uint)(baseB + BitOperations.PopCount(sb & m)));
+                uint rk = Find(ref pp, (uint)(baseN + BitOperations.PopCount(sn & m)));
+                // link the larger root below the smaller one (a no-op store when they are equal)
+                uint lo = Math.Min(ri, rk), hi = Math.Max(ri, rk);
+                Unsafe.Add(ref pp, hi) = lo;
+            }
+            baseB += BitOperations.PopCount(sb);
+            baseN += BitOperations.PopCount(sn);
+            cb = b >> 63; cn = n >> 63;
+        }
     }
 
     /// <summary>
     /// Unites every run of the current row [first, first + n) with the overlapping runs [nbFrom, nbTo) of a neighbour row;
     /// runs overlap when their x-ranges, widened by <paramref name="ext"/> (0 or 1), intersect.
     /// </summary>
-    static void Merge(uint[] runs, uint[] parent, int first, int n, int nbFrom, int nbTo, int ext)
+    internal static void Merge(uint[] runs, uint[] parent, int first, int n, int nbFrom, int nbTo, int ext)
     {
         if (nbFrom == nbTo) return;
         ref uint rr = ref MemoryMarshal.GetArrayDataReference(runs);

@@ -143,25 +143,29 @@ public static class XctPipeline
         cancel.ThrowIfCancellationRequested();
 
         // pass 3: foreground = low attenuation inside the mask, in the SE and on the anode side
-        var fg = new Volume3D<byte>(d, h, w) { SpacingZUm = spacing.ZUm, SpacingYUm = spacing.YUm, SpacingXUm = spacing.XUm };
-        for (int z = 0; z < d; z++)
-        {
-            if (itf.IsCathodeSide(z)) continue;
-            src.ReadSlice(z, buf);
-            var f = fg.Slice(z);
-            float t = (float)tLow;
-            for (int i = 0; i < buf.Length; i++) f[i] = (byte)(m2[i] != 0 && buf[i] <= t ? 1 : 0);
-            if ((z & 7) == 0) progress?.Report(new ProgressReport("threshold", (double)z / d));
-        }
-        progress?.Report(new ProgressReport("threshold", 1));
         IReadOnlyList<Region> regions; LayerFractions fractions; double reachSlices; long count;
         IReadOnlyList<Filament> filaments = [];
         Volume3D<uint>? labels = null;
-        if (w <= RunLabels.MaxWidth)
+        bool runBased = w <= RunLabels.MaxWidth;
+        // run labelling streams the mask slices into the labeller (no mask volume); the voxel-scan fallback needs the volume
+        var builder = runBased ? new RunLabelBuilder(d, h, w, o.Connectivity, progress: progress) : null;
+        var fg = runBased ? null : new Volume3D<byte>(d, h, w) { SpacingZUm = spacing.ZUm, SpacingYUm = spacing.YUm, SpacingXUm = spacing.XUm };
+        var fgSlice = runBased ? new byte[h * w] : null;
+        for (int z = 0; z < d; z++)
+        {
+            var f = fg is not null ? fg.Slice(z) : fgSlice;
+            if (itf.IsCathodeSide(z)) { if (builder is not null) { f.Clear(); builder.Append(f); } continue; }
+            src.ReadSlice(z, buf);
+            float t = (float)tLow;
+            for (int i = 0; i < buf.Length; i++) f[i] = (byte)(m2[i] != 0 && buf[i] <= t ? 1 : 0);
+            builder?.Append(f);
+            if ((z & 7) == 0 && builder is null) progress?.Report(new ProgressReport("threshold", (double)z / d));
+            if ((z & 31) == 0) cancel.ThrowIfCancellationRequested();
+        }
+        if (builder is not null)
         {
             // run-length labelling: the regions, fractions and filaments are measured on the runs, no label volume is needed
-            var runs = ConnectedComponents.LabelRuns(fg, o.Connectivity, progress);
-            fg = null!;
+            var runs = builder.Complete();
             cancel.ThrowIfCancellationRequested();
             bool[] anode;
             (regions, fractions, reachSlices, anode) = MeasureRuns(runs, itf, m2, spacing, o, progress);
@@ -171,7 +175,7 @@ public static class XctPipeline
         }
         else
         {
-            var lr = ConnectedComponents.Label(fg, o.Connectivity, progress);
+            var lr = ConnectedComponents.Label(fg!, o.Connectivity, progress);
             fg = null!;
             cancel.ThrowIfCancellationRequested();
             (regions, fractions, reachSlices) = Measure(lr.Labels, lr.Count, itf, m2, spacing, o, progress);
@@ -188,7 +192,7 @@ public static class XctPipeline
 
     /// <summary>
     /// Region table, layer fractions, reach of the anode-connected regions, and the anode flag per label (index = label),
-    /// from a run labelling (<see cref="ConnectedComponents.LabelRuns"/>) of foreground voxels that all lie inside
+    /// from a run labelling (<see cref="RunLabels"/>) of foreground voxels that all lie inside
     /// <paramref name="mask2D"/>. Same results as <see cref="Measure"/> on the label volume, in time proportional to the runs.
     /// </summary>
     public static (IReadOnlyList<Region> Regions, LayerFractions Fractions, double ReachSlices, bool[] AnodeConnected) MeasureRuns(RunLabels runs,

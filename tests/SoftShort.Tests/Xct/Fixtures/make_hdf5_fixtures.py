@@ -7,7 +7,8 @@ Values follow v = z*1000 + y*10 + x (uint16), v = z*1000 + y*10 + x + 0.25 (floa
                       /entry/data/stack   float32 3x4x7, chunked (1,4,7) + gzip, attribute element_size_um = (2.0, 0.5, 0.25)
   hdf5_2d.h5          /image              2D uint8 8x9 only (error case)
   hdf5_types.h5       /i16 (v - 2000), /u8 (v % 256), /i32, /u32, /f64 (v + 0.5): 2x3x4, little-endian;
-                      /be16 (big-endian uint16) and /i64 (int64): refused with a clear message
+                      /be16 (big-endian uint16): read as raw bytes and swapped; /i64 (int64): refused with a clear message
+(more big-endian cases: make_hdf5_bigendian.py)
 Run from this folder: /usr/bin/python3 make_hdf5_fixtures.py
 """
 import h5py

@@ -282,7 +282,7 @@ public sealed class KymographBuilder
             AnodeOutline = Outline;
             try
             {
-                var lb = LineProfile.DetectBoundaries(OperandoPipeline.RowProfile(refImg, Outline.RegionI(_h)));
+                var lb = LineProfile.DetectBoundaries(OperandoPipeline.RowProfile(refImg, Outline.RegionI(_h)), PixelSizeUm);
                 bool anodeOnTop = lb.SsLi < lb.LiSe;
                 int y0 = anodeOnTop ? 0 : (int)Math.Ceiling(lb.LiSe) + 1, y1 = anodeOnTop ? (int)Math.Floor(lb.LiSe) - 1 : _h - 1;
                 if (y1 - y0 >= 4) AnodeOutline = CellOutline.Detect(refImg, y0, y1);

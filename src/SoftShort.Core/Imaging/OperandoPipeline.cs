@@ -94,8 +94,8 @@ public static class OperandoPipeline
         var refImg = k.Reference ?? throw new InputException("binned series", "no reference");
         var roiI = k.Regions[0];
         var profile = RowProfile(refImg, roiI);
-        var lb = LineProfile.DetectBoundaries(profile);
-        var over = k.TransmissionRows[0].Select(r => LineProfile.DetectBoundaries(r)).ToList();
+        var lb = LineProfile.DetectBoundaries(profile, options.PixelSizeUm);
+        var over = k.TransmissionRows[0].Select(r => LineProfile.DetectBoundaries(r, options.PixelSizeUm)).ToList();
         var bands = BandDetection.Detect(k, lb, options.Bands);
         return new OperandoPipelineResult
         {

@@ -51,6 +51,28 @@ public sealed class PlaneStrainElasticity
         for (int i = 0; i < nodes; i++) { _fixX[i] = _fixedDof[2 * i]; _fixY[i] = _fixedDof[2 * i + 1]; }
     }
 
+    /// <summary>
+    /// Writes the solver's evolving state (the displacement warm start and the previous solution used by the linear
+    /// extrapolation) so that a resumed run repeats an uninterrupted one bit for bit.
+    /// </summary>
+    public void WriteState(BinaryWriter w)
+    {
+        w.Write(_havePrev);
+        w.Write(_u.Length);
+        foreach (double v in _u) w.Write(v);
+        foreach (double v in _uPrev) w.Write(v);
+    }
+
+    /// <summary>Restores the state written by <see cref="WriteState"/> (same grid).</summary>
+    public void ReadState(BinaryReader r)
+    {
+        _havePrev = r.ReadBoolean();
+        int n = r.ReadInt32();
+        if (n != _u.Length) throw new InputException("checkpoint", $"mechanics state has {n} unknowns, the grid has {_u.Length}");
+        for (int i = 0; i < n; i++) _u[i] = r.ReadDouble();
+        for (int i = 0; i < n; i++) _uPrev[i] = r.ReadDouble();
+    }
+
     static readonly double[] Gauss = [0.5 - 0.5 / Math.Sqrt(3), 0.5 + 0.5 / Math.Sqrt(3)];
 
     /// <summary>Unit-modulus plane-strain Q1 element stiffness (independent of element size in 2D), node order (0,0),(1,0),(1,1),(0,1).</summary>

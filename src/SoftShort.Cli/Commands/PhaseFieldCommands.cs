@@ -217,6 +217,10 @@ public sealed class PhaseFieldRunCommand : Command<PhaseFieldRunCommand.Settings
         public double Porosity { get; init; } = 0.1625;
         [CommandOption("--i0-ma-cm2 <I0>")][DefaultValue(1.0)][Description("Exchange current density, mA cm⁻² (assumed). Default: 1")]
         public double I0MaCm2 { get; init; } = 1;
+        [CommandOption("--eigenstrain-form <FORM>")][DefaultValue("normal")][Description("Eigenstrain of plated Li: normal (growth strain along the deposit normal, default) or isotropic (Vegard-type, session 1)")]
+        public string EigenstrainForm { get; init; } = "normal";
+        [CommandOption("--eigenstrain <E>")][DefaultValue(1.0)][Description("Eigenstrain magnitude: growth strain ε_g (normal form; 1 = the SE keeps its volume, derived) or volumetric ε_v (isotropic form). Default: 1")]
+        public double Eigenstrain { get; init; } = 1.0;
         [CommandOption("--every-s <T>")][DefaultValue(5.0)][Description("Time-series interval, s. Default: 5")]
         public double EveryS { get; init; } = 5;
         [CommandOption("--snapshot-every-s <T>")][DefaultValue(100.0)][Description("Field snapshot (and checkpoint) interval, s. Default: 100")]
@@ -232,6 +236,7 @@ public sealed class PhaseFieldRunCommand : Command<PhaseFieldRunCommand.Settings
             if (!b.Successful) return b;
             if (!(EveryS > 0) || !(SnapshotEveryS > 0)) return ValidationResult.Error("--every-s and --snapshot-every-s must be positive");
             if (Resume && Out is null) return ValidationResult.Error("--resume needs --out DIR with a checkpoint");
+            if (EigenstrainForm is not ("normal" or "isotropic")) return ValidationResult.Error($"--eigenstrain-form {EigenstrainForm}: must be normal or isotropic");
             return ValidationResult.Success();
         }
     }
@@ -242,6 +247,8 @@ public sealed class PhaseFieldRunCommand : Command<PhaseFieldRunCommand.Settings
         {
             PressureMPa = s.PressureMPa, TimeS = s.TimeS, DxUm = s.DxUm, Seed = s.Seed, Porosity = s.Porosity,
             ExchangeCurrentDensityAPerM2 = s.I0MaCm2 * 10,
+            DepositionStrainForm = s.EigenstrainForm == "isotropic" ? DepositionStrainForm.Isotropic : DepositionStrainForm.InterfaceNormal,
+            DepositionEigenstrain = s.Eigenstrain,
         };
         p.Validate();
         string dir = s.Out ?? $"phasefield_{s.PressureMPa:0.#}MPa";

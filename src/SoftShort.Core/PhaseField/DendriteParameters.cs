@@ -91,10 +91,22 @@ public sealed record DendriteParameters
     /// <summary>Poisson ratio of Li₆PS₅Cl. 0.27 (Deng et al. 2016).</summary>
     public double SePoisson { get; init; } = 0.27;
     /// <summary>
-    /// Volumetric eigenstrain of Li deposited into the SE (dimensionless, applied as ε* = ε_v/3·h(ξ)·I in the SE region):
-    /// the volume of plated Li that the SE must accommodate. Default 0.1 (assumed order of magnitude; documented).
+    /// Form of the eigenstrain of plated Li. <see cref="DepositionStrainForm.InterfaceNormal"/> (default): a uniaxial growth
+    /// strain ε* = ε_g Δh(ξ) n⊗n along the normal n of the deposit (Li grows by adding atoms at its surface, so the deposit
+    /// lengthens along n and not sideways; the structure tensor of ∇[h(ξ) − h(ξ₀)] gives n⊗n per mechanics element), zero
+    /// where Li fills a pore (the pore volume is free). <see cref="DepositionStrainForm.Isotropic"/>: the Vegard-type
+    /// ε* = (ε_v/3) Δh(ξ) I of session 1 (an intercalation form; kept for comparison).
     /// </summary>
-    public double DepositionEigenstrain { get; init; } = 0.1;
+    public DepositionStrainForm DepositionStrainForm { get; init; } = DepositionStrainForm.InterfaceNormal;
+    /// <summary>
+    /// Magnitude of the deposition eigenstrain (dimensionless). Interface-normal form: the growth strain ε_g, default 1 —
+    /// DERIVED, not fitted: on the fixed phase-field grid plated Li replaces SE in the cells it converts, and ε_g = 1 is the
+    /// unique value that displaces the SE ahead of a flat deposit by exactly the plated thickness (the SE keeps its volume;
+    /// the displacement jump across a converted layer of thickness d is ε_g·d). A flat layer is then stress-free apart from
+    /// the applied pressure; stress arises only where plating is non-uniform (protrusions, pores). Isotropic form: the
+    /// volumetric strain ε_v (session 1 assumed 0.1 without a source: ≈ 450 MPa of growth stress in a confined layer).
+    /// </summary>
+    public double DepositionEigenstrain { get; init; } = 1.0;
     /// <summary>Solve mechanics every this many seconds of simulated time (quasi-static). Default 5.</summary>
     public double MechanicsIntervalS { get; init; } = 5;
 
@@ -138,6 +150,16 @@ public sealed record DendriteParameters
         InputException.Require(MaxDtS >= 1e-4 && MaxDtS <= MechanicsIntervalS, "max_dt_s",
             $"Δt = {MaxDtS} s cannot be met: it must lie in [1e-4 s, the mechanics interval {MechanicsIntervalS} s]");
         InputException.Require(MechanicsIntervalS > 0 && double.IsFinite(MechanicsIntervalS), "mechanics_interval_s", $"must be positive, got {MechanicsIntervalS}");
+        InputException.Require(DepositionEigenstrain >= 0 && DepositionEigenstrain <= 2, "--eigenstrain", $"must be in [0, 2], got {DepositionEigenstrain}");
         InputException.Require(LiYoungGPa > 0 && SeYoungGPa > 0 && LiPoisson is > -1 and < 0.5 && SePoisson is > -1 and < 0.5, "elastic constants", "E > 0 and −1 < ν < 0.5 required");
     }
+}
+
+/// <summary>Tensor form of the eigenstrain of plated Li (see <see cref="DendriteParameters.DepositionStrainForm"/>).</summary>
+public enum DepositionStrainForm
+{
+    /// <summary>Uniaxial growth strain along the deposit normal, ε_g Δh n⊗n (zero in pores).</summary>
+    InterfaceNormal,
+    /// <summary>Isotropic (Vegard-type) strain (ε_v/3) Δh I.</summary>
+    Isotropic,
 }

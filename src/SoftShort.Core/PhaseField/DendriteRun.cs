@@ -134,6 +134,7 @@ public sealed class DendriteRun
             .Parameter("porosity", p.Porosity).Parameter("mean_pore_diameter_um", p.MeanPoreDiameterUm).Parameter("applied_voltage_V", p.AppliedVoltageV)
             .Parameter("exchange_current_density_mA_per_cm2", p.ExchangeCurrentDensityAPerM2 / 10).Parameter("se_ionic_conductivity_S_per_m", p.SeIonicConductivitySPerM)
             .Parameter("se_diffusivity_um2_per_s", p.SeDiffusivityUm2PerS).Parameter("deposition_eigenstrain", p.DepositionEigenstrain)
+            .Parameter("deposition_strain_form", p.DepositionStrainForm == DepositionStrainForm.InterfaceNormal ? "interface_normal" : "isotropic")
             .Parameter("interface_cells", p.InterfaceCells).Parameter("profile_relaxation_per_s", p.ProfileRelaxationPerS)
             .Set("short_type", type.ToString().ToLowerInvariant()).Set("short_time_s", time)
             .Set("bridge_events", Simulation.BridgeEvents)
@@ -183,7 +184,7 @@ public sealed class DendriteRun
     }
 
     static string ParametersKey(DendriteParameters p) => string.Create(CultureInfo.InvariantCulture,
-        $"P={p.PressureMPa};dx={p.DxUm};seed={p.Seed};por={p.Porosity};i0={p.ExchangeCurrentDensityAPerM2};V={p.AppliedVoltageV};eps={p.DepositionEigenstrain}");
+        $"P={p.PressureMPa};dx={p.DxUm};seed={p.Seed};por={p.Porosity};i0={p.ExchangeCurrentDensityAPerM2};V={p.AppliedVoltageV};eps={p.DepositionEigenstrain};form={p.DepositionStrainForm}");
 
     static void WriteObservation(BinaryWriter w, DendriteObservation o)
     {

@@ -2,8 +2,9 @@ namespace SoftShort.PhaseField;
 
 /// <summary>
 /// One documented parameter set for the Li-dendrite phase-field model of Cao et al. (Adv. Funct. Mater. 2023, section 2.4
-/// and "Phase Field Simulation Method"). Their Table S2 is not available to us: every value carries its source below, and
-/// the one assumed value (the exchange current density) is marked as such. Lengths in µm, time in s, potentials in V.
+/// and "Phase Field Simulation Method"). Their Table S2 is not available to us: every value carries its source below; the
+/// deposition eigenstrain is derived (not cited) and the numerical parameters (Γ, interface cells, transport ratios) are
+/// marked as such. Lengths in µm, time in s, potentials in V.
 /// </summary>
 public sealed record DendriteParameters
 {
@@ -56,10 +57,18 @@ public sealed record DendriteParameters
     /// </summary>
     public double SeLiConcentrationMolPerM3 { get; init; } = 4.17e4;
     /// <summary>
-    /// Exchange current density of the Li|SE reaction, A m⁻². ASSUMED (no cited value for this interface in our sources):
-    /// 10 A m⁻² = 1 mA cm⁻², i.e. a charge-transfer resistance RT/(F i₀) ≈ 26 Ω cm².
+    /// Exchange current density of the Li|SE reaction, A m⁻². Default 323 A m⁻² = 32.3 mA cm⁻² = RT/(F R_P) with the total
+    /// polarization resistance R_P ≈ 0.8 Ω cm² of a fresh Li|Li₆PS₅Cl interface measured with Li microelectrodes by in-situ
+    /// SEM ("Non-Linear Kinetics of The Lithium Metal Anode on Li6PS5Cl at High Current Density: Dendrite Growth and the
+    /// Role of Lithium Microstructure on Creep", abstract at https://www.biocloudy.com/literatureDetail/ODQ0OTM0MA==; the
+    /// linear-response relation R_ct = RT/(F i₀) of Butler–Volmer). This is a clean-interface value: interfaces with a grown
+    /// SEI or poor contact show tens to hundreds of Ω cm² (i₀ of 0.1–1 mA cm⁻²; session 2 assumed 1 mA cm⁻²), which
+    /// <c>--i0-ma-cm2</c> covers.
     /// </summary>
-    public double ExchangeCurrentDensityAPerM2 { get; init; } = 10;
+    public double ExchangeCurrentDensityAPerM2 { get; init; } = GasConstantJPerMolK * 300 / FaradayCPerMol / (PolarizationResistanceOhmCm2 * 1e-4);
+
+    /// <summary>Total polarization resistance of the Li|Li₆PS₅Cl interface behind the default i₀, Ω cm² (see <see cref="ExchangeCurrentDensityAPerM2"/>).</summary>
+    public const double PolarizationResistanceOhmCm2 = 0.8;
     /// <summary>Ratio of pore to SE ionic conductivity (and Li⁺ diffusivity): air-filled pores. Default 10⁻² (numerical compromise; see docs/phasefield.md).</summary>
     public double PoreTransportRatio { get; init; } = 1e-2;
     /// <summary>Ratio of Li-metal to SE ionic conductivity/diffusivity (Li metal carries no Li⁺ current). Default 10⁻² (numerical compromise; see docs/phasefield.md).</summary>

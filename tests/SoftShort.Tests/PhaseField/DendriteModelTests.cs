@@ -7,6 +7,7 @@ public class DendriteModelTests
     static DendriteParameters Flat(double dx = 2) => new()
     {
         DomainWidthUm = 200, DomainHeightUm = 40, LiThicknessUm = 60, DxUm = dx, Porosity = 0, ProtrusionCount = 0, TimeS = 40,
+        ExchangeCurrentDensityAPerM2 = 10,   // 1 mA cm⁻²: a kinetics-dominated front (η ≈ −0.25 V), the strict test of the BV coupling
     };
 
     static double Front(DendriteSimulation sim)

@@ -9,6 +9,7 @@ public class TimeSteppingTests
     {
         DomainWidthUm = 240, DomainHeightUm = 80, LiThicknessUm = 60, DxUm = 2, ProtrusionCount = 2, TimeS = 20, Seed = 3,
         MaxDtS = maxDt, MechanicsIntervalS = mechanicsInterval,
+        ExchangeCurrentDensityAPerM2 = 10,   // 1 mA cm⁻² (session-2 configuration of these numerical checks)
     };
 
     static (double Plated, double Charge, double MaxP, DendriteSimulation Sim) Run(DendriteParameters p)

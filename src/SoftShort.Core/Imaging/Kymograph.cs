@@ -6,7 +6,7 @@ namespace SoftShort.Imaging;
 public sealed record CellOutline(double AxisX, double RadiusPx, double LeftEdgeX, double RightEdgeX)
 {
     /// <summary>
-    /// Finds the core (rods, Li, pellet) edges as the steepest drop and rise of the column profile (mean over rows),
+    /// Finds the core (rods, Li, pellet) edges as the drop and rise of the column profile (mean over rows) nearest to its darkest part,
     /// refined to sub-pixel. The core absorbs far more than the PTFE tube, so its edges dominate the profile's derivative.
     /// </summary>
     public static CellOutline Detect(Image2D<float> transmission) => Detect(transmission, 0, transmission.Height - 1);
@@ -20,19 +20,69 @@ public sealed record CellOutline(double AxisX, double RadiusPx, double LeftEdgeX
         for (int x = 0; x < w; x++)
         {
             double s = 0; int c = 0;
-            for (int y = y0; y <= y1; y++) { float v = transmission[y, x]; if (!float.IsNaN(v)) { s += v; c++; } }
+            for (int y = y0; y <= y1; y++) { float v = transmission[y, x]; if (float.IsFinite(v)) { s += v; c++; } }
             col[x] = c > 0 ? s / c : double.NaN;
         }
-        var d = LineProfile.Derivative(col, 2);
-        int lo = 0, hi = 0;
-        for (int x = 2; x < w - 2; x++)
-        {
-            if (d[x] < d[lo] || double.IsNaN(d[lo])) lo = x;
-            if (d[x] > d[hi] || double.IsNaN(d[hi])) hi = x;
-        }
-        double l = LineProfile.Refine(d, lo), r = LineProfile.Refine(d, hi);
+        // Derivative on a scale that grows with the frame (2 px for the 424-px sample, 5 px for the 2560-px camera), so that
+        // the noise of small pixels does not make its own extremes.
+        int h = Math.Max(2, w / 512);
+        var d = LineProfile.Derivative(col, h);
+        var (l, r) = InnermostEdgePair(col, d, h);
         if (!(r - l > 4)) throw new InputException("reference image", "no cell outline found (the core's edges were not a drop followed by a rise in transmission)");
         return new CellOutline((l + r) / 2, (r - l) / 2, l, r);
+    }
+
+    /// <summary>
+    /// The core's edges: the significant drop and rise of the transmission profile nearest to its darkest part. A frame wide
+    /// enough to hold the whole PTFE tube (paper camera, 16.6 mm) shows the tube's outer edges as well, and at 6.5 µm pixels
+    /// they are as steep as the core's; the core is the inner pair. Inside the core the slope keeps its sign and grows up to the
+    /// edge (the chord grows as a square root towards the axis), so the extreme of the first run of steep slopes, walking
+    /// outwards from the darkest part, is the edge.
+    /// </summary>
+    static (double Left, double Right) InnermostEdgePair(double[] profile, double[] d, int h)
+    {
+        int w = profile.Length;
+        // The darkest part, on a profile smoothed over 1/20 of the frame (inside the core for any frame that shows the cell).
+        int half = Math.Max(1, w / 40), dark = -1; double darkV = double.PositiveInfinity;
+        for (int x = 0; x < w; x++)
+        {
+            double s = 0; int c = 0;
+            for (int k = Math.Max(0, x - half); k <= Math.Min(w - 1, x + half); k++) if (double.IsFinite(profile[k])) { s += profile[k]; c++; }
+            if (c > 0 && s / c < darkV) { darkV = s / c; dark = x; }
+        }
+        if (dark < 0) return (double.NaN, double.NaN);
+        int lo = h, hi = w - 1 - h;
+        double steepest = 0;
+        for (int x = lo; x <= hi; x++) if (double.IsFinite(d[x])) steepest = Math.Max(steepest, Math.Abs(d[x]));
+        if (steepest == 0) return (double.NaN, double.NaN);
+        double start = 0.25 * steepest, keep = 0.1 * steepest;
+        // Walk outwards from the dark part to the first slope beyond `start` of each sign; follow it outwards while the slope
+        // stays beyond `keep` (gaps of up to 2h samples allowed: noise); its extreme is the edge.
+        int left = EdgeRun(d, dark, lo - 1, -1, -1, start, keep, 2 * h);
+        int right = EdgeRun(d, dark, hi + 1, +1, +1, start, keep, 2 * h);
+        if (left < 0 || right < 0) return (double.NaN, double.NaN);
+        return (LineProfile.Refine(d, left), LineProfile.Refine(d, right));
+    }
+
+    /// <summary>
+    /// From <paramref name="from"/> in direction <paramref name="step"/> (stopping before <paramref name="stop"/>): the extreme
+    /// of the first run of slopes of sign <paramref name="sign"/> that reaches <paramref name="start"/>, followed while it stays
+    /// beyond <paramref name="keep"/> with at most <paramref name="maxGap"/> samples below; −1 if none.
+    /// </summary>
+    static int EdgeRun(double[] d, int from, int stop, int step, int sign, double start, double keep, int maxGap)
+    {
+        int x = from;
+        while (x != stop && !(sign * d[x] >= start)) x += step;
+        if (x == stop) return -1;
+        int best = x, gap = 0;
+        for (; x != stop && gap <= maxGap; x += step)
+        {
+            double v = sign * d[x];
+            if (!(v >= keep)) { gap++; continue; }
+            gap = 0;
+            if (v > sign * d[best]) best = x;
+        }
+        return best;
     }
 
     /// <summary>Default ROI I (cell middle): columns axis ± 0.3 R over all rows (paper Fig. 2A, box I).</summary>

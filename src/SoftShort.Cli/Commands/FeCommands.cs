@@ -82,6 +82,7 @@ public sealed class FeRunCommand : Command<FeRunCommand.Settings>
         Directory.CreateDirectory(outDir);
         Write(outDir, cfg, r);
         Console.Error.WriteLine($"fe run: {r.Dofs} DOFs, {r.Stats.Increments} increments, {r.Stats.NewtonIterations} Newton iterations, {r.Stats.Factorizations} factorisations ({r.Stats.FactorEntries} factor entries, {r.Stats.FactorSeconds:F1} s), assembly {r.Stats.AssemblySeconds:F1} s, {r.WallSeconds:F1} s wall, {r.CpuSeconds:F1} s CPU");
+        Console.WriteLine($"SE: {r.SeMeshThicknessUm:F0} µm as meshed → {r.SeThicknessAtPressUm:F0} µm at {cfg.DensificationPressureMPa:G} MPa → {r.SeThicknessAfterReleaseUm:F0} µm after release (mass at 83.75 %: {r.SeExpectedThicknessUm:F0} µm), lateral pressure on the tube {r.SeLateralPressureMPa:F1} MPa (max {r.SeLateralPressureMaxMPa:F1})");
         Console.WriteLine($"bulge {r.BulgeUm:F1} µm, gap {r.GapUm:F1} µm over {r.GapLengthUm:F0} µm, Li in gap {r.LiInGapAfterChargeMm3 * 1e9:G4} µm³, final pressure {r.FinalPressureMPa:F2} MPa");
         return 0;
     }
@@ -114,6 +115,9 @@ public sealed class FeRunCommand : Command<FeRunCommand.Settings>
             .Set("plated_li_volume_um3", r.PlatedLiVolumeMm3 * 1e9).Set("plated_li_um", r.PlatedLiUm)
             .Set("pressure_after_stacking_MPa", r.PressureAfterStackMPa).Set("final_internal_pressure_MPa", r.FinalPressureMPa)
             .Set("max_li_eqps", r.MaxLiEqps).Set("contour_pixel_mm", px)
+            .Set("se_mesh_thickness_um", r.SeMeshThicknessUm).Set("se_thickness_at_press_um", r.SeThicknessAtPressUm)
+            .Set("se_thickness_after_release_um", r.SeThicknessAfterReleaseUm).Set("se_expected_thickness_um", r.SeExpectedThicknessUm)
+            .Set("se_relative_density", r.SeRelativeDensity).Set("se_mass_ratio", r.SeMassRatio).Set("se_wall_radial_displacement_um", r.SeWallRadialUm).Set("se_lateral_pressure_MPa", r.SeLateralPressureMPa).Set("se_lateral_pressure_max_MPa", r.SeLateralPressureMaxMPa)
             .Set("contour_pages", string.Join("; ", r.Snapshots.Select(x => x.Step)))
             .Write(Path.Combine(outDir, "summary.json"));
     }

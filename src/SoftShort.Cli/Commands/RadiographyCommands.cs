@@ -215,9 +215,9 @@ public sealed class RadNormalizeCommand : Command<RadNormalizeCommand.Settings>
         public string[] Df { get; init; } = [];
         [CommandOption("--roi <X0,Y0,X1,Y1>")][Description("Beam region(s) outside the cell for the beam-fluctuation correction (repeatable; pooled).")]
         public string[] Roi { get; init; } = [];
-        [CommandOption("--gamma <MODE>")][Description("auto (integer images), outlier or none. Default: auto")][DefaultValue("auto")]
+        [CommandOption("--gamma <MODE>")][Description("auto (integer images: flag ≥ max − 5), outlier (median of 8 neighbours + k·σ) or none. Default: auto")][DefaultValue("auto")]
         public string Gamma { get; init; } = "auto";
-        [CommandOption("--outlier-k <K>")][Description("k of the outlier mode (median + k·σ). Default: 5")][DefaultValue(5.0)]
+        [CommandOption("--outlier-k <K>")][Description("k of the outlier mode: flag pixels above the median of their 8 neighbours + k·σ, σ the noise of that difference at the local level (fitted per frame, Var = A + B·level). Default: 5")][DefaultValue(5.0)]
         public double OutlierK { get; init; } = 5;
         [CommandOption("--invalid <V>")][Description("Value where OB − DF ≤ 0: nan or zero. Default: nan")][DefaultValue("nan")]
         public string Invalid { get; init; } = "nan";
@@ -259,36 +259,69 @@ public sealed class RadNormalizeCommand : Command<RadNormalizeCommand.Settings>
         var norm = new Normalizer(Normalizer.Combine(ob, s.ObCombine == "median" ? FrameCombine.Median : FrameCombine.Mean, "--ob"), Normalizer.Combine(df, FrameCombine.Mean, "--df"), opts);
         Directory.CreateDirectory(dir);
         var written = new List<string>();
-        CliProgress.Run("radiography normalize", p =>
+        long fusedFrames = 0;
+        int n = norm.Width * norm.Height;
+        // raw uint16 buffers cycle between the reader thread and this one; float output buffer reused
+        var rawPool = new System.Collections.Concurrent.ConcurrentBag<ushort[]>();
+        ushort[] Rent() => rawPool.TryTake(out var b) ? b : new ushort[n];
+        var outBuf = new float[n];
+        try
         {
-            for (int fi = 0; fi < samples.Count; fi++)
+            CliProgress.Run("radiography normalize", p =>
             {
-                string f = samples[fi];
-                var info = FrameFiles.Info(f);
-                var times = FrameFiles.Times(f);
-                if (info.Width != norm.Width || info.Height != norm.Height) throw new InputException(f, $"is {info.Width}×{info.Height}, open beam/dark field are {norm.Width}×{norm.Height}");
-                string outPath = Path.Combine(dir, Path.GetFileNameWithoutExtension(f) + ".tif");
-                if (Path.GetFullPath(outPath) == Path.GetFullPath(f)) throw new InputException("--out", $"would overwrite the input {f}");
-                using var w = TiffStackWriter<float>.Create(outPath, info.Width, info.Height, info.Pages);
-                var g = GammaFilterOptions.For(mode, info.SampleType) with { OutlierK = s.OutlierK };
-                int page = 0;
-                foreach (var img in FrameFiles.ReadPages(f))
+                for (int fi = 0; fi < samples.Count; fi++)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    gammaS += GammaFilter.Apply(img, g);
-                    invalid += norm.Normalize(img.Pixels, img.Pixels).InvalidPixels;
-                    w.Append(img.Pixels, page < times.Length ? times[page] : null, null); // the acquisition time travels with the frame
-                    frames++; page++;
+                    string f = samples[fi];
+                    var info = FrameFiles.Info(f);
+                    var times = FrameFiles.Times(f);
+                    if (info.Width != norm.Width || info.Height != norm.Height) throw new InputException(f, $"is {info.Width}×{info.Height}, open beam/dark field are {norm.Width}×{norm.Height}");
+                    string outPath = Path.Combine(dir, Path.GetFileNameWithoutExtension(f) + ".tif");
+                    if (Path.GetFullPath(outPath) == Path.GetFullPath(f)) throw new InputException("--out", $"would overwrite the input {f}");
+                    if (written.Any(w => Path.GetFullPath(w) == Path.GetFullPath(outPath))) throw new InputException(f, $"has the base name of an earlier sample file: both would write {outPath}");
+                    using var w = TiffStackWriter<float>.Create(outPath, info.Width, info.Height, info.Pages);
+                    var g = GammaFilterOptions.For(mode, info.SampleType) with { OutlierK = s.OutlierK };
+                    int page = 0;
+                    if (info.SampleType == TiffSampleType.UInt16)
+                    {
+                        // 16-bit counts: read raw on a second thread, gamma filter + Eq. 1 fused in one pass (Normalizer.NormalizeRaw, equal
+                        // bit for bit to widening to float, GammaFilter.Apply and Normalize)
+                        foreach (var raw in FrameStreaming.Prefetch(FrameFiles.ReadPagesUInt16(f, Rent), depth: 2, cancellationToken))
+                        {
+                            cancellationToken.ThrowIfCancellationRequested();
+                            invalid += norm.NormalizeRaw(raw, outBuf, g, out int gp).InvalidPixels;
+                            rawPool.Add(raw);
+                            gammaS += gp;
+                            w.Append(outBuf, page < times.Length ? times[page] : null, null); // the acquisition time travels with the frame
+                            frames++; fusedFrames++; page++;
+                        }
+                    }
+                    else
+                    {
+                        foreach (var img in FrameFiles.ReadPages(f))
+                        {
+                            cancellationToken.ThrowIfCancellationRequested();
+                            gammaS += GammaFilter.Apply(img, g);
+                            invalid += norm.Normalize(img.Pixels, img.Pixels).InvalidPixels;
+                            w.Append(img.Pixels, page < times.Length ? times[page] : null, null);
+                            frames++; page++;
+                        }
+                    }
+                    w.Commit();
+                    written.Add(outPath);
+                    p.Report(new ProgressReport("normalize", (fi + 1.0) / samples.Count));
                 }
-                w.Commit();
-                written.Add(outPath);
-                p.Report(new ProgressReport("normalize", (fi + 1.0) / samples.Count));
-            }
-        });
+            });
+        }
+        catch
+        {
+            // all or nothing: a bad file later in the list removes the outputs this run already wrote
+            foreach (var f in written) try { File.Delete(f); } catch (IOException) { }
+            throw;
+        }
         new SummaryJson("radiography normalize")
             .Parameter("gamma", s.Gamma).Parameter("outlier_k", s.OutlierK).Parameter("invalid", s.Invalid).Parameter("ob_combine", s.ObCombine)
             .Parameter("roi", string.Join(" ", s.Roi)).Parameter("ob_frames", ob.Count).Parameter("df_frames", df.Count)
-            .Set("frames", frames).Set("gamma_pixels_sample", gammaS).Set("gamma_pixels_ob", gammaOb).Set("gamma_pixels_df", gammaDf)
+            .Set("frames", frames).Set("frames_fused_uint16", fusedFrames).Set("gamma_pixels_sample", gammaS).Set("gamma_pixels_ob", gammaOb).Set("gamma_pixels_df", gammaDf)
             .Set("invalid_beam_pixels", norm.InvalidBeamPixels).Set("invalid_pixels_total", invalid)
             .Write(Path.Combine(dir, "summary.json"));
         Console.Error.WriteLine($"normalized {frames} frames into {written.Count} file(s) in {dir}; gamma pixels: sample {gammaS}, OB {gammaOb}, DF {gammaDf}; invalid (OB − DF ≤ 0) pixels per frame: {norm.InvalidBeamPixels}");
@@ -588,7 +621,7 @@ public sealed class BenchRadiographyCommand : Command<BenchRadiographyCommand.Se
         public int Height { get; init; } = 2160;
         [CommandOption("-n|--bin-size <N>")][DefaultValue(30)][Description("Frames per median bin. Default: 30 (paper)")]
         public int BinSize { get; init; } = 30;
-        [CommandOption("--gamma <MODE>")][DefaultValue("both")][Description("Gamma filter mode timed in the compute run: auto, outlier, none or both (auto then outlier). Default: both")]
+        [CommandOption("--gamma <MODE>")][DefaultValue("both")][Description("Gamma filter mode timed in the compute run: auto, outlier, none or both (auto then outlier); the end-to-end run uses it too (both → auto). Default: both")]
         public string Gamma { get; init; } = "both";
         [CommandOption("--from-files")][Description("Also time the end-to-end run from a 16-bit TIFF stack written to the temp folder (page cache warm).")]
         public bool FromFiles { get; init; }
@@ -701,6 +734,17 @@ public sealed class BenchRadiographyCommand : Command<BenchRadiographyCommand.Se
         Console.WriteLine($"    wall ms/frame: gamma {ms(tg.Wall)}, normalise {ms(tn.Wall)}, median {ms(binWall)}   CPU ms/frame: gamma {ms(tg.Cpu)}, normalise {ms(tn.Cpu)}, median {ms(binCpu)}");
         Console.WriteLine($"    normalise + median alone (the NumPy peer's work): {frames / (tn.Wall + binWall):F1} frames/s, CPU {ms(tn.Cpu + binCpu)} ms/frame; " +
                           $"{spots / (double)frames:F0} pixels fixed per frame; copying each input frame into a work buffer ({ms(copy.Wall)} ms) not counted");
+        if (gamma.Mode == GammaFilterMode.Outlier)
+        {
+            // the outlier mode's two parts, timed apart on the raw frames: the per-frame noise model and the flagging scan
+            StageTimer te = new(), tf = new();
+            ResidualNoiseModel model = default;
+            int reps = Math.Min(frames, raw.Length);
+            for (int f = 0; f < reps; f++) { te.Start(); model = ResidualNoiseModel.Estimate(raw[f], w, h); te.Stop(); }
+            for (int f = 0; f < reps; f++) { tf.Start(); GammaFilter.FindOutliers(raw[f], w, h, gamma.OutlierK, model); tf.Stop(); }
+            Console.WriteLine($"    outlier mode split ({reps} frames): noise model {te.Wall / reps * 1000:F1} ms wall, {te.Cpu / reps * 1000:F1} ms CPU; flagging scan {tf.Wall / reps * 1000:F1} ms wall, {tf.Cpu / reps * 1000:F1} ms CPU; " +
+                              $"residual σ {model.Sigma(2000):F2} ADU at 2000 ADU (Var = {model.A:F1} + {model.B:F4}·level, {model.Samples} samples)");
+        }
     }
 
     static void EndToEnd(Settings s, Normalizer norm, double mbPerFrame, CancellationToken cancel)
@@ -720,7 +764,8 @@ public sealed class BenchRadiographyCommand : Command<BenchRadiographyCommand.Se
                 }
                 wr.Commit();
             }
-            var gamma = new GammaFilterOptions { Mode = GammaFilterMode.Auto, DtypeMax = 65535 };
+            string gammaName = s.Gamma == "both" ? "auto" : s.Gamma;
+            var gamma = new GammaFilterOptions { Mode = GammaFilterOptions.ParseMode(gammaName), DtypeMax = 65535 };
             // warm the page cache and time the read alone
             double tRead = 0, tReadRaw = 0;
             for (int rep = 0; rep < 2; rep++)
@@ -793,7 +838,7 @@ public sealed class BenchRadiographyCommand : Command<BenchRadiographyCommand.Se
                 int bins = Run(s.Frames, fused);
                 sw.Stop();
                 double e2e = sw.Wall;
-                Console.WriteLine($"  end to end from a uint16 TIFF stack, gamma auto, {(fused ? "uint16 read + fused filter/normalise" : "float32 read + filter + normalise")} (page cache warm; read on a second thread, 3 frames ahead): " +
+                Console.WriteLine($"  end to end from a uint16 TIFF stack, gamma {gammaName}, {(fused ? "uint16 read + fused filter/normalise" : "float32 read + filter + normalise")} (page cache warm; read on a second thread, 3 frames ahead): " +
                                   $"{s.Frames} frames → {bins} bins in {e2e:F2} s: {s.Frames / e2e:F1} frames/s, {s.Frames * mbPerFrame / e2e:F0} MB/s, CPU {sw.Cpu / s.Frames * 1000:F1} ms/frame; {spots / (double)s.Frames:F0} pixels fixed per frame");
             }
             Console.WriteLine($"    read alone (one thread): uint16 {s.Frames / tReadRaw:F1} frames/s ({s.Frames * mbPerFrame / tReadRaw:F0} MB/s), to float32 {s.Frames / tRead:F1} frames/s ({s.Frames * mbPerFrame / tRead:F0} MB/s)");

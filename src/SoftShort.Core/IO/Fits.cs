@@ -200,6 +200,35 @@ public static class Fits
         }
     }
 
+    /// <summary>
+    /// Reads an unsigned 16-bit image (BITPIX 16, BZERO 32768, BSCALE 1: <see cref="FitsInfo.SampleType"/> UInt16) as its raw
+    /// counts into <paramref name="dst"/> (Width·Height, top-down): the same values <see cref="ReadInto"/> gives as float.
+    /// </summary>
+    public static void ReadUInt16Into(FitsInfo info, Span<ushort> dst)
+    {
+        if (info.SampleType != TiffSampleType.UInt16) throw new InputException(info.Path, $"holds {info.SampleType} samples (BITPIX {info.Bitpix}, BZERO {info.BZero}), 16-bit unsigned expected");
+        int w = info.Width, h = info.Height;
+        if (dst.Length != (long)w * h) throw new ArgumentException("destination size");
+        var row = new byte[w * 2];
+        try
+        {
+            using var fs = File.OpenRead(info.Path);
+            fs.Seek(info.DataOffset, SeekOrigin.Begin);
+            for (int fr = 0; fr < h; fr++)
+            {
+                if (fs.ReadAtLeast(row, row.Length, throwOnEndOfStream: false) < row.Length) throw new InputException(info.Path, $"data truncated at FITS row {fr + 1} of {h}");
+                var d = dst.Slice((h - 1 - fr) * w, w); // FITS row 1 is the bottom row
+                // stored big-endian int16 s, physical s + 32768: flipping the sign bit of the big-endian word gives the uint16
+                for (int x = 0; x < w; x++) d[x] = (ushort)(BinaryPrimitives.ReadUInt16BigEndian(row.AsSpan(2 * x, 2)) ^ 0x8000);
+            }
+        }
+        catch (InputException) { throw; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException(info.Path, $"unreadable FITS data ({Tiff.OneLine(e.Message)})", e);
+        }
+    }
+
     /// <summary>Writes unsigned 16-bit counts (BITPIX 16, BZERO 32768), atomically.</summary>
     /// <param name="path">File.</param>
     /// <param name="pixels">Row-major, top-down.</param>

@@ -62,6 +62,32 @@ public static partial class FrameFiles
     public static IEnumerable<Image2D<float>> ReadPages(string path) =>
         Fits.IsFitsPath(path) ? [Fits.ReadImage(path)] : Tiff.ReadPagesAsFloat(path);
 
+    /// <summary>
+    /// Streams the pages of one frame file that holds unsigned 16-bit counts (TIFF pages, or a BITPIX-16/BZERO-32768 FITS image)
+    /// as raw counts, each in a buffer from <paramref name="rent"/> (Width·Height values; the consumer may recycle it once done):
+    /// half the bytes of float32, for <see cref="Normalizer.NormalizeRaw"/>. A page of another type or size is an
+    /// <see cref="InputException"/> naming the file.
+    /// </summary>
+    public static IEnumerable<ushort[]> ReadPagesUInt16(string path, Func<ushort[]> rent)
+    {
+        if (Fits.IsFitsPath(path))
+        {
+            var info = Fits.ReadInfo(path);
+            var b = rent();
+            Fits.ReadUInt16Into(info, b.AsSpan(0, info.Width * info.Height));
+            yield return b;
+            yield break;
+        }
+        using var rd = TiffPageReader.Open(path);
+        if (rd.SampleType != TiffSampleType.UInt16) throw new InputException(path, $"holds {rd.SampleType} samples, 16-bit unsigned expected");
+        while (true)
+        {
+            var b = rent();
+            if (!rd.ReadNextUInt16(b)) yield break;
+            yield return b;
+        }
+    }
+
     /// <summary>Acquisition time of every page of a frame file, s (null where none is recorded): see <see cref="TiffFrameTimes"/> and <see cref="FitsInfo.TimeS"/>.</summary>
     public static double?[] Times(string path) => Fits.IsFitsPath(path) ? [Fits.ReadInfo(path).TimeS] : TiffFrameTimes.Read(path);
 

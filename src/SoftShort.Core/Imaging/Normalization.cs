@@ -13,7 +13,10 @@ public enum GammaFilterMode
     None,
     /// <summary>Integer images only: pixels ≥ (dtype max − margin) are flagged (saturated by a gamma hit).</summary>
     Auto,
-    /// <summary>Pixels above the median of their 8 neighbours + k·σ of those neighbours are flagged.</summary>
+    /// <summary>
+    /// Pixels above the median of their 8 neighbours + k·σ are flagged, σ the noise of that residual at the local level,
+    /// estimated from the frame (<see cref="ResidualNoiseModel"/>).
+    /// </summary>
     Outlier,
 }
 
@@ -25,8 +28,14 @@ public sealed record GammaFilterOptions
     public double? DtypeMax { get; init; } = 65535;
     /// <summary>Auto mode flags pixels ≥ DtypeMax − AutoMargin. Default 5 (ORNL imaging notebooks).</summary>
     public double AutoMargin { get; init; } = 5;
-    /// <summary>Outlier mode: k in median + k·σ (σ = population standard deviation of the 8 neighbours). Default 5.</summary>
+    /// <summary>
+    /// Outlier mode: k in med₈ + k·σ(med₈), σ the standard deviation of the residual v − med₈ on noise at that level.
+    /// Default 5: on Gaussian noise ≈ 2.9·10⁻⁷ of the pixels (1.6 per 2560×2160 frame) are flagged by chance; counting
+    /// noise at a few tens of counts per pixel has a heavier upper tail (a few tens per frame).
+    /// </summary>
     public double OutlierK { get; init; } = 5;
+    /// <summary>Outlier mode: the residual noise model; null (default) = estimated from each frame by <see cref="ResidualNoiseModel.Estimate"/>.</summary>
+    public ResidualNoiseModel? OutlierNoise { get; init; }
 
     /// <summary>Options for images of a TIFF sample type: integer types get their max, float types none (Auto is then refused).</summary>
     public static GammaFilterOptions For(GammaFilterMode mode, IO.TiffSampleType type) => new()
@@ -64,9 +73,10 @@ public static class GammaFilter
 
     /// <summary>Filters a row-major <paramref name="width"/>×<paramref name="height"/> image in place; returns the number of flagged pixels.</summary>
     /// <remarks>
-    /// Auto mode is a SIMD compare scan. Outlier mode screens every interior pixel with SIMD in float (median of the 8
-    /// neighbours by a sorting network, σ two-pass, a relative safety margin of 1e-4) and runs the exact double-precision
-    /// test only on the few candidates, so the flags equal those of the plain per-pixel test. Replacement values come from
+    /// Auto mode is a SIMD compare scan. Outlier mode estimates the frame's residual noise model (unless given), screens
+    /// every interior pixel with SIMD in float (a lower bound from the minimum of the 8 neighbours, then their median by a
+    /// sorting network, a relative safety margin of 1e-4) and runs the exact double-precision test only on the few
+    /// candidates, so the flags equal those of the plain per-pixel test. Replacement values come from
     /// the original values of unflagged neighbours. Uses all cores; allocates only the list of flagged pixels.
     /// </remarks>
     public static int Apply(float[] pixels, int width, int height, GammaFilterOptions options)
@@ -76,7 +86,7 @@ public static class GammaFilter
         if (options.Mode == GammaFilterMode.None) return 0;
         int[] flagged = options.Mode == GammaFilterMode.Auto
             ? FindAtLeast(pixels, (float)(options.DtypeMax!.Value - options.AutoMargin))
-            : FindOutliers(pixels, width, height, options.OutlierK);
+            : FindOutliers(pixels, width, height, options.OutlierK, options.OutlierNoise ?? ResidualNoiseModel.Estimate(pixels, width, height));
         ReplaceFlagged(pixels, width, height, flagged);
         return flagged.Length;
     }
@@ -133,10 +143,14 @@ public static class GammaFilter
         return r;
     }
 
-    /// <summary>Outlier mode: sorted indices of pixels above the median + k·σ of their valid 8-neighbours.</summary>
-    internal static int[] FindOutliers(float[] pixels, int width, int height, double k)
+    /// <summary>
+    /// Outlier mode without replacement: sorted indices of the pixels above the median of their valid 8-neighbours +
+    /// k·σ(median), σ the residual noise of <paramref name="noise"/> (e.g. <see cref="ResidualNoiseModel.Estimate"/>).
+    /// </summary>
+    public static int[] FindOutliers(float[] pixels, int width, int height, double k, ResidualNoiseModel noise)
     {
         var found = new List<int>?[height];
+        var screen = new OutlierScreen(noise, k);
         Parallel.For(0, height, y =>
         {
             List<int>? list = null;
@@ -144,69 +158,82 @@ public static class GammaFilter
             int x = 0;
             if (interior && Vector256.IsHardwareAccelerated)
             {
-                if (ExactOutlier(pixels, width, height, 0, y, k)) (list ??= []).Add(y * width);
+                if (ExactOutlier(pixels, width, height, 0, y, k, noise)) (list ??= []).Add(y * width);
                 x = 1;
                 uint mask;
                 for (; x + 9 <= width; x += 8)
-                    if ((mask = ScreenOutliers(pixels, width, y * width + x, (float)k, k >= 3.65)) != 0)
+                    if ((mask = screen.Screen(pixels, width, y * width + x)) != 0)
                         while (mask != 0)
                         {
                             int lane = System.Numerics.BitOperations.TrailingZeroCount(mask);
-                            if (ExactOutlier(pixels, width, height, x + lane, y, k)) (list ??= []).Add(y * width + x + lane);
+                            if (ExactOutlier(pixels, width, height, x + lane, y, k, noise)) (list ??= []).Add(y * width + x + lane);
                             mask &= mask - 1;
                         }
             }
             for (; x < width; x++)
-                if (ExactOutlier(pixels, width, height, x, y, k)) (list ??= []).Add(y * width + x);
+                if (ExactOutlier(pixels, width, height, x, y, k, noise)) (list ??= []).Add(y * width + x);
             found[y] = list;
         });
         return Concat(found);
     }
 
     /// <summary>
-    /// SIMD screen of 8 interior pixels starting at index <paramref name="i"/>: a lane bit is set when the pixel may be an
-    /// outlier (a neighbour is NaN, or v &gt; med + k·σ − margin in float); NaN pixels are never set. Never misses a pixel
-    /// that <see cref="ExactOutlier"/> flags.
+    /// SIMD screen of 8 interior pixels for the outlier test v &gt; med + k·σ(med), in float with a relative margin of 1e-4,
+    /// never missing a pixel that <see cref="ExactOutlier"/> flags. Because σ(m) does not decrease with m (B ≥ 0, clamped
+    /// levels), med ≥ min₈ gives med + k·σ(med) ≥ min₈ + k·σ(min₈): vectors whose pixels all lie below that cheap bound
+    /// (almost all of them on noise) stop after 7 minima and one square root; the others get the median of 8 by a sorting
+    /// network. A lane is set when the pixel may be an outlier or a neighbour is NaN; NaN pixels are never set.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static uint ScreenOutliers(float[] p, int w, int i, float k, bool localMaxOnly)
+    readonly struct OutlierScreen(ResidualNoiseModel noise, double k)
     {
-        ref float r = ref MemoryMarshal.GetArrayDataReference(p);
-        nuint up = (nuint)(i - w), mid = (nuint)i, dn = (nuint)(i + w);
-        var a0 = Vector256.LoadUnsafe(ref r, up - 1); var a1 = Vector256.LoadUnsafe(ref r, up); var a2 = Vector256.LoadUnsafe(ref r, up + 1);
-        var a3 = Vector256.LoadUnsafe(ref r, mid - 1); var v = Vector256.LoadUnsafe(ref r, mid); var a4 = Vector256.LoadUnsafe(ref r, mid + 1);
-        var a5 = Vector256.LoadUnsafe(ref r, dn - 1); var a6 = Vector256.LoadUnsafe(ref r, dn); var a7 = Vector256.LoadUnsafe(ref r, dn + 1);
-        var ok = Vector256.Equals(a0, a0) & Vector256.Equals(a1, a1) & Vector256.Equals(a2, a2) & Vector256.Equals(a3, a3)
-               & Vector256.Equals(a4, a4) & Vector256.Equals(a5, a5) & Vector256.Equals(a6, a6) & Vector256.Equals(a7, a7);
-        var local = ~ok;
-        if (localMaxOnly)
+        readonly Vector256<float> _a = Vector256.Create((float)noise.A), _b = Vector256.Create((float)noise.B), _k = Vector256.Create((float)k),
+            _lo = Vector256.Create(ClampToFloat(noise.MinLevel)), _hi = Vector256.Create(ClampToFloat(noise.MaxLevel)),
+            // float rounding of A + B·m (≈ 1e-7 of |A| + |B·m|) matters only where it cancels, B·m ≈ −A (B ≥ 0): there it moves
+            // σ by at most √(1e-7·2|A|); elsewhere σ's relative error is ~1e-7, inside the relative margin
+            _rootMargin = Vector256.Create((float)(k * 1e-3 * Math.Sqrt(2 * Math.Abs(noise.A))));
+
+        static float ClampToFloat(double v) => (float)Math.Clamp(v, float.MinValue, float.MaxValue);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        Vector256<float> Bound(Vector256<float> level)
         {
-            // k ≥ 3.65: only pixels above all their neighbours can be flagged (see ExactOutlier); vectors without such a pixel stop here
-            var max8 = Vector256.MaxNative(Vector256.MaxNative(Vector256.MaxNative(a0, a1), Vector256.MaxNative(a2, a3)),
-                                           Vector256.MaxNative(Vector256.MaxNative(a4, a5), Vector256.MaxNative(a6, a7)));
-            local |= Vector256.GreaterThan(v, max8);
-            if ((local & Vector256.Equals(v, v)) == Vector256<float>.Zero) return 0;
+            var m = Vector256.Min(Vector256.Max(level, _lo), _hi);
+            var s = Vector256.Sqrt(Vector256.Max(_a + _b * m, Vector256<float>.Zero));
+            // float rounding: ~1e-7 relative on level + k·s, and the root margin; both covered many times over
+            var margin = (Vector256.Abs(level) + _k * s) * 1e-4f + _rootMargin;
+            return level + _k * s - margin;
         }
-        else local = Vector256<float>.AllBitsSet;
-        var sum = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7));
-        var mean = sum * 0.125f;
-        var d0 = a0 - mean; var d1 = a1 - mean; var d2 = a2 - mean; var d3 = a3 - mean;
-        var d4 = a4 - mean; var d5 = a5 - mean; var d6 = a6 - mean; var d7 = a7 - mean;
-        var ss = ((d0 * d0 + d1 * d1) + (d2 * d2 + d3 * d3)) + ((d4 * d4 + d5 * d5) + (d6 * d6 + d7 * d7));
-        var sigma = Vector256.Sqrt(ss * 0.125f);
-        // sort network for 8 (19 comparators, Knuth TAOCP 5.3.4): positions 3 and 4 are the middle pair
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public uint Screen(float[] p, int w, int i)
+        {
+            ref float r = ref MemoryMarshal.GetArrayDataReference(p);
+            nuint up = (nuint)(i - w), mid = (nuint)i, dn = (nuint)(i + w);
+            var a0 = Vector256.LoadUnsafe(ref r, up - 1); var a1 = Vector256.LoadUnsafe(ref r, up); var a2 = Vector256.LoadUnsafe(ref r, up + 1);
+            var a3 = Vector256.LoadUnsafe(ref r, mid - 1); var v = Vector256.LoadUnsafe(ref r, mid); var a4 = Vector256.LoadUnsafe(ref r, mid + 1);
+            var a5 = Vector256.LoadUnsafe(ref r, dn - 1); var a6 = Vector256.LoadUnsafe(ref r, dn); var a7 = Vector256.LoadUnsafe(ref r, dn + 1);
+            var ok = Vector256.Equals(a0, a0) & Vector256.Equals(a1, a1) & Vector256.Equals(a2, a2) & Vector256.Equals(a3, a3)
+                   & Vector256.Equals(a4, a4) & Vector256.Equals(a5, a5) & Vector256.Equals(a6, a6) & Vector256.Equals(a7, a7);
+            var valid = Vector256.Equals(v, v);
+            var min8 = Vector256.Min(Vector256.Min(Vector256.Min(a0, a1), Vector256.Min(a2, a3)), Vector256.Min(Vector256.Min(a4, a5), Vector256.Min(a6, a7)));
+            if (((Vector256.GreaterThan(v, Bound(min8)) | ~ok) & valid) == Vector256<float>.Zero) return 0;
+            var med = Median8(a0, a1, a2, a3, a4, a5, a6, a7);
+            return ((Vector256.GreaterThan(v, Bound(med)) | ~ok) & valid).ExtractMostSignificantBits();
+        }
+    }
+
+    /// <summary>Per-lane median of 8 vectors (mean of the middle two) by a 19-comparator sorting network (Knuth, TAOCP 5.3.4); no NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> Median8(Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3,
+                                             Vector256<float> a4, Vector256<float> a5, Vector256<float> a6, Vector256<float> a7)
+    {
         Cx(ref a0, ref a2); Cx(ref a1, ref a3); Cx(ref a4, ref a6); Cx(ref a5, ref a7);
         Cx(ref a0, ref a4); Cx(ref a1, ref a5); Cx(ref a2, ref a6); Cx(ref a3, ref a7);
         Cx(ref a0, ref a1); Cx(ref a2, ref a3); Cx(ref a4, ref a5); Cx(ref a6, ref a7);
         Cx(ref a2, ref a4); Cx(ref a3, ref a5);
         Cx(ref a1, ref a4); Cx(ref a3, ref a6);
         Cx(ref a3, ref a4);
-        var med = (a3 + a4) * 0.5f;
-        var kv = Vector256.Create(k);
-        var bound = med + kv * sigma;
-        var margin = (Vector256.Abs(med) + kv * (Vector256.Abs(mean) + sigma)) * 1e-4f;
-        var cand = Vector256.GreaterThan(v, bound - margin) | ~ok;
-        return (cand & local & Vector256.Equals(v, v)).ExtractMostSignificantBits();
+        return (a3 + a4) * 0.5f;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -217,28 +244,16 @@ public static class GammaFilter
         b = Vector256.MaxNative(x, b);
     }
 
-    /// <summary>The exact outlier test of one pixel (double precision; the reference semantics).</summary>
-    static bool ExactOutlier(float[] pixels, int width, int height, int x, int y, double k)
+    /// <summary>The exact outlier test of one pixel (double precision; the reference semantics): v &gt; med + k·σ(med).</summary>
+    static bool ExactOutlier(float[] pixels, int width, int height, int x, int y, double k, in ResidualNoiseModel noise)
     {
         float v = pixels[y * width + x];
         if (float.IsNaN(v)) return false;
         Span<float> nb = stackalloc float[8];
         int m = Neighbours(pixels, width, height, x, y, nb, null);
         if (m == 0) return false;
-        if (k >= 3.65)
-        {
-            float max = nb[0];
-            for (int j = 1; j < m; j++) if (nb[j] > max) max = nb[j];
-            if (v <= max) return false;
-        }
-        double mean = 0;
-        for (int j = 0; j < m; j++) mean += nb[j];
-        mean /= m;
-        double ss = 0;
-        for (int j = 0; j < m; j++) ss += (nb[j] - mean) * (nb[j] - mean);
-        double sigma = Math.Sqrt(ss / m);
         double med = StackMedian.MedianInPlace(nb[..m]);
-        return v > med + k * sigma;
+        return v > med + k * noise.Sigma(med);
     }
 
     /// <summary>Sorted indices of the uint16 pixels whose float value is ≥ <paramref name="threshold"/> (the same test as on the widened frame).</summary>
@@ -296,6 +311,9 @@ public static class GammaFilter
         if (options.Mode == GammaFilterMode.Auto && options.DtypeMax is null)
             throw new InputException("--gamma auto", "needs an integer image (uint8/16/32); use --gamma outlier for float images");
         InputException.Require(options.OutlierK > 0, "outlier k", $"must be positive, got {options.OutlierK}");
+        if (options.OutlierNoise is { } nm)
+            InputException.Require(double.IsFinite(nm.A) && double.IsFinite(nm.B) && nm.B >= 0 && !(nm.MinLevel > nm.MaxLevel), "outlier noise model",
+                $"needs finite A, B ≥ 0 and MinLevel ≤ MaxLevel, got {nm}");
     }
 
     /// <summary>Replaces each flagged pixel (sorted indices) by the median of its valid unflagged 8-neighbours' original values.</summary>
@@ -323,8 +341,7 @@ public static class GammaFilter
         else
         {
             double k = options.OutlierK;
-            // Samuelson: a value ≤ the max of 8 neighbours lies within median + 3.65σ, so for k ≥ 3.65 only local maxima need the full test.
-            bool fastPath = k >= 3.65;
+            var noise = options.OutlierNoise ?? ResidualNoiseModel.Estimate(pixels, width, height);
             Parallel.For(0, height, () => 0, (y, _, local) =>
             {
                 Span<float> nb = stackalloc float[8];
@@ -334,20 +351,8 @@ public static class GammaFilter
                     if (float.IsNaN(v)) continue;
                     int m = Neighbours(pixels, width, height, x, y, nb, null);
                     if (m == 0) continue;
-                    if (fastPath)
-                    {
-                        float max = nb[0];
-                        for (int j = 1; j < m; j++) if (nb[j] > max) max = nb[j];
-                        if (v <= max) continue;
-                    }
-                    double mean = 0;
-                    for (int j = 0; j < m; j++) mean += nb[j];
-                    mean /= m;
-                    double ss = 0;
-                    for (int j = 0; j < m; j++) ss += (nb[j] - mean) * (nb[j] - mean);
-                    double sigma = Math.Sqrt(ss / m);
                     double med = StackMedian.MedianInPlace(nb[..m]);
-                    if (v > med + k * sigma) { flags[y * width + x] = 1; local++; }
+                    if (v > med + k * noise.Sigma(med)) { flags[y * width + x] = 1; local++; }
                 }
                 return local;
             }, c => Interlocked.Add(ref count, c));

@@ -86,10 +86,12 @@ public sealed class AxiSolid
     /// is the small-strain formulation on the reference mesh. Set before the first step.
     /// </summary>
     public bool LargeDeformation { get; set; }
-    double[] _uN = [], _xMidR = [], _xMidZ = [], _xCurR = [], _xCurZ = [];
+    double[] _uN = [];
     public double TimeS { get; private set; }
     public double RelativeTolerance { get; set; } = 1e-7;
     public int MaxNewton { get; set; } = 25;
+    /// <summary>When set, the residual norm of every Newton iteration (of every increment, in order) is appended to it.</summary>
+    public List<double>? ResidualHistory { get; set; }
     /// <summary>Also log the residual norm of every Newton iteration (to <see cref="IncrementLog"/>).</summary>
     public bool ResidualLog { get; set; }
     /// <summary>
@@ -105,6 +107,9 @@ public sealed class AxiSolid
     readonly bool[] _fixed;
     SparseSymmetric? _k;
     SkylineLdlt? _ldlt;
+    SkylineLu? _lu;
+    /// <summary>True when the tangent is not symmetric (updated Lagrangian, or Coulomb friction): factorised by <see cref="SkylineLu"/>.</summary>
+    bool Unsymmetric => LargeDeformation || FrictionCoefficient > 0;
     int[] _eq = [];
     int[] _slot = [];
     double[] _ke = [], _fe = [];
@@ -178,7 +183,19 @@ public sealed class AxiSolid
 
     void Kinematics(int e, double xi, double eta, double[] xr, double[] xz, Span<double> n, Span<double> dndr, Span<double> dndz, out double r, out double wr)
     {
-        var m = Mesh;
+        Span<double> lr = stackalloc double[4], lz = stackalloc double[4];
+        Gather(e, xr, xz, lr, lz);
+        Kinematics(e, xi, eta, lr, lz, n, dndr, dndz, out r, out wr);
+    }
+
+    void Gather(int e, double[] xr, double[] xz, Span<double> lr, Span<double> lz)
+    {
+        for (int a = 0; a < 4; a++) { int node = Mesh.Conn[4 * e + a]; lr[a] = xr[node]; lz[a] = xz[node]; }
+    }
+
+    /// <summary>Shape functions and their r/z derivatives at (ξ, η) of element e with node coordinates (<paramref name="xr"/>, <paramref name="xz"/>) (4 each).</summary>
+    static void Kinematics(int e, double xi, double eta, ReadOnlySpan<double> xr, ReadOnlySpan<double> xz, Span<double> n, Span<double> dndr, Span<double> dndz, out double r, out double wr)
+    {
         Span<double> dxi = stackalloc double[4], deta = stackalloc double[4];
         ReadOnlySpan<double> sx = [-1, 1, 1, -1], sy = [-1, -1, 1, 1];
         for (int a = 0; a < 4; a++)
@@ -190,10 +207,9 @@ public sealed class AxiSolid
         double j11 = 0, j12 = 0, j21 = 0, j22 = 0; r = 0;
         for (int a = 0; a < 4; a++)
         {
-            int node = m.Conn[4 * e + a];
-            j11 += dxi[a] * xr[node]; j12 += dxi[a] * xz[node];
-            j21 += deta[a] * xr[node]; j22 += deta[a] * xz[node];
-            r += n[a] * xr[node];
+            j11 += dxi[a] * xr[a]; j12 += dxi[a] * xz[a];
+            j21 += deta[a] * xr[a]; j22 += deta[a] * xz[a];
+            r += n[a] * xr[a];
         }
         double det = j11 * j22 - j12 * j21;
         if (!(det > 0) || !(r > 0)) throw new InvertedElementException(e, det);
@@ -210,6 +226,14 @@ public sealed class AxiSolid
 
     /// <summary>B̄ at the 4 Gauss points on the configuration (xr, xz); optionally the plain gradients dN/dr, dN/dz (8 per point) for the spin.</summary>
     void BBar(int e, double[] xr, double[] xz, Span<double> b, Span<double> w, Span<double> grad)
+    {
+        Span<double> lr = stackalloc double[4], lz = stackalloc double[4];
+        Gather(e, xr, xz, lr, lz);
+        BBar(e, lr, lz, b, w, grad);
+    }
+
+    /// <summary>B̄ at the 4 Gauss points of element e with local node coordinates (4 each).</summary>
+    static void BBar(int e, ReadOnlySpan<double> xr, ReadOnlySpan<double> xz, Span<double> b, Span<double> w, Span<double> grad)
     {
         Span<double> n = stackalloc double[4], dr = stackalloc double[4], dz = stackalloc double[4];
         Span<double> vbar = stackalloc double[8];
@@ -306,10 +330,15 @@ public sealed class AxiSolid
             {
                 int ta = _eq[c.InnerTangentDof], tb = _eq[c.OuterTangentDof];
                 if (ta >= 0 && tb >= 0) edges.Add((ta, tb));
+                // sliding force depends on the normal gap: couple tangential and normal DOFs of both nodes
+                foreach (int t in (ReadOnlySpan<int>)[ta, tb])
+                    foreach (int nrm in (ReadOnlySpan<int>)[ia, ib])
+                        if (t >= 0 && nrm >= 0 && t != nrm) edges.Add((t, nrm));
             }
         }
         _k = SparseSymmetric.FromEdges(count, edges);
-        _ldlt = new SkylineLdlt(_k);
+        _ldlt = null; _lu = null;
+        if (Unsymmetric) _lu = new SkylineLu(_k); else _ldlt = new SkylineLdlt(_k);
         // slot of every element-matrix entry in the CSR values (−1 for fixed DOFs), so assembly needs no search
         _slot = new int[64 * Mesh.ElementCount];
         Array.Fill(_slot, -1);
@@ -379,29 +408,73 @@ public sealed class AxiSolid
     /// the logarithmic strain exactly), the committed strain and plastic strain rotated by the Hughes–Winget incremental
     /// rotation of the in-plane spin Δω = ½(∂Δu_r/∂z − ∂Δu_z/∂r) (Hughes &amp; Winget, Int. J. Numer. Meth. Eng. 15 (1980) 1862;
     /// in axisymmetry the hoop direction does not rotate), and equilibrium ∫ B̄ᵀσ dv on the current configuration x_{n+1}
-    /// (Cauchy stress, current volume). Tangent: material part on x_{n+1} plus the initial-stress (geometric) stiffness
-    /// (Bathe, "Finite Element Procedures", §6.3; axisymmetric hoop term σ_θθ N_a N_b / r²).
+    /// (Cauchy stress, current volume).
+    /// Tangent: the exact derivative of this discrete force with respect to the element displacements, by forward differences
+    /// of the element force (8 extra element evaluations, step 10⁻⁹ of the element size: truncation and round-off errors both ≈ 10⁻⁶ relative). It contains everything the
+    /// algorithm depends on — the material's algorithmic tangent, B̄ on the mid-point configuration and its dependence on Δu,
+    /// the geometric (initial-stress) and volume-change terms on x_{n+1}, the dependence of the Hughes–Winget rotation on Δu —
+    /// and is not symmetric (it is solved with <see cref="SkylineLu"/>). The earlier analytic approximation (material part and
+    /// geometric stiffness both on x_{n+1}) was off by O(Δε) and made the cell's stacking step converge only linearly
+    /// (docs/fe.md). A finite-difference element tangent is the device of e.g. Miehe, Comput. Methods Appl. Mech. Eng. 134 (1996) 223
+    /// (numerical tangent for finite-strain material updates) applied to the whole element.
     /// </summary>
     void ElementForceUpdatedLagrangian(int e, Material mat, double dtS, double tau, LoadStep step, bool assemble)
     {
-        Span<double> bm = stackalloc double[128], wm = stackalloc double[4], gm = stackalloc double[32];
-        Span<double> b = stackalloc double[128], w = stackalloc double[4], g1 = stackalloc double[32];
-        Span<double> du = stackalloc double[8], eps = stackalloc double[4], c = stackalloc double[16], cb = stackalloc double[32];
-        Span<double> n = stackalloc double[4], dr = stackalloc double[4], dz = stackalloc double[4], de = stackalloc double[4];
-        var ke = new Span<double>(_ke, 64 * e, 64);
-        var fe = new Span<double>(_fe, 8 * e, 8);
-        BBar(e, _xMidR, _xMidZ, bm, wm, gm);
-        BBar(e, _xCurR, _xCurZ, b, w, g1);
-        for (int a = 0; a < 4; a++) { int nd = Mesh.Conn[4 * e + a]; du[2 * a] = U[2 * nd] - _uN[2 * nd]; du[2 * a + 1] = U[2 * nd + 1] - _uN[2 * nd + 1]; }
+        Span<double> xr = stackalloc double[4], xz = stackalloc double[4], du = stackalloc double[8], f1 = stackalloc double[8];
+        for (int a = 0; a < 4; a++)
+        {
+            int nd = Mesh.Conn[4 * e + a];
+            xr[a] = Mesh.R[nd] + _uN[2 * nd]; xz[a] = Mesh.Z[nd] + _uN[2 * nd + 1];
+            du[2 * a] = U[2 * nd] - _uN[2 * nd]; du[2 * a + 1] = U[2 * nd + 1] - _uN[2 * nd + 1];
+        }
         double[]? eig = step.Eigenstrain?.Invoke(e, tau);
-        ke.Clear(); fe.Clear();
+        var fe = new Span<double>(_fe, 8 * e, 8);
+        UpdatedLagrangianForce(e, mat, dtS, eig, xr, xz, du, fe, writeTrial: true);
+        if (!assemble) return;
+        var ke = new Span<double>(_ke, 64 * e, 64);
+        double size = 0;
+        for (int a = 0; a < 4; a++)
+        {
+            int b = (a + 1) % 4;
+            size = Math.Max(size, Math.Abs(xr[b] - xr[a]) + Math.Abs(xz[b] - xz[a]));
+        }
+        double h = 1e-9 * size;
+        for (int l = 0; l < 8; l++)
+        {
+            double keep = du[l];
+            du[l] = keep + h;
+            UpdatedLagrangianForce(e, mat, dtS, eig, xr, xz, du, f1, writeTrial: false);
+            du[l] = keep;
+            for (int k = 0; k < 8; k++) ke[k * 8 + l] = (f1[k] - fe[k]) / h;
+        }
+    }
+
+    /// <summary>
+    /// Internal force of an updated-Lagrangian element for the increment <paramref name="du"/> from the configuration at the start of the
+    /// increment (<paramref name="xr"/>, <paramref name="xz"/>); the Gauss-point trial states go to the trial array when <paramref name="writeTrial"/>.
+    /// </summary>
+    void UpdatedLagrangianForce(int e, Material mat, double dtS, double[]? eig, ReadOnlySpan<double> xr, ReadOnlySpan<double> xz,
+        ReadOnlySpan<double> du, Span<double> fe, bool writeTrial)
+    {
+        Span<double> bm = stackalloc double[128], wm = stackalloc double[4], gm = stackalloc double[32];
+        Span<double> b = stackalloc double[128], w = stackalloc double[4];
+        Span<double> eps = stackalloc double[4], c = stackalloc double[16], de = stackalloc double[4];
+        Span<double> mr = stackalloc double[4], mz = stackalloc double[4], cr = stackalloc double[4], cz = stackalloc double[4];
+        for (int a = 0; a < 4; a++)
+        {
+            mr[a] = xr[a] + 0.5 * du[2 * a]; mz[a] = xz[a] + 0.5 * du[2 * a + 1];
+            cr[a] = xr[a] + du[2 * a]; cz[a] = xz[a] + du[2 * a + 1];
+        }
+        BBar(e, mr, mz, bm, wm, gm);
+        BBar(e, cr, cz, b, w, default);
+        fe.Clear();
         for (int gp = 0; gp < 4; gp++)
         {
             int ip = e * 4 + gp;
             // incremental rotation (Hughes–Winget): Q = (I − ½W)⁻¹(I + ½W), W = [[0, ω], [−ω, 0]] in (r, z)
             double omega = 0;
             for (int a = 0; a < 4; a++) omega += 0.5 * (gm[gp * 8 + 4 + a] * du[2 * a] - gm[gp * 8 + a] * du[2 * a + 1]);
-            double h = 0.5 * omega, den = 1 + h * h, cs = (1 - h * h) / den, sn = 2 * h / den;
+            double hh = 0.5 * omega, den = 1 + hh * hh, cs = (1 - hh * hh) / den, sn = 2 * hh / den;
             var st = State[ip];
             RotateStrain(ref st.E0, ref st.E1, ref st.E3, cs, sn);
             RotateStrain(ref st.P0, ref st.P1, ref st.P3, cs, sn);
@@ -410,25 +483,12 @@ public sealed class AxiSolid
             double e0 = st.E0 + de[0], e1 = st.E1 + de[1], e2 = st.E2 + de[2], e3 = st.E3 + de[3];
             eps[0] = e0; eps[1] = e1; eps[2] = e2; eps[3] = e3;
             if (eig != null) for (int i = 0; i < 4; i++) eps[i] -= eig[i];
-            mat.Update(eps, st, dtS, ref _trial[ip], c);
-            ref var t = ref _trial[ip];
+            var t = default(PointState);
+            mat.Update(eps, st, dtS, ref t, c);
             t.E0 = e0; t.E1 = e1; t.E2 = e2; t.E3 = e3;
-            double wgt = w[gp];
-            AddForceAndStiffness(b.Slice(gp * 32, 32), wgt, t, c, assemble, fe, ke, cb);
-            if (!assemble) continue;
-            // geometric stiffness: in-plane ∇N_aᵀ σ ∇N_b on both displacement components, hoop σ_θθ N_a N_b / r² on u_r
-            Kinematics(e, Xi[gp], Eta[gp], _xCurR, _xCurZ, n, dr, dz, out double r, out _);
-            for (int a = 0; a < 4; a++)
-                for (int bb = 0; bb < 4; bb++)
-                {
-                    double gab = dr[a] * (t.S0 * dr[bb] + t.S3 * dz[bb]) + dz[a] * (t.S3 * dr[bb] + t.S1 * dz[bb]);
-                    ke[(2 * a) * 8 + 2 * bb] += wgt * (gab + t.S2 * n[a] * n[bb] / (r * r));
-                    ke[(2 * a + 1) * 8 + 2 * bb + 1] += wgt * gab;
-                }
+            AddForceAndStiffness(b.Slice(gp * 32, 32), w[gp], t, c, false, fe, default, default);
+            if (writeTrial) _trial[ip] = t;
         }
-        if (!assemble) return;
-        for (int k = 0; k < 8; k++)
-            for (int l = 0; l < k; l++) { double m = 0.5 * (ke[k * 8 + l] + ke[l * 8 + k]); ke[k * 8 + l] = m; ke[l * 8 + k] = m; }
     }
 
     /// <summary>Rotates an in-plane strain (engineering shear γ) by the rotation (cos, sin) in the r–z plane: ε′ = Q ε Qᵀ.</summary>
@@ -451,15 +511,6 @@ public sealed class AxiSolid
     void AssembleCore(double dtS, double tau, LoadStep step, double[] fint, bool assemble)
     {
         Array.Clear(fint);
-        if (LargeDeformation)
-        {
-            for (int nd = 0; nd < Mesh.NodeCount; nd++)
-            {
-                double ur = U[2 * nd], uz = U[2 * nd + 1];
-                _xCurR[nd] = Mesh.R[nd] + ur; _xCurZ[nd] = Mesh.Z[nd] + uz;
-                _xMidR[nd] = Mesh.R[nd] + 0.5 * (ur + _uN[2 * nd]); _xMidZ[nd] = Mesh.Z[nd] + 0.5 * (uz + _uN[2 * nd + 1]);
-            }
-        }
         if (assemble) _k!.Clear();
         int ne = Mesh.ElementCount;
         if (_ke.Length != 64 * ne) { _ke = new double[64 * ne]; _fe = new double[8 * ne]; }
@@ -503,22 +554,36 @@ public sealed class AxiSolid
     }
 
     /// <summary>
+    /// Width δ of the smoothed stick/slip transition of the friction law (fraction of the Coulomb limit μF_n; see
+    /// <see cref="Friction"/>); 0 = the exact corner. Default 0.05.
+    /// </summary>
+    public double FrictionSmoothing { get; set; } = 0.05;
+
+    /// <summary>
     /// Coulomb friction on a closed pair by a tangential penalty with a stick/slip return map (the 1-D analogue of rate-independent
-    /// plasticity; Wriggers, "Computational Contact Mechanics", 2nd ed. 2006, §5.2 and §6.2): trial force F_tr = k_t (s − s_slip);
-    /// stick if |F_tr| ≤ μ F_n, else slide with |F_t| = μ F_n and the slip updated. The tangent keeps the stick stiffness k_t in
-    /// both cases (the exact sliding tangent is 0 along the slip plus a non-symmetric coupling μ k_n to the gap, which the symmetric
-    /// solver cannot take and which leaves a frictionally held body without tangential stiffness): quasi-Newton, converged by the
-    /// residual, which always uses the exact Coulomb force.
+    /// plasticity; Wriggers, "Computational Contact Mechanics", 2nd ed. 2006, §5.2 and §6.2): trial force F_tr = k_t (s − s_slip),
+    /// limit L = μ F_n. The corner of the return map is rounded to C¹ over |F_tr|/L ∈ [1 − δ, 1 + δ]
+    /// (δ = <see cref="FrictionSmoothing"/>): F_t = sign(F_tr) L φ(|F_tr|/L) with φ(x) = x below 1 − δ, 1 above 1 + δ and
+    /// x − (x − 1 + δ)²/(4δ) between — exact stick below and exact Coulomb sliding above the band, and no jump of the tangent
+    /// when a pair switches, which is what made Newton flip pairs between stick and slip without converging (a regularised
+    /// Coulomb law in the sense of Wriggers §5.2.3, applied only at the transition). The slip is updated as s − F_t/k_t.
+    /// Tangent (consistent, non-symmetric): ∂F_t/∂s = k_t φ′, ∂F_t/∂g = −μ k_n sign(F_tr)(φ − x φ′), including the coupling of the
+    /// sliding force to the normal gap; solved with <see cref="SkylineLu"/>.
     /// </summary>
     void Friction(ContactPair cp, double kt, double normalForce, bool assemble, double[] fint)
     {
         int ti = cp.InnerTangentDof, tj = cp.OuterTangentDof;
         double s = U[tj] - U[ti];
         double ftr = kt * (s - cp.SlipMm), limit = FrictionCoefficient * normalForce;
-        double ft = ftr, kTan = kt;
-        if (Math.Abs(ftr) > limit)
+        double x = Math.Abs(ftr) / limit, sg = Math.Sign(ftr), d = FrictionSmoothing;
+        double phi, dphi;
+        if (x <= 1 - d) { phi = x; dphi = 1; }
+        else if (x >= 1 + d) { phi = 1; dphi = 0; }
+        else { double y = x - 1 + d; phi = x - y * y / (4 * d); dphi = 1 - y / (2 * d); }
+        double ft = sg * limit * phi;
+        double dFds = kt * dphi, dFdL = sg * (phi - x * dphi); // ∂F/∂L; L = −μ k_n g ⇒ ∂F/∂g = −μ k_n ∂F/∂L
+        if (x > 1 - d)
         {
-            ft = Math.Sign(ftr) * limit;
             cp.TrialSlipMm = s - ft / kt;
             cp.Sliding = true;
         }
@@ -526,12 +591,20 @@ public sealed class AxiSolid
         fint[tj] += ft; fint[ti] -= ft;
         if (!assemble) return;
         int ii = _eq[ti], jj = _eq[tj];
-        if (ii >= 0) _k!.Add(ii, ii, kTan);
-        if (jj >= 0) _k!.Add(jj, jj, kTan);
-        if (ii >= 0 && jj >= 0) { _k!.Add(ii, jj, -kTan); _k!.Add(jj, ii, -kTan); }
+        if (ii >= 0) _k!.Add(ii, ii, dFds);
+        if (jj >= 0) _k!.Add(jj, jj, dFds);
+        if (ii >= 0 && jj >= 0) { _k!.Add(ii, jj, -dFds); _k!.Add(jj, ii, -dFds); }
+        double dFdg = -FrictionCoefficient * kt * dFdL; // tangential penalty = normal penalty (kt = k_n)
+        if (dFdg == 0) return;
+        int ni = _eq[cp.InnerDof], nj = _eq[cp.OuterDof];
+        // rows: f[tj] += F, f[ti] −= F; columns: g = g0 + u[nj] − u[ni]
+        if (jj >= 0 && nj >= 0) _k!.Add(jj, nj, dFdg);
+        if (jj >= 0 && ni >= 0) _k!.Add(jj, ni, -dFdg);
+        if (ii >= 0 && nj >= 0) _k!.Add(ii, nj, -dFdg);
+        if (ii >= 0 && ni >= 0) _k!.Add(ii, ni, dFdg);
     }
 
-    void ExternalForce(LoadStep step, double tau, double[] fext)
+    void ExternalForce(LoadStep step, double tau, double[] fext, double[] uConfig)
     {
         Array.Clear(fext);
         foreach (var p in step.Pressures)
@@ -541,7 +614,7 @@ public sealed class AxiSolid
             double ra = Mesh.R[p.NodeA], za = Mesh.Z[p.NodeA], rb = Mesh.R[p.NodeB], zb = Mesh.Z[p.NodeB];
             if (LargeDeformation)
             {   // follower pressure on the configuration at the start of the increment
-                ra += U[DofR(p.NodeA)]; za += U[DofZ(p.NodeA)]; rb += U[DofR(p.NodeB)]; zb += U[DofZ(p.NodeB)];
+                ra += uConfig[DofR(p.NodeA)]; za += uConfig[DofZ(p.NodeA)]; rb += uConfig[DofR(p.NodeB)]; zb += uConfig[DofZ(p.NodeB)];
             }
             double len = Math.Sqrt((rb - ra) * (rb - ra) + (zb - za) * (zb - za));
             // normal pointing to the right of A→B; for a CCW boundary traversal that is outward: traction = −p n
@@ -555,6 +628,37 @@ public sealed class AxiSolid
             }
         }
     }
+
+    // ---------- verification hooks (tangent checks in the tests) ----------
+    /// <summary>
+    /// Prepares a linearisation of <paramref name="step"/> at the current <see cref="U"/> as the start of an increment (fixed DOFs,
+    /// sparse pattern): afterwards <see cref="FreeResidual"/> may be evaluated at perturbed displacements to check the tangent by
+    /// finite differences. Committed states are not changed.
+    /// </summary>
+    internal void BeginIncrementForCheck(LoadStep step)
+    {
+        Array.Clear(_fixed);
+        foreach (var p in step.Prescribed) _fixed[p.Dof] = true;
+        _k = null;
+        BuildSystem();
+        _uN = (double[])U.Clone();
+    }
+
+    /// <summary>Residual f_int − f_ext over the free DOFs at the current U (and the tangent into <see cref="TangentMatrix"/> when <paramref name="assemble"/>).</summary>
+    internal double[] FreeResidual(LoadStep step, double tau, double dtS, bool assemble)
+    {
+        var fint = new double[U.Length]; var fext = new double[U.Length]; var res = new double[_k!.N];
+        ExternalForce(step, tau, fext, _uN);
+        Assemble(dtS, tau, step, fint, assemble);
+        ResidualFree(fint, fext, res, out _);
+        return res;
+    }
+
+    /// <summary>Equation number of every DOF (−1 = fixed or inactive) in the system of the last <see cref="BeginIncrementForCheck"/> or step.</summary>
+    internal int[] EquationOfDof => _eq;
+    internal SparseSymmetric TangentMatrix => _k!;
+    /// <summary>Trial Gauss-point states of the last evaluation.</summary>
+    internal PointState[] TrialStates => _trial;
 
     /// <summary>Last converged internal-force vector (per radian), for reactions.</summary>
     public double[] InternalForce { get; private set; } = [];
@@ -570,10 +674,6 @@ public sealed class AxiSolid
         var res = new double[_k!.N]; var du = new double[_k.N];
         var uSave = new double[U.Length]; var uIter = new double[U.Length];
         _uN = uSave;
-        if (LargeDeformation && _xCurR.Length != Mesh.NodeCount)
-        {
-            _xCurR = new double[Mesh.NodeCount]; _xCurZ = new double[Mesh.NodeCount]; _xMidR = new double[Mesh.NodeCount]; _xMidZ = new double[Mesh.NodeCount];
-        }
         string inverted = "";
         double tau = 0, dtau = step.InitialIncrement;
         double t0 = TimeS;
@@ -585,7 +685,7 @@ public sealed class AxiSolid
             double dt = step.DurationS * (Math.Pow(tauNew, step.TimeExponent) - Math.Pow(tau, step.TimeExponent));
             Array.Copy(U, uSave, U.Length);
             foreach (var p in step.Prescribed) U[p.Dof] = p.ValueMm(tauNew);
-            ExternalForce(step, tauNew, fext);
+            ExternalForce(step, tauNew, fext, U);
             bool ok = false;
             inverted = "";
             int it = 0;
@@ -600,6 +700,7 @@ public sealed class AxiSolid
                     if (refactor || !haveForces) Assemble(dt, tauNew, step, fint, assemble: refactor);
                     double rn = ResidualFree(fint, fext, res, out double refScale);
                     if (it == 0) rnorm0 = rn;
+                    ResidualHistory?.Add(rn);
                     if (ResidualLog) IncrementLog?.Invoke($"    it {it}: |r| = {rn:E3} (tol {RelativeTolerance * refScale:E2}){(refactor ? " K" : "")}");
                     if (rn <= RelativeTolerance * refScale || rn < 1e-12) { ok = true; break; }
                     if (!double.IsFinite(rn)) break;
@@ -613,11 +714,12 @@ public sealed class AxiSolid
                     if (refactor)
                     {
                         long t0f = System.Diagnostics.Stopwatch.GetTimestamp();
-                        _ldlt!.Factor(); Stats.Factorizations++;
+                        if (_lu != null) _lu.Factor(); else _ldlt!.Factor();
+                        Stats.Factorizations++;
                         Stats.FactorSeconds += System.Diagnostics.Stopwatch.GetElapsedTime(t0f).TotalSeconds;
-                        Stats.FactorEntries = _ldlt.EnvelopeSize;
+                        Stats.FactorEntries = _lu?.EnvelopeSize ?? _ldlt!.EnvelopeSize;
                     }
-                    _ldlt!.Solve(res, du);
+                    if (_lu != null) _lu.Solve(res, du); else _ldlt!.Solve(res, du);
                     // backtracking line search on the residual norm (leaves fint and the trial states at the accepted point)
                     Array.Copy(U, uIter, U.Length);
                     double alpha = 1, rt = rn;
@@ -629,6 +731,7 @@ public sealed class AxiSolid
                         if (rt < rn || ls == 3) break;
                         alpha *= 0.5;
                     }
+                    if (ResidualLog) IncrementLog?.Invoke($"      step α = {alpha:G3}, |Δu|∞ = {MaxAbs(du) * alpha:E2} mm, closed contacts {Contacts.Count(c => c.NormalForcePerRadN > 0)}, sliding {Contacts.Count(c => c.Sliding)}");
                     haveForces = true;
                     rPrev = rn;
                     refactor = TangentReuseRatio <= 0 || rt > TangentReuseRatio * rn;
@@ -658,6 +761,8 @@ public sealed class AxiSolid
             if (it <= 4) dtau = Math.Min(step.MaxIncrement, dtau * 1.5);
         }
     }
+
+    static double MaxAbs(double[] v) { double m = 0; foreach (double x in v) m = Math.Max(m, Math.Abs(x)); return m; }
 
     double ResidualFree(double[] fint, double[] fext, double[] res, out double refScale)
     {

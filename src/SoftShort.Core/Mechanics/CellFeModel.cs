@@ -55,15 +55,37 @@ public sealed record CellFeConfig
     public string TubeMaterial { get; init; } = "ptfe";
     public double PtfeYieldMPa { get; init; } = 10;
     public double PtfeHardeningMPa { get; init; } = 40;
-    /// <summary>Yield stress of the SE compact in the J2 stand-in for powder compaction, MPa (sets the lateral pressure 300 − σ_y on the tube).</summary>
+    /// <summary>
+    /// SE constitutive model in the densification step: "compaction" — loose powder at <see cref="SeTapRelativeDensity"/> meshed
+    /// at its loose thickness and pressed with the pressure-dependent cap model <see cref="CompactionPlasticMaterial"/> (calibrated to
+    /// 83.75 % at 300 MPa, elastic once dense); "j2" (default) — the earlier stand-in: the pellet meshed at its pressed thickness as a dense
+    /// J2 solid with yield <see cref="SeYieldMPa"/>. The default stays "j2" because, with the free PTFE tube, the compaction model converges
+    /// only linearly (≈ 10–15 Newton iterations per increment, 100+ increments) and a lateral ratio typical of powders loads the tube far
+    /// beyond what it can carry (docs/fe.md, "SE powder compaction").
+    /// </summary>
+    public string SeModel { get; init; } = "j2";
+    /// <summary>Compaction model: rigid-plastic lateral/axial stress ratio K₀ of die compaction (ASSUMPTION 0.4, see <see cref="CellMaterials.SolidElectrolytePowder"/>).</summary>
+    public double SeLateralRatio { get; init; } = 0.4;
+    /// <summary>Compaction model: loose (tap) relative density of the powder (ASSUMPTION 0.40, <see cref="SePowder.TapRelativeDensity"/>).</summary>
+    public double SeTapRelativeDensity { get; init; } = SePowder.TapRelativeDensity;
+    /// <summary>"j2" model only: yield stress of the SE compact, MPa (sets the lateral pressure 300 − σ_y on the tube).</summary>
     public double SeYieldMPa { get; init; } = 290;
     public double LiYieldMPa { get; init; } = 0.8;
     /// <summary>Li linear hardening, MPa per unit plastic strain (assumption, see <see cref="CellMaterials.Lithium"/>).</summary>
     public double LiHardeningMPa { get; init; } = 5;
-    /// <summary>Li creep rate at its yield stress, s⁻¹ (calibration of the Norton prefactor, see <see cref="CellMaterials.Lithium"/>).</summary>
+    /// <summary>
+    /// Li creep law: "narayan-anand" (default) — the cited flow rule of Narayan &amp; Anand 2018 (A = 4.25×10⁴ s⁻¹, Q = 37 kJ mol⁻¹,
+    /// n = 1/m = 6.67) with the fixed flow resistance <see cref="LiFlowResistanceMPa"/> (<see cref="CellMaterials.LithiumNarayanAnand"/>);
+    /// "calibrated" — the earlier assumption n = 6.56 with the rate <see cref="LiCreepRateAtYieldPerS"/> at the yield stress (<see cref="CellMaterials.Lithium"/>).
+    /// </summary>
+    public string LiCreepModel { get; init; } = "narayan-anand";
+    /// <summary>"narayan-anand" only: flow resistance S, MPa (default S₀ = 0.95; 1.24 is the saturation value at 10⁻⁶ s⁻¹).</summary>
+    public double LiFlowResistanceMPa { get; init; } = CellMaterials.NarayanAnand.InitialFlowResistanceMPa;
+    /// <summary>"calibrated" only: Li creep rate at its yield stress, s⁻¹ (calibration of the Norton prefactor, see <see cref="CellMaterials.Lithium"/>).</summary>
     public double LiCreepRateAtYieldPerS { get; init; } = 5e-4;
     public double TemperatureK { get; init; } = 298.15;
-    /// <summary>Coulomb friction coefficient on the tube-wall contact (content | tube); 0 (default) = frictionless, as in the paper's description.</summary>
+    /// <summary>Coulomb friction coefficient on the tube-wall contact (content | tube); 0 (default) = frictionless, as in the paper's description. PTFE on steel is
+    /// usually quoted at 0.04–0.1 (manufacturers' data; PTFE friction reviewed by Biswas &amp; Vijayan, Wear 158 (1992) 193); 0.2 (an upper bound) converges on the 0.2 mm mesh in small strain (docs/fe.md).</summary>
     public double FrictionCoefficient { get; init; }
     /// <summary>Newton convergence: residual norm over the norm of the internal + external forces. Default 1e-7.</summary>
     public double NewtonTolerance { get; init; } = 1e-7;
@@ -108,7 +130,12 @@ public sealed record CellFeConfig
         InputException.Require(LiLayerElements is >= 0 and <= 200, $"{source}: li_layer_elements", $"must be in [0, 200] (0 = automatic), got {LiLayerElements}");
         InputException.Require(ChargeIncrements is >= 2 and <= 10000, $"{source}: charge_increments", $"must be in [2, 10000], got {ChargeIncrements}");
         InputException.Require(TubeMaterial is "ptfe" or "peek", $"{source}: tube_material", $"must be \"ptfe\" or \"peek\", got \"{TubeMaterial}\"");
-        InputException.Require(SeYieldMPa < DensificationPressureMPa, $"{source}: se_yield_mpa", $"must be below the densification pressure ({DensificationPressureMPa} MPa), got {SeYieldMPa}");
+        InputException.Require(LiCreepModel is "narayan-anand" or "calibrated", $"{source}: li_creep_model", $"must be \"narayan-anand\" or \"calibrated\", got \"{LiCreepModel}\"");
+        Pos(LiFlowResistanceMPa, "li_flow_resistance_mpa");
+        InputException.Require(SeModel is "compaction" or "j2", $"{source}: se_model", $"must be \"compaction\" or \"j2\", got \"{SeModel}\"");
+        InputException.Require(double.IsFinite(SeLateralRatio) && SeLateralRatio is > 0.01 and < 0.99, $"{source}: se_lateral_ratio", $"must be in (0.01, 0.99), got {SeLateralRatio}");
+        InputException.Require(double.IsFinite(SeTapRelativeDensity) && SeTapRelativeDensity is >= 0.1 and < SePowder.PressedRelativeDensity, $"{source}: se_tap_relative_density", $"must be in [0.1, {SePowder.PressedRelativeDensity}), got {SeTapRelativeDensity}");
+        InputException.Require(SeModel != "j2" || SeYieldMPa < DensificationPressureMPa, $"{source}: se_yield_mpa", $"must be below the densification pressure ({DensificationPressureMPa} MPa), got {SeYieldMPa}");
     }
 }
 
@@ -132,6 +159,24 @@ public sealed class CellFeResult
     public double FinalPressureMPa { get; set; }
     public double PressureAfterStackMPa { get; set; }
     public double MaxLiEqps { get; set; }
+    /// <summary>SE layer thickness, µm: as meshed (loose powder for the compaction model), at the densification pressure, after release,
+    /// and the pressed thickness that mass conservation gives at 83.75 % relative density (<see cref="CellGeometry.SeThicknessUm"/>).</summary>
+    public double SeMeshThicknessUm { get; set; }
+    public double SeThicknessAtPressUm { get; set; }
+    public double SeThicknessAfterReleaseUm { get; set; }
+    public double SeExpectedThicknessUm { get; set; }
+    /// <summary>Volume-mean relative density of the SE after release (compaction model; NaN for the J2 stand-in).</summary>
+    public double SeRelativeDensity { get; set; } = double.NaN;
+    /// <summary>Mass check after release (compaction model): Σ D (1 + tr ε) V₀ / (D₀ Σ V₀), 1 when the density field and the deformed
+    /// volume conserve the powder's mass (the elastic part of tr ε is the only difference).</summary>
+    public double SeMassRatio { get; set; } = double.NaN;
+    /// <summary>Mean radial displacement of the SE's nodes at the bore wall after release, µm (the SE widens into the bulged tube, so its
+    /// thickness at a given density is below the rigid-die value).</summary>
+    public double SeWallRadialUm { get; set; }
+    /// <summary>Radial contact pressure of the SE on the tube wall at the densification pressure, MPa: mean over the SE's wall contact
+    /// (force / area) and the largest nodal value.</summary>
+    public double SeLateralPressureMPa { get; set; }
+    public double SeLateralPressureMaxMPa { get; set; }
     /// <summary>Li foil outline at the tube wall (z mm, u_r µm) after stacking and after charge.</summary>
     public List<(double ZMm, double UrStackUm, double UrChargeUm)> LiWallProfile { get; } = [];
     /// <summary>Li foil thickness vs r (r mm, thickness µm) before charge (after stacking) and after charge.</summary>
@@ -152,6 +197,9 @@ public sealed class CellFeResult
 /// </summary>
 public static class CellFeModel
 {
+    /// <summary>Diagnostics hook (tests): called with the solver right after it is created, e.g. to switch on the residual log.</summary>
+    internal static Action<AxiSolid>? ConfigureSolverForDiagnostics;
+
     public const int RodBottom = 0, Li = 1, Se = 2, Cathode = 3, RodTop = 4, Tube = 5, Regions = 6;
     public static readonly string[] RegionNames = ["SS rod (anode side)", "Li", "SE", "cathode", "SS rod (cathode side)", "tube"];
 
@@ -166,7 +214,10 @@ public static class CellFeModel
         var cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var geo = new CellGeometry { LiThicknessUm = cfg.LiThicknessUm };
         double rb = geo.BoreDiameterUm / 2000, ro = geo.TubeOuterDiameterUm / 2000;
-        double tLi = geo.LiThicknessUm / 1000, tSe = geo.SeThicknessUm / 1000, tCa = geo.CathodeThicknessUm / 1000;
+        bool compaction = cfg.SeModel == "compaction";
+        // compaction model: the powder is meshed at its loose (tap) thickness, m / (ρ D_tap A), and pressed; J2 stand-in: the pressed pellet
+        double tSe = (compaction ? geo.SeThicknessUm * (1 - geo.SePorosity) / cfg.SeTapRelativeDensity : geo.SeThicknessUm) / 1000;
+        double tLi = geo.LiThicknessUm / 1000, tCa = geo.CathodeThicknessUm / 1000;
         double h = cfg.ElementSizeMm;
         int N(double len) => Math.Max(1, (int)Math.Round(len / h));
         // Graded mesh (a family in h: every size below scales with h, so h/2 is a true refinement). Fine elements where the
@@ -208,6 +259,7 @@ public static class CellFeModel
         int TNode(int j, int i) => tAt[j, i] + off[3];
 
         var s = new AxiSolid(mesh, Regions) { RelativeTolerance = cfg.NewtonTolerance, FrictionCoefficient = cfg.FrictionCoefficient, ContactPenaltyMPaPerMm = cfg.ContactPenaltyMPaPerMm, Progress = progress, IncrementLog = log };
+        ConfigureSolverForDiagnostics?.Invoke(s);
         for (int b = 0; b < 3; b++)
             for (int j = blockRows[b][0]; j <= blockRows[b][1]; j++)
             {
@@ -222,9 +274,11 @@ public static class CellFeModel
             }
         var ss = CellMaterials.StainlessSteel();
         Material tubeMat = cfg.TubeMaterial == "peek" ? CellMaterials.Peek() : CellMaterials.Ptfe(cfg.PtfeYieldMPa, cfg.PtfeHardeningMPa);
-        var li = CellMaterials.Lithium(cfg.TemperatureK, cfg.LiCreepRateAtYieldPerS, cfg.LiYieldMPa, cfg.LiHardeningMPa);
+        var li = cfg.LiCreepModel == "calibrated" ? CellMaterials.Lithium(cfg.TemperatureK, cfg.LiCreepRateAtYieldPerS, cfg.LiYieldMPa, cfg.LiHardeningMPa)
+            : CellMaterials.LithiumNarayanAnand(cfg.TemperatureK, cfg.LiFlowResistanceMPa, cfg.LiYieldMPa, cfg.LiHardeningMPa);
         s.Materials[RodBottom] = ss; s.Materials[RodTop] = ss; s.Materials[Tube] = tubeMat;
-        s.Materials[Se] = CellMaterials.SolidElectrolyte(cfg.SeYieldMPa);
+        Material seMat = compaction ? CellMaterials.SolidElectrolytePowder(cfg.SeLateralRatio, cfg.SeTapRelativeDensity) : CellMaterials.SolidElectrolyte(cfg.SeYieldMPa);
+        s.Materials[Se] = seMat;
         // step 1: Li and cathode are not in the cell yet; their slots are part of the SS plungers that press the powder
         s.Materials[Li] = ss; s.Materials[Cathode] = ss;
 
@@ -254,11 +308,61 @@ public static class CellFeModel
 
         ct.ThrowIfCancellationRequested();
         double pd = cfg.DensificationPressureMPa;
-        s.Run(new LoadStep { Name = "1 densification", DurationS = cfg.DensificationTimeS, Prescribed = supports, Pressures = TopPressure(t => pd * t), InitialIncrement = 0.1, MaxIncrement = 0.2 });
+        s.Run(new LoadStep { Name = "1 densification", DurationS = cfg.DensificationTimeS, Prescribed = supports, Pressures = TopPressure(t => pd * t), InitialIncrement = compaction ? 0.01 : 0.1, MaxIncrement = compaction ? 0.1 : 0.2 });
         Snap("1 densification (300 MPa)");
+        // SE thickness (mean over the bore of the top − bottom face displacement) and the lateral pressure on the tube at full load
+        int jLiTop = Array.FindIndex(zs, z => Math.Abs(z - zSe) < 1e-12);
+        double SeThicknessUm()
+        {
+            double sum = 0, area = 0;
+            for (int i = 0; i < nrc; i++)
+            {
+                double a = rc[i + 1] * rc[i + 1] - rc[i] * rc[i];
+                double du = 0.5 * (s.U[AxiSolid.DofZ(BNode(1, jCa, i))] + s.U[AxiSolid.DofZ(BNode(1, jCa, i + 1))] - s.U[AxiSolid.DofZ(BNode(1, jLiTop, i))] - s.U[AxiSolid.DofZ(BNode(1, jLiTop, i + 1))]);
+                sum += a * (tSe + du); area += a;
+            }
+            return sum / area * 1000;
+        }
+        result.SeMeshThicknessUm = tSe * 1000;
+        result.SeExpectedThicknessUm = geo.SeThicknessUm;
+        result.SeThicknessAtPressUm = SeThicknessUm();
+        {
+            double f = 0, len = 0, pmax = 0;
+            foreach (var cp in s.Contacts)
+            {
+                if (cp.Axial) continue;
+                double zc = mesh.Z[cp.Inner];
+                if (zc < zSe - 1e-12 || zc > zCa + 1e-12) continue;
+                double dz = cp.AreaPerRadMm2 / rb;
+                f += cp.NormalForcePerRadN; len += dz;
+                if (dz > 0) pmax = Math.Max(pmax, cp.NormalForcePerRadN / (rb * dz));
+            }
+            result.SeLateralPressureMPa = len > 0 ? f / (rb * len) : 0; result.SeLateralPressureMaxMPa = pmax;
+        }
         ct.ThrowIfCancellationRequested();
         s.Run(new LoadStep { Name = "1 release", DurationS = 1, Prescribed = supports, Pressures = TopPressure(t => pd * (1 - t)), InitialIncrement = 0.25, MaxIncrement = 0.5 });
         Snap("1 after release");
+        result.SeThicknessAfterReleaseUm = SeThicknessUm();
+        if (seMat is CompactionPlasticMaterial cm)
+        {
+            double dv = 0, vol = 0, mass = 0;
+            Span<double> eps = stackalloc double[4];
+            for (int e = 0; e < mesh.ElementCount; e++)
+                if (mesh.Region[e] == Se)
+                {
+                    var (rcE, _) = s.Centroid(e);
+                    int n0 = mesh.Conn[4 * e], n2 = mesh.Conn[4 * e + 2];
+                    double w = rcE * Math.Abs((mesh.R[n2] - mesh.R[n0]) * (mesh.Z[n2] - mesh.Z[n0])); // reference volume per radian (rectangles)
+                    double d = s.ElementMean(e, st => cm.RelativeDensity(st)), j = 0;
+                    for (int gp = 0; gp < 4; gp++) { s.StrainAt(e, gp, eps); j += 0.25 * (1 + eps[0] + eps[1] + eps[2]); }
+                    dv += w * d; vol += w; mass += w * d * j;
+                }
+            result.SeRelativeDensity = dv / vol;
+            result.SeMassRatio = mass / (cm.InitialRelativeDensity * vol);
+            double ur = 0; int nw = 0;
+            for (int j = jSe; j <= jCa; j++) { ur += s.U[AxiSolid.DofR(BNode(1, j, nrc))]; nw++; }
+            result.SeWallRadialUm = ur / nw * 1000;
+        }
         // tube bulge and gap after densification
         double bulge = 0, gap = 0, gapLen = 0;
         for (int j = 0; j < nz; j++)

@@ -267,3 +267,119 @@ public sealed class SkylineLdlt
         for (int i = 0; i < N; i++) x[_perm[i]] = y[i];
     }
 }
+
+/// <summary>
+/// Direct solver for non-symmetric sparse systems with a structurally symmetric pattern (the tangent of updated-Lagrangian
+/// kinematics with an objective stress rate, or of Coulomb friction, is not symmetric; its pattern is): A = L U without
+/// pivoting in the same RCM-ordered envelope as <see cref="SkylineLdlt"/>, L unit lower triangular stored by rows and U by
+/// columns over each row's envelope (Doolittle profile form; Bathe, "Finite Element Procedures", §8.2.3 for the symmetric
+/// skyline; Duff, Erisman &amp; Reid, "Direct Methods for Sparse Matrices", ch. 10 for the variable band). Values are read from
+/// both triangles of the CSR matrix (which may hold different values in (i, j) and (j, i)).
+/// </summary>
+public sealed class SkylineLu
+{
+    readonly SparseSymmetric _a;
+    readonly int[] _perm, _inv, _first;
+    readonly long[] _rowPtr;
+    readonly double[] _l, _u, _y;
+    public int N => _a.N;
+    /// <summary>Stored entries of the factor (both triangles).</summary>
+    public long EnvelopeSize => _l.LongLength + _u.LongLength;
+
+    public SkylineLu(SparseSymmetric a)
+    {
+        _a = a;
+        _perm = a.ReverseCuthillMcKee();
+        _inv = new int[a.N];
+        for (int i = 0; i < a.N; i++) _inv[_perm[i]] = i;
+        _first = new int[a.N];
+        _rowPtr = new long[a.N + 1];
+        for (int inew = 0; inew < a.N; inew++)
+        {
+            int old = _perm[inew], f = inew;
+            for (int k = a.RowStart[old]; k < a.RowStart[old + 1]; k++) f = Math.Min(f, _inv[a.Col[k]]);
+            _first[inew] = f;
+            _rowPtr[inew + 1] = _rowPtr[inew] + (inew - f + 1);
+        }
+        _l = new double[_rowPtr[a.N]]; // row i: L(i, first..i−1), slot i unused
+        _u = new double[_rowPtr[a.N]]; // column i: U(first..i, i)
+        _y = new double[a.N];
+    }
+
+    /// <summary>Numeric factorisation of the current values. Throws if a pivot vanishes.</summary>
+    public void Factor()
+    {
+        Array.Clear(_l); Array.Clear(_u);
+        var a = _a;
+        for (int old = 0; old < a.N; old++)
+        {
+            int i = _inv[old];
+            for (int k = a.RowStart[old]; k < a.RowStart[old + 1]; k++)
+            {
+                int j = _inv[a.Col[k]];
+                if (j < i) _l[_rowPtr[i] + (j - _first[i])] = a.Val[k];        // A(i, j), lower
+                else _u[_rowPtr[j] + (i - _first[j])] = a.Val[k];              // A(i, j), j ≥ i: upper, column j
+            }
+        }
+        double maxDiag = 0;
+        for (int i = 0; i < N; i++) maxDiag = Math.Max(maxDiag, Math.Abs(_u[_rowPtr[i + 1] - 1]));
+        for (int i = 0; i < N; i++)
+        {
+            int fi = _first[i];
+            int pi = (int)(_rowPtr[i] - fi); // index of (i, j) in row i of L / of (j, i) in column i of U = pi + j
+            for (int j = fi; j < i; j++)
+            {
+                int fj = _first[j], pj = (int)(_rowPtr[j] - fj);
+                int k0 = Math.Max(fi, fj), len = j - k0;
+                double lij = _l[pi + j], uji = _u[pi + j];
+                if (len > 0)
+                {
+                    lij -= Dot(new ReadOnlySpan<double>(_l, pi + k0, len), new ReadOnlySpan<double>(_u, pj + k0, len)); // Σ L(i,k) U(k,j)
+                    uji -= Dot(new ReadOnlySpan<double>(_l, pj + k0, len), new ReadOnlySpan<double>(_u, pi + k0, len)); // Σ L(j,k) U(k,i)
+                }
+                _u[pi + j] = uji;
+                _l[pi + j] = lij / _u[pj + j];
+            }
+            double uii = _u[pi + i];
+            if (i > fi) uii -= Dot(new ReadOnlySpan<double>(_l, pi + fi, i - fi), new ReadOnlySpan<double>(_u, pi + fi, i - fi));
+            if (!(Math.Abs(uii) > 1e-14 * Math.Max(maxDiag, 1e-300)))
+                throw new InvalidOperationException($"zero pivot at equation {_perm[i]}: the system is singular (a body without enough supports?)");
+            _u[pi + i] = uii;
+        }
+    }
+
+    static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    {
+        double s = 0;
+        int n = x.Length, k = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated && n >= 2 * System.Numerics.Vector<double>.Count)
+        {
+            var acc = System.Numerics.Vector<double>.Zero;
+            int w = System.Numerics.Vector<double>.Count;
+            for (; k <= n - w; k += w) acc += new System.Numerics.Vector<double>(x[k..]) * new System.Numerics.Vector<double>(y[k..]);
+            s = System.Numerics.Vector.Sum(acc);
+        }
+        for (; k < n; k++) s += x[k] * y[k];
+        return s;
+    }
+
+    /// <summary>Solves A x = b with the last factorisation (b and x may alias).</summary>
+    public void Solve(ReadOnlySpan<double> b, Span<double> x)
+    {
+        var y = _y;
+        for (int i = 0; i < N; i++) y[i] = b[_perm[i]];
+        for (int i = 0; i < N; i++) // L z = y (rows)
+        {
+            int fi = _first[i], pi = (int)(_rowPtr[i] - fi);
+            if (i > fi) y[i] -= Dot(new ReadOnlySpan<double>(_l, pi + fi, i - fi), new ReadOnlySpan<double>(y, fi, i - fi));
+        }
+        for (int i = N - 1; i >= 0; i--) // U x = z (columns)
+        {
+            int fi = _first[i], pi = (int)(_rowPtr[i] - fi);
+            double xi = y[i] / _u[pi + i];
+            y[i] = xi;
+            for (int j = fi; j < i; j++) y[j] -= _u[pi + j] * xi;
+        }
+        for (int i = 0; i < N; i++) x[_perm[i]] = y[i];
+    }
+}

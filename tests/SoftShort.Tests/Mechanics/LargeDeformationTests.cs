@@ -75,4 +75,43 @@ public class LargeDeformationTests
         Assert.Equal(f0, s.Reaction(top), 1e-5 * Math.Abs(f0));
         Assert.Equal(5.0, s.U[AxiSolid.DofZ(at[0, 0])], 1e-12);
     }
+
+    /// <summary>
+    /// Objectivity under rotation: an element far from the axis (r ≈ 10⁷ mm, so the hoop strain of the motion is element far from the axis (r ≈ 10⁶ mm, so the hoop strain of the motion is &lt; 10⁻⁶)lt; 10⁻⁷) is
+    /// stretched (elastic prestress), then rotated rigidly by 90° about its centre in 18 increments with every node prescribed.
+    /// The Hughes–Winget update on the mid-point configuration is exact for a rigid rotation, so the in-plane Cauchy stress must be
+    /// the prestress rotated with the body, R σ₀ Rᵀ (σ_rr ↔ σ_zz), and the rotation itself must add no stress.
+    /// </summary>
+    [Fact]
+    public void RigidRotationRotatesTheStressAndAddsNone()
+    {
+        const double r0 = 1e7;
+        var (mesh, _) = AxiMesh.Block(AxiMesh.Graded(r0, r0 + 1, 1), AxiMesh.Graded(0, 1, 1), (_, _) => 0);
+        var s = new AxiSolid(mesh, 1) { LargeDeformation = true };
+        s.Materials[0] = new ElasticMaterial("m", 1000, 0.3);
+        double rc = r0 + 0.5, zc = 0.5, stretch = 1e-2;
+        List<Prescribed> Motion(double angleRad) => [.. Enumerable.Range(0, mesh.NodeCount).SelectMany(n =>
+        {
+            double dr = (mesh.R[n] - rc) * (1 + stretch), dz = mesh.Z[n] - zc;   // stretched along r, then rotated by angle·τ
+            return new[]
+            {
+                new Prescribed(AxiSolid.DofR(n), t => rc + Math.Cos(angleRad * t) * dr - Math.Sin(angleRad * t) * dz - mesh.R[n]),
+                new Prescribed(AxiSolid.DofZ(n), t => zc + Math.Sin(angleRad * t) * dr + Math.Cos(angleRad * t) * dz - mesh.Z[n]),
+            };
+        })];
+        var stretchStep = Motion(0).Select(p => p.Dof % 2 == 0 ? new Prescribed(p.Dof, t => t * p.ValueMm(1)) : p).ToList();
+        s.Run(new LoadStep { Name = "stretch", Prescribed = stretchStep, InitialIncrement = 1 });
+        var s0 = s.State.Select(st => (st.S0, st.S1, st.S2, st.S3)).ToArray();
+        Assert.All(s0, st => Assert.True(st.S0 > 10, $"prestress σ_rr = {st.S0}"));
+        s.Run(new LoadStep { Name = "rotate", Prescribed = Motion(Math.PI / 2), InitialIncrement = 1.0 / 18, MaxIncrement = 1.0 / 18 });
+        for (int i = 0; i < s.State.Length; i++)
+        {
+            var st = s.State[i];
+            double tol = 2e-5 * s0[i].S0;
+            Assert.Equal(s0[i].S1, st.S0, tol);    // R σ Rᵀ for 90°: σ_rr′ = σ_zz, σ_zz′ = σ_rr, σ_rz′ = −σ_rz
+            Assert.Equal(s0[i].S0, st.S1, tol);
+            Assert.Equal(s0[i].S2, st.S2, tol);
+            Assert.Equal(-s0[i].S3, st.S3, tol);
+        }
+    }
 }

@@ -46,6 +46,29 @@ public class SparseSolverTests
         for (int i = 0; i < n; i++) Assert.Equal(b[i], ax[i], 1e-9);
     }
 
+    /// <summary>The non-symmetric envelope LU on the same graphs with the off-diagonal values made unsymmetric (still diagonally dominant).</summary>
+    [Theory]
+    [InlineData(4, 60, 2)]
+    [InlineData(5, 300, 3)]
+    public void LuMatchesDenseSolveForUnsymmetricValues(int seed, int n, int deg)
+    {
+        var (a, dense) = RandomSpd(n, seed, deg);
+        var rng = new Random(seed + 7);
+        for (int i = 0; i < n; i++)
+            for (int k = a.RowStart[i]; k < a.RowStart[i + 1]; k++)
+                if (a.Col[k] != i) { a.Val[k] *= 0.2 + 0.8 * rng.NextDouble(); dense[i, a.Col[k]] = a.Val[k]; }
+        var b = Enumerable.Range(0, n).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        var f = new SkylineLu(a);
+        f.Factor();
+        var x = new double[n];
+        f.Solve(b, x);
+        var xd = dense.Solve(Vector<double>.Build.DenseOfArray(b));
+        for (int i = 0; i < n; i++) Assert.Equal(xd[i], x[i], 1e-9);
+        var ax = new double[n];
+        a.Multiply(x, ax);
+        for (int i = 0; i < n; i++) Assert.Equal(b[i], ax[i], 1e-9);
+    }
+
     [Fact]
     public void ReverseCuthillMcKeeShrinksTheProfileOfAShuffledGrid()
     {

@@ -114,6 +114,61 @@ public class CliBadInputTests(CliBadInputTests.RawData data) : IDisposable, ICla
     }
 
     [Fact]
+    public void MixedSizes_DarkFieldOrALaterSample_NameTheFile()
+    {
+        string small = Path.Combine(_dir, "df_small.tif");
+        using (var w = TiffStackWriter<ushort>.Create(small, 424, 103)) { w.Append(new ushort[424 * 103]); w.Commit(); }
+        AssertRefused(Normalize(S, Ob, small), "df_small.tif");
+        string s2 = Path.Combine(_dir, "s2_wide.tif");
+        using (var w = TiffStackWriter<ushort>.Create(s2, 425, 104)) { w.Append(new ushort[425 * 104]); w.Commit(); }
+        AssertRefused(Run("radiography", "normalize", "--sample", S, "--sample", s2, "--ob", Ob, "--df", Df, "--out", _out), "s2_wide.tif");
+    }
+
+    [Fact]
+    public void TruncatedLaterSample_RemovesTheOutputsOfEarlierOnes()
+    {
+        // sample 1 is fine and normalised first; sample 2 is cut in its page data: the command fails naming it and leaves no image
+        string t = Path.Combine(_dir, "z_trunc.tif");
+        var b = File.ReadAllBytes(S);
+        File.WriteAllBytes(t, b[..(b.Length * 2 / 3)]);
+        var r = Run("radiography", "normalize", "--sample", S, "--sample", t, "--ob", Ob, "--df", Df, "--out", _out);
+        AssertRefused(r, "z_trunc.tif");
+        Assert.False(File.Exists(Path.Combine(_out, "sample.tif")));
+    }
+
+    [Fact]
+    public void TwoSamplesWithOneBaseName_AreRefused()
+    {
+        string d2 = Directory.CreateDirectory(Path.Combine(_dir, "other")).FullName;
+        File.Copy(S, Path.Combine(d2, "sample.tif"));
+        AssertRefused(Run("radiography", "normalize", "--sample", S, "--sample", Path.Combine(d2, "sample.tif"), "--ob", Ob, "--df", Df, "--out", _out), "base name");
+    }
+
+    [Fact]
+    public void MutatedFitsOpenBeams_AreRefusedInOneLineOrRead_NeverACrash()
+    {
+        var rng = new Random(9);
+        string good = Path.Combine(_dir, "ob.fits");
+        Fits.WriteUInt16(good, Tiff.ReadPageAsFloat(Ob).Pixels.Select(v => (ushort)v).ToArray(), 424, 104, timeS: 0);
+        var src = File.ReadAllBytes(good);
+        string m = Path.Combine(_dir, "mut.fits");
+        int refused = 0;
+        for (int k = 0; k < 20; k++)
+        {
+            var b = (byte[])src.Clone();
+            // header cards (the first 2880-byte block) or the data; every 5th file cut short instead
+            if (k % 5 == 4) b = b[..rng.Next(1, b.Length)];
+            else for (int j = 0; j < 1 + rng.Next(6); j++) b[rng.Next(k % 2 == 0 ? 2880 : b.Length)] = (byte)rng.Next(32, 127);
+            File.WriteAllBytes(m, b);
+            var (code, err) = Normalize(S, m, Df);
+            Assert.True(code is 0 or 1, $"exit {code}: {err}");
+            if (code == 1) { refused++; Assert.Single(err.Trim().Split('\n')); Assert.DoesNotContain("   at ", err); Assert.Contains("mut.fits", err); }
+            if (Directory.Exists(_out)) Directory.Delete(_out, true);
+        }
+        Assert.True(refused >= 4); // at least the truncated ones
+    }
+
+    [Fact]
     public void BinOfTruncatedStack_LeavesNoBinnedFile()
     {
         string t = Path.Combine(_dir, "trunc.tif");

@@ -142,30 +142,37 @@ public class ImagingFastPathTests
     [Fact]
     public void GammaOutlier_FlatAndNearThresholdNeighbourhoods_EqualReference()
     {
-        // flat neighbourhoods (σ = 0): any centre above the flat value is flagged; centres just above / below
-        // median + kσ in many random 3×3 blocks tiled in a wide image
-        var rng = new Random(7);
-        int w = 3 * 40, h = 3 * 6;
-        var img = new float[w * h];
-        for (int by = 0; by < 6; by++)
-            for (int bx = 0; bx < 40; bx++)
-            {
-                var nb = new float[8];
-                bool flat = bx % 5 == 0;
-                for (int j = 0; j < 8; j++) nb[j] = flat ? 100 : 100 + rng.Next(0, 9);
-                double mean = nb.Average(x => (double)x), sigma = Math.Sqrt(nb.Sum(x => (x - mean) * (x - mean)) / 8);
-                var s = nb.OrderBy(x => x).ToArray();
-                double med = 0.5f * (s[3] + s[4]);
-                float centre = (float)(med + 5 * sigma) + (float)(rng.Next(-2, 3)) * (flat ? 1 : 1e-4f * (float)(med + 5 * sigma));
-                int c = 0;
-                for (int dy = 0; dy < 3; dy++)
-                    for (int dx = 0; dx < 3; dx++)
-                        img[(by * 3 + dy) * w + bx * 3 + dx] = dx == 1 && dy == 1 ? centre : nb[c++];
-            }
-        var a = (float[])img.Clone(); var b = (float[])img.Clone();
-        var opt = new GammaFilterOptions { Mode = GammaFilterMode.Outlier, OutlierK = 5, DtypeMax = null };
-        Assert.Equal(GammaFilter.ApplyReference(b, w, h, opt), GammaFilter.Apply(a, w, h, opt));
-        Assert.Equal(b, a);
+        // centres just above / at / below med + k·σ(med) of a given counting-noise model (A = 4, B = 0.5, levels clamped to
+        // 95…105) in many random 3×3 blocks tiled in a wide image; and flat blocks with a zero-noise model, where any centre
+        // above the flat value is flagged
+        foreach (bool flat in new[] { false, true })
+        {
+            var model = flat ? ResidualNoiseModel.Constant(0) : new ResidualNoiseModel(4, 0.5, 95, 105);
+            var rng = new Random(flat ? 8 : 7);
+            int w = 3 * 40, h = 3 * 6;
+            var img = new float[w * h];
+            for (int by = 0; by < 6; by++)
+                for (int bx = 0; bx < 40; bx++)
+                {
+                    var nb = new float[8];
+                    for (int j = 0; j < 8; j++) nb[j] = flat ? 100 : 90 + rng.Next(0, 21);
+                    var s = nb.OrderBy(x => x).ToArray();
+                    float med = 0.5f * (s[3] + s[4]);
+                    double thr = med + 5 * model.Sigma(med);
+                    int step = rng.Next(-2, 3);
+                    float centre = flat ? (float)thr + step : step == 0 ? (float)thr : (float)thr * (1 + step * 1e-6f);
+                    int c = 0;
+                    for (int dy = 0; dy < 3; dy++)
+                        for (int dx = 0; dx < 3; dx++)
+                            img[(by * 3 + dy) * w + bx * 3 + dx] = dx == 1 && dy == 1 ? centre : nb[c++];
+                }
+            var a = (float[])img.Clone(); var b = (float[])img.Clone();
+            var opt = new GammaFilterOptions { Mode = GammaFilterMode.Outlier, OutlierK = 5, DtypeMax = null, OutlierNoise = model };
+            int na = GammaFilter.Apply(a, w, h, opt);
+            Assert.Equal(GammaFilter.ApplyReference(b, w, h, opt), na);
+            Assert.InRange(na, 40, 200); // about 2 of the 5 steps lie above the threshold
+            Assert.Equal(b, a);
+        }
     }
 
     [Theory]

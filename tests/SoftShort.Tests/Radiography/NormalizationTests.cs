@@ -81,15 +81,18 @@ public class NormalizationTests
     [Fact]
     public void GammaOutlier_HandComputed()
     {
-        // centre 200 among neighbours 10..17 (median 13.5, σ_pop = √5.25 = 2.29) → threshold 13.5 + 5·2.29 = 24.96: flagged
+        // centre 200 among neighbours 10..17 (median 13.5) with a residual σ of 2.29 → threshold 13.5 + 5·2.29 = 24.95: flagged
+        var given = new GammaFilterOptions { Mode = GammaFilterMode.Outlier, OutlierK = 5, DtypeMax = null, OutlierNoise = ResidualNoiseModel.Constant(2.29) };
         var img = Img(3, 3, 10, 11, 12, 13, 200, 14, 15, 16, 17);
-        int n = GammaFilter.Apply(img, new GammaFilterOptions { Mode = GammaFilterMode.Outlier, OutlierK = 5, DtypeMax = null });
+        int n = GammaFilter.Apply(img, given);
         Assert.Equal(1, n);
         Assert.Equal(13.5f, img[1, 1]);
-        // a centre of 24 stays (below 24.96)
+        // a centre of 24 stays (below 24.95)
         var img2 = Img(3, 3, 10, 11, 12, 13, 24, 14, 15, 16, 17);
-        Assert.Equal(0, GammaFilter.Apply(img2, new GammaFilterOptions { Mode = GammaFilterMode.Outlier, DtypeMax = null }));
+        Assert.Equal(0, GammaFilter.Apply(img2, given));
         Assert.Equal(24f, img2[1, 1]);
+        // without a given σ the frame's noise is estimated, which needs a 5×5 neighbourhood
+        Assert.Throws<InputException>(() => GammaFilter.Apply(img2, given with { OutlierNoise = null }));
     }
 
     [Fact]

@@ -77,7 +77,7 @@ public sealed record DendriteParameters
     // ---- phase-field numerics ----
     /// <summary>
     /// Interface width 4ℓ in grid cells (ℓ = √(2κ/W) of ξ = ½[1 − tanh(d/ℓ)]). Must be ≥ 3. The Allen–Cahn kinetics is
-    /// rescaled with ℓ (L_η = i₀V_m/(3ℓF)) so the sharp-interface plating velocity does not depend on it.
+    /// rescaled with ℓ (L_η = i₀V_m/(2.5ℓF)) so the sharp-interface plating velocity does not depend on it.
     /// </summary>
     public double InterfaceCells { get; init; } = 8;
     /// <summary>Profile relaxation rate Γ = L_ξ·W, s⁻¹ (numerical: keeps the tanh profile; sub-cycled explicitly at its own stability limit).</summary>

@@ -215,8 +215,12 @@ public sealed class PhaseFieldRunCommand : Command<PhaseFieldRunCommand.Settings
         public int Seed { get; init; } = 1;
         [CommandOption("--porosity <F>")][DefaultValue(0.1625)][Description("SE porosity. Default: 0.1625 (paper)")]
         public double Porosity { get; init; } = 0.1625;
-        [CommandOption("--i0-ma-cm2 <I0>")][DefaultValue(1.0)][Description("Exchange current density, mA cm⁻² (assumed). Default: 1")]
-        public double I0MaCm2 { get; init; } = 1;
+        [CommandOption("--i0-ma-cm2 <I0>")][Description("Exchange current density, mA cm⁻². Default: 32.3 = RT/(F·0.8 Ω cm²), the measured polarization resistance of a fresh Li|Li6PS5Cl interface (see docs/phasefield.md)")]
+        public double? I0MaCm2 { get; init; }
+        [CommandOption("--eigenstrain-form <FORM>")][DefaultValue("normal")][Description("Eigenstrain of plated Li: normal (growth strain along the deposit normal, default) or isotropic (Vegard-type, session 1)")]
+        public string EigenstrainForm { get; init; } = "normal";
+        [CommandOption("--eigenstrain <E>")][DefaultValue(1.0)][Description("Eigenstrain magnitude: growth strain ε_g (normal form; 1 = the SE keeps its volume, derived) or volumetric ε_v (isotropic form). Default: 1")]
+        public double Eigenstrain { get; init; } = 1.0;
         [CommandOption("--every-s <T>")][DefaultValue(5.0)][Description("Time-series interval, s. Default: 5")]
         public double EveryS { get; init; } = 5;
         [CommandOption("--snapshot-every-s <T>")][DefaultValue(100.0)][Description("Field snapshot (and checkpoint) interval, s. Default: 100")]
@@ -232,6 +236,7 @@ public sealed class PhaseFieldRunCommand : Command<PhaseFieldRunCommand.Settings
             if (!b.Successful) return b;
             if (!(EveryS > 0) || !(SnapshotEveryS > 0)) return ValidationResult.Error("--every-s and --snapshot-every-s must be positive");
             if (Resume && Out is null) return ValidationResult.Error("--resume needs --out DIR with a checkpoint");
+            if (EigenstrainForm is not ("normal" or "isotropic")) return ValidationResult.Error($"--eigenstrain-form {EigenstrainForm}: must be normal or isotropic");
             return ValidationResult.Success();
         }
     }
@@ -241,7 +246,9 @@ public sealed class PhaseFieldRunCommand : Command<PhaseFieldRunCommand.Settings
         var p = new DendriteParameters
         {
             PressureMPa = s.PressureMPa, TimeS = s.TimeS, DxUm = s.DxUm, Seed = s.Seed, Porosity = s.Porosity,
-            ExchangeCurrentDensityAPerM2 = s.I0MaCm2 * 10,
+            ExchangeCurrentDensityAPerM2 = s.I0MaCm2 is double i0 ? i0 * 10 : new DendriteParameters().ExchangeCurrentDensityAPerM2,
+            DepositionStrainForm = s.EigenstrainForm == "isotropic" ? DepositionStrainForm.Isotropic : DepositionStrainForm.InterfaceNormal,
+            DepositionEigenstrain = s.Eigenstrain,
         };
         p.Validate();
         string dir = s.Out ?? $"phasefield_{s.PressureMPa:0.#}MPa";

@@ -2,8 +2,9 @@ namespace SoftShort.PhaseField;
 
 /// <summary>
 /// One documented parameter set for the Li-dendrite phase-field model of Cao et al. (Adv. Funct. Mater. 2023, section 2.4
-/// and "Phase Field Simulation Method"). Their Table S2 is not available to us: every value carries its source below, and
-/// the one assumed value (the exchange current density) is marked as such. Lengths in µm, time in s, potentials in V.
+/// and "Phase Field Simulation Method"). Their Table S2 is not available to us: every value carries its source below; the
+/// deposition eigenstrain is derived (not cited) and the numerical parameters (Γ, interface cells, transport ratios) are
+/// marked as such. Lengths in µm, time in s, potentials in V.
 /// </summary>
 public sealed record DendriteParameters
 {
@@ -56,10 +57,18 @@ public sealed record DendriteParameters
     /// </summary>
     public double SeLiConcentrationMolPerM3 { get; init; } = 4.17e4;
     /// <summary>
-    /// Exchange current density of the Li|SE reaction, A m⁻². ASSUMED (no cited value for this interface in our sources):
-    /// 10 A m⁻² = 1 mA cm⁻², i.e. a charge-transfer resistance RT/(F i₀) ≈ 26 Ω cm².
+    /// Exchange current density of the Li|SE reaction, A m⁻². Default 323 A m⁻² = 32.3 mA cm⁻² = RT/(F R_P) with the total
+    /// polarization resistance R_P ≈ 0.8 Ω cm² of a fresh Li|Li₆PS₅Cl interface measured with Li microelectrodes by in-situ
+    /// SEM ("Non-Linear Kinetics of The Lithium Metal Anode on Li6PS5Cl at High Current Density: Dendrite Growth and the
+    /// Role of Lithium Microstructure on Creep", abstract at https://www.biocloudy.com/literatureDetail/ODQ0OTM0MA==; the
+    /// linear-response relation R_ct = RT/(F i₀) of Butler–Volmer). This is a clean-interface value: interfaces with a grown
+    /// SEI or poor contact show tens to hundreds of Ω cm² (i₀ of 0.1–1 mA cm⁻²; session 2 assumed 1 mA cm⁻²), which
+    /// <c>--i0-ma-cm2</c> covers.
     /// </summary>
-    public double ExchangeCurrentDensityAPerM2 { get; init; } = 10;
+    public double ExchangeCurrentDensityAPerM2 { get; init; } = GasConstantJPerMolK * 300 / FaradayCPerMol / (PolarizationResistanceOhmCm2 * 1e-4);
+
+    /// <summary>Total polarization resistance of the Li|Li₆PS₅Cl interface behind the default i₀, Ω cm² (see <see cref="ExchangeCurrentDensityAPerM2"/>).</summary>
+    public const double PolarizationResistanceOhmCm2 = 0.8;
     /// <summary>Ratio of pore to SE ionic conductivity (and Li⁺ diffusivity): air-filled pores. Default 10⁻² (numerical compromise; see docs/phasefield.md).</summary>
     public double PoreTransportRatio { get; init; } = 1e-2;
     /// <summary>Ratio of Li-metal to SE ionic conductivity/diffusivity (Li metal carries no Li⁺ current). Default 10⁻² (numerical compromise; see docs/phasefield.md).</summary>
@@ -68,7 +77,7 @@ public sealed record DendriteParameters
     // ---- phase-field numerics ----
     /// <summary>
     /// Interface width 4ℓ in grid cells (ℓ = √(2κ/W) of ξ = ½[1 − tanh(d/ℓ)]). Must be ≥ 3. The Allen–Cahn kinetics is
-    /// rescaled with ℓ (L_η = i₀V_m/(3ℓF)) so the sharp-interface plating velocity does not depend on it.
+    /// rescaled with ℓ (L_η = i₀V_m/(2.5ℓF)) so the sharp-interface plating velocity does not depend on it.
     /// </summary>
     public double InterfaceCells { get; init; } = 8;
     /// <summary>Profile relaxation rate Γ = L_ξ·W, s⁻¹ (numerical: keeps the tanh profile; sub-cycled explicitly at its own stability limit).</summary>
@@ -91,10 +100,22 @@ public sealed record DendriteParameters
     /// <summary>Poisson ratio of Li₆PS₅Cl. 0.27 (Deng et al. 2016).</summary>
     public double SePoisson { get; init; } = 0.27;
     /// <summary>
-    /// Volumetric eigenstrain of Li deposited into the SE (dimensionless, applied as ε* = ε_v/3·h(ξ)·I in the SE region):
-    /// the volume of plated Li that the SE must accommodate. Default 0.1 (assumed order of magnitude; documented).
+    /// Form of the eigenstrain of plated Li. <see cref="DepositionStrainForm.InterfaceNormal"/> (default): a uniaxial growth
+    /// strain ε* = ε_g Δh(ξ) n⊗n along the normal n of the deposit (Li grows by adding atoms at its surface, so the deposit
+    /// lengthens along n and not sideways; the structure tensor of ∇[h(ξ) − h(ξ₀)] gives n⊗n per mechanics element), zero
+    /// where Li fills a pore (the pore volume is free). <see cref="DepositionStrainForm.Isotropic"/>: the Vegard-type
+    /// ε* = (ε_v/3) Δh(ξ) I of session 1 (an intercalation form; kept for comparison).
     /// </summary>
-    public double DepositionEigenstrain { get; init; } = 0.1;
+    public DepositionStrainForm DepositionStrainForm { get; init; } = DepositionStrainForm.InterfaceNormal;
+    /// <summary>
+    /// Magnitude of the deposition eigenstrain (dimensionless). Interface-normal form: the growth strain ε_g, default 1 —
+    /// DERIVED, not fitted: on the fixed phase-field grid plated Li replaces SE in the cells it converts, and ε_g = 1 is the
+    /// unique value that displaces the SE ahead of a flat deposit by exactly the plated thickness (the SE keeps its volume;
+    /// the displacement jump across a converted layer of thickness d is ε_g·d). A flat layer is then stress-free apart from
+    /// the applied pressure; stress arises only where plating is non-uniform (protrusions, pores). Isotropic form: the
+    /// volumetric strain ε_v (session 1 assumed 0.1 without a source: ≈ 450 MPa of growth stress in a confined layer).
+    /// </summary>
+    public double DepositionEigenstrain { get; init; } = 1.0;
     /// <summary>Solve mechanics every this many seconds of simulated time (quasi-static). Default 5.</summary>
     public double MechanicsIntervalS { get; init; } = 5;
 
@@ -138,6 +159,16 @@ public sealed record DendriteParameters
         InputException.Require(MaxDtS >= 1e-4 && MaxDtS <= MechanicsIntervalS, "max_dt_s",
             $"Δt = {MaxDtS} s cannot be met: it must lie in [1e-4 s, the mechanics interval {MechanicsIntervalS} s]");
         InputException.Require(MechanicsIntervalS > 0 && double.IsFinite(MechanicsIntervalS), "mechanics_interval_s", $"must be positive, got {MechanicsIntervalS}");
+        InputException.Require(DepositionEigenstrain >= 0 && DepositionEigenstrain <= 2, "--eigenstrain", $"must be in [0, 2], got {DepositionEigenstrain}");
         InputException.Require(LiYoungGPa > 0 && SeYoungGPa > 0 && LiPoisson is > -1 and < 0.5 && SePoisson is > -1 and < 0.5, "elastic constants", "E > 0 and −1 < ν < 0.5 required");
     }
+}
+
+/// <summary>Tensor form of the eigenstrain of plated Li (see <see cref="DendriteParameters.DepositionStrainForm"/>).</summary>
+public enum DepositionStrainForm
+{
+    /// <summary>Uniaxial growth strain along the deposit normal, ε_g Δh n⊗n (zero in pores).</summary>
+    InterfaceNormal,
+    /// <summary>Isotropic (Vegard-type) strain (ε_v/3) Δh I.</summary>
+    Isotropic,
 }

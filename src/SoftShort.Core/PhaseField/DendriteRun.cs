@@ -14,6 +14,8 @@ public enum ShortType { None, Soft, Hard }
 public sealed class DendriteRun
 {
     public const string CheckpointName = "checkpoint.bin";
+    /// <summary>Checkpoint format tag (2: complete solver state, bit-identical resume).</summary>
+    public const string CheckpointFormat = "softshort-phasefield-2";
     public static readonly string[] SnapshotFields =
         ["phase_eta", "xi", "ionic_potential_V", "overpotential_V", "li_ion_concentration", "reaction_rate_per_s",
          "hydrostatic_pressure_MPa", "von_mises_MPa", "volumetric_strain", "mechanical_shift_V"];
@@ -29,7 +31,8 @@ public sealed class DendriteRun
     public void Run(string? outDir, IProgress<ProgressReport>? progress = null, CancellationToken cancel = default)
     {
         var sim = Simulation;
-        double nextSnap = SnapshotIntervalS * Math.Floor(sim.TimeS / SnapshotIntervalS + 1e-9);
+        // snapshot (and checkpoint) schedule: t = 0 and every multiple of the interval; a resumed run continues the same schedule
+        double nextSnap = sim.Steps == 0 ? 0 : DendriteSimulation.NextMultiple(sim.TimeS, SnapshotIntervalS);
         try
         {
             sim.Run(sim.Parameters.TimeS, OutputIntervalS, o =>
@@ -39,7 +42,7 @@ public sealed class DendriteRun
                 {
                     WriteSnapshot(outDir, o.TimeS);
                     WriteCheckpoint(Path.Combine(outDir, CheckpointName));
-                    nextSnap += SnapshotIntervalS;
+                    nextSnap = DendriteSimulation.NextMultiple(o.TimeS, SnapshotIntervalS);
                 }
             }, progress, cancel);
         }
@@ -131,6 +134,7 @@ public sealed class DendriteRun
             .Parameter("porosity", p.Porosity).Parameter("mean_pore_diameter_um", p.MeanPoreDiameterUm).Parameter("applied_voltage_V", p.AppliedVoltageV)
             .Parameter("exchange_current_density_mA_per_cm2", p.ExchangeCurrentDensityAPerM2 / 10).Parameter("se_ionic_conductivity_S_per_m", p.SeIonicConductivitySPerM)
             .Parameter("se_diffusivity_um2_per_s", p.SeDiffusivityUm2PerS).Parameter("deposition_eigenstrain", p.DepositionEigenstrain)
+            .Parameter("deposition_strain_form", p.DepositionStrainForm == DepositionStrainForm.InterfaceNormal ? "interface_normal" : "isotropic")
             .Parameter("interface_cells", p.InterfaceCells).Parameter("profile_relaxation_per_s", p.ProfileRelaxationPerS)
             .Set("short_type", type.ToString().ToLowerInvariant()).Set("short_time_s", time)
             .Set("bridge_events", Simulation.BridgeEvents)
@@ -151,7 +155,7 @@ public sealed class DendriteRun
         AtomicFile.Write(path, stream =>
         {
             using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-            w.Write("softshort-phasefield-1");
+            w.Write(CheckpointFormat);
             w.Write(ParametersKey(s.Parameters));
             s.WriteState(w);
             w.Write(Series.Count);
@@ -166,7 +170,9 @@ public sealed class DendriteRun
         try
         {
             using var r = new BinaryReader(File.OpenRead(path));
-            InputException.Require(r.ReadString() == "softshort-phasefield-1", path, "not a softshort phase-field checkpoint");
+            string format = r.ReadString();
+            InputException.Require(format.StartsWith("softshort-phasefield-", StringComparison.Ordinal), path, "not a softshort phase-field checkpoint");
+            InputException.Require(format == CheckpointFormat, path, $"checkpoint format {format} is from another version (this one writes {CheckpointFormat}); re-run without --resume");
             string key = r.ReadString();
             InputException.Require(key == ParametersKey(Simulation.Parameters), path, $"checkpoint was made with other parameters ({key})");
             Simulation.ReadState(r);
@@ -178,7 +184,7 @@ public sealed class DendriteRun
     }
 
     static string ParametersKey(DendriteParameters p) => string.Create(CultureInfo.InvariantCulture,
-        $"P={p.PressureMPa};dx={p.DxUm};seed={p.Seed};por={p.Porosity};i0={p.ExchangeCurrentDensityAPerM2};V={p.AppliedVoltageV};eps={p.DepositionEigenstrain}");
+        $"P={p.PressureMPa};dx={p.DxUm};seed={p.Seed};por={p.Porosity};i0={p.ExchangeCurrentDensityAPerM2};V={p.AppliedVoltageV};eps={p.DepositionEigenstrain};form={p.DepositionStrainForm}");
 
     static void WriteObservation(BinaryWriter w, DendriteObservation o)
     {

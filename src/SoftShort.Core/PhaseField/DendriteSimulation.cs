@@ -526,31 +526,53 @@ public sealed class DendriteSimulation
         return -solver.RightBoundaryFlux(u) * DxUm;
     }
 
-    /// <summary>Writes the evolving state (for checkpoints).</summary>
+    /// <summary>
+    /// Writes the complete evolving state (for checkpoints): time, the adaptive Δt controller's next step, counters, the
+    /// fields (ξ, c, φₑ — also the warm start of the next ionic solve — η, the Faradaic rate, the stresses and the mechanical
+    /// shift), the lagged-elasticity schedule (next solve, the last two solve times that set the extrapolation) and the
+    /// displacement warm-start vectors. A run resumed from it repeats the uninterrupted run bit for bit (the pores, the
+    /// initial state and the elastic reference state follow from the parameters; the random pore generator is not re-drawn).
+    /// </summary>
     public void WriteState(BinaryWriter w)
     {
         w.Write(TimeS); w.Write(DtS); w.Write(Steps); w.Write(PlatedFromChargeUm2); w.Write(EverBridged); w.Write(BridgeEvents);
         w.Write(FirstBridgeTimeS); w.Write(_bridgedNow); w.Write(_lastCurrent); w.Write(_nextMechanicsS);
-        foreach (var arr in new[] { Xi, Concentration, IonicPotentialV, HydrostaticMPa, VonMisesMPa, VolumetricStrain, MechanicalShiftV })
+        w.Write(_lastMechanicsS); w.Write(_prevMechanicsS); w.Write(LastPcgIterations);
+        foreach (var arr in StateFields)
         {
             w.Write(arr.Length);
             foreach (var v in arr) w.Write(v);
         }
+        w.Write(_mech != null);
+        _mech?.WriteState(w);
     }
+
+    double[][] StateFields => [Xi, Concentration, IonicPotentialV, OverpotentialV, ReactionRatePerS, HydrostaticMPa, VonMisesMPa, VolumetricStrain, MechanicalShiftV];
 
     /// <summary>Restores the state written by <see cref="WriteState"/> (same parameters).</summary>
     public void ReadState(BinaryReader r)
     {
         TimeS = r.ReadDouble(); DtS = r.ReadDouble(); Steps = r.ReadInt64(); PlatedFromChargeUm2 = r.ReadDouble(); EverBridged = r.ReadBoolean();
         BridgeEvents = r.ReadInt32(); FirstBridgeTimeS = r.ReadDouble(); _bridgedNow = r.ReadBoolean(); _lastCurrent = r.ReadDouble(); _nextMechanicsS = r.ReadDouble();
-        foreach (var arr in new[] { Xi, Concentration, IonicPotentialV, HydrostaticMPa, VonMisesMPa, VolumetricStrain, MechanicalShiftV })
+        _lastMechanicsS = r.ReadDouble(); _prevMechanicsS = r.ReadDouble(); LastPcgIterations = r.ReadInt32();
+        foreach (var arr in StateFields)
         {
             int n = r.ReadInt32();
             if (n != arr.Length) throw new InputException("checkpoint", $"field has {n} cells, the grid has {arr.Length}");
             for (int i = 0; i < n; i++) arr[i] = r.ReadDouble();
         }
+        bool hadMechanics = r.ReadBoolean();
+        if (hadMechanics != (_mech != null))
+            throw new InputException("checkpoint", hadMechanics ? "was written with mechanics; resume without --no-mechanics" : "was written with --no-mechanics; resume with it");
+        _mech?.ReadState(r);
         UpdateConnectivity();
     }
+
+    /// <summary>
+    /// The observation schedule: the first multiple of <paramref name="intervalS"/> after <paramref name="timeS"/> (from t = 0,
+    /// so an uninterrupted and a resumed run observe at the same instants and clip their steps identically).
+    /// </summary>
+    public static double NextMultiple(double timeS, double intervalS) => intervalS * (Math.Floor(timeS / intervalS + 1e-9) + 1);
 
     /// <summary>Phase map η = ξ + ρ (2 Li, 1 SE, 0 Li-filled pore, −1 pore), as in Fig. 4A.</summary>
     public float[] PhaseMap()
@@ -563,19 +585,20 @@ public sealed class DendriteSimulation
     /// <summary>Runs to <paramref name="endTimeS"/>, calling <paramref name="observe"/> every <paramref name="intervalS"/> (and at the end).</summary>
     public void Run(double endTimeS, double intervalS, Action<DendriteObservation> observe, IProgress<ProgressReport>? progress = null, CancellationToken cancel = default)
     {
-        double next = TimeS + intervalS;
+        double next = NextMultiple(TimeS, intervalS);
         if (Steps == 0) observe(Observe());
         while (TimeS < endTimeS - 1e-9)
         {
             cancel.ThrowIfCancellationRequested();
             DtS = Math.Min(DtS, Math.Max(1e-6, Math.Min(next, endTimeS) - TimeS));
             Step();
-            if (TimeS >= next - 1e-9 || TimeS >= endTimeS - 1e-9)
+            bool scheduled = TimeS >= next - 1e-9;
+            if (scheduled || TimeS >= endTimeS - 1e-9)
             {
                 observe(Observe());
-                next += intervalS;
                 progress?.Report(new ProgressReport($"phase field t = {TimeS:F0} s", TimeS / endTimeS));
             }
+            if (scheduled) next = NextMultiple(TimeS, intervalS);
         }
     }
 }

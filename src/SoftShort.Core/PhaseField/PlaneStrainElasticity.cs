@@ -3,7 +3,8 @@ namespace SoftShort.PhaseField;
 /// <summary>
 /// Quasi-static plane-strain linear elasticity for the dendrite model: bilinear (Q1) finite elements on a grid
 /// coarsened from the phase-field grid by an integer factor, heterogeneous moduli (Li, SE, near-zero-stiffness pores:
-/// E_pore = 10⁻⁴ E_SE), an isotropic eigenstrain of the plated Li, the external pressure as a traction on the right
+/// E_pore = 10⁻⁴ E_SE), the eigenstrain of the plated Li (interface-normal growth strain or isotropic, see
+/// <see cref="DendriteParameters.DepositionStrainForm"/>), the external pressure as a traction on the right
 /// (SE) boundary, the left boundary fixed and rollers on top/bottom (the pellet is confined laterally by its die).
 /// Matrix-free CG preconditioned by one multigrid V-cycle per displacement component (see BuildPreconditioner), warm-started
 /// by linear extrapolation from the last two solutions. Units: MPa, µm.
@@ -13,7 +14,7 @@ public sealed class PlaneStrainElasticity
     readonly int _nx, _ny, _m, _mx, _my;
     readonly double _h;
     readonly double[] _kSe, _kLi, _g;          // 8×8 unit-modulus element matrices and ∫Bᵀ(1,1,0)dA
-    readonly double[] _u, _uPrev, _f, _r, _z, _p, _q, _diag, _a, _b, _sstar, _xi0;
+    readonly double[] _u, _uPrev, _f, _r, _z, _p, _q, _diag, _a, _b, _sxx, _syy, _szz, _sxy, _xi0, _dep;
     bool _havePrev;
     readonly bool[] _fixedDof;
     // displacement-decoupled multigrid preconditioner: one scalar V-cycle per displacement component on the node grid
@@ -40,7 +41,8 @@ public sealed class PlaneStrainElasticity
         _kxX = new double[(nnx + 1) * nny]; _kxY = new double[(nnx + 1) * nny]; _kyX = new double[nnx * (nny + 1)]; _kyY = new double[nnx * (nny + 1)];
         _shift0 = new double[nodes]; _rx = new double[nodes]; _ry = new double[nodes]; _zx = new double[nodes]; _zy = new double[nodes];
         _fixX = new bool[nodes]; _fixY = new bool[nodes];
-        _a = new double[elems]; _b = new double[elems]; _sstar = new double[elems]; _xi0 = new double[nx * ny];
+        _a = new double[elems]; _b = new double[elems]; _sxx = new double[elems]; _syy = new double[elems]; _szz = new double[elems]; _sxy = new double[elems];
+        _xi0 = new double[nx * ny]; _dep = new double[nx * ny];
         for (int y = 0; y <= _my; y++)
             for (int x = 0; x <= _mx; x++)
             {
@@ -49,6 +51,28 @@ public sealed class PlaneStrainElasticity
                 if (y == 0 || y == _my) _fixedDof[2 * node + 1] = true;
             }
         for (int i = 0; i < nodes; i++) { _fixX[i] = _fixedDof[2 * i]; _fixY[i] = _fixedDof[2 * i + 1]; }
+    }
+
+    /// <summary>
+    /// Writes the solver's evolving state (the displacement warm start and the previous solution used by the linear
+    /// extrapolation) so that a resumed run repeats an uninterrupted one bit for bit.
+    /// </summary>
+    public void WriteState(BinaryWriter w)
+    {
+        w.Write(_havePrev);
+        w.Write(_u.Length);
+        foreach (double v in _u) w.Write(v);
+        foreach (double v in _uPrev) w.Write(v);
+    }
+
+    /// <summary>Restores the state written by <see cref="WriteState"/> (same grid).</summary>
+    public void ReadState(BinaryReader r)
+    {
+        _havePrev = r.ReadBoolean();
+        int n = r.ReadInt32();
+        if (n != _u.Length) throw new InputException("checkpoint", $"mechanics state has {n} unknowns, the grid has {_u.Length}");
+        for (int i = 0; i < n; i++) _u[i] = r.ReadDouble();
+        for (int i = 0; i < n; i++) _uPrev[i] = r.ReadDouble();
     }
 
     static readonly double[] Gauss = [0.5 - 0.5 / Math.Sqrt(3), 0.5 + 0.5 / Math.Sqrt(3)];
@@ -160,20 +184,34 @@ public sealed class PlaneStrainElasticity
         _havePrev = true;
         double eSe = p.SeYoungGPa * 1e3, eLi = p.LiYoungGPa * 1e3, ePore = eSe * 1e-4;
         int m = _m, nx = _nx;
-        double kSe = 1 / (1 - 2 * p.SePoisson), kLi = 1 / (1 - 2 * p.LiPoisson);
+        double nuS = p.SePoisson, nuL = p.LiPoisson;
+        double lamS = nuS / ((1 + nuS) * (1 - 2 * nuS)), muS = 1 / (2 * (1 + nuS));
+        double lamL = nuL / ((1 + nuL) * (1 - 2 * nuL)), muL = 1 / (2 * (1 + nuL));
+        bool normal = p.DepositionStrainForm == DepositionStrainForm.InterfaceNormal;
+        // deposit field Δh = max(0, h(ξ) − h(ξ₀)), zero in pores for the growth form (Li filling a pore needs no room)
+        for (int i = 0; i < _dep.Length; i++)
+            _dep[i] = Math.Max(0, H(xi[i]) - H(_xi0[i])) * (normal && pores[i] == 1 ? 0 : 1);
         Array.Clear(_f);
         Span<int> dof = stackalloc int[8];
         for (int ey = 0; ey < _my; ey++)
             for (int ex = 0; ex < _mx; ex++)
             {
-                double w = 0, pore = 0, eig = 0;
+                double w = 0, pore = 0, eig = 0, gxx = 0, gyy = 0, gxy = 0;
                 for (int yy = 0; yy < m; yy++)
                     for (int xx = 0; xx < m; xx++)
                     {
-                        int i = (ey * m + yy) * nx + ex * m + xx;
+                        int cx = ex * m + xx, cy = ey * m + yy;
+                        int i = cy * nx + cx;
                         double h = H(xi[i]);
                         w += h; pore += pores[i];
-                        eig += Math.Max(0, h - H(_xi0[i]));
+                        eig += _dep[i];
+                        if (normal)
+                        {
+                            // structure tensor of ∇(deposit): n⊗n of the deposit surface, sign-free
+                            double gx = _dep[cy * nx + Math.Min(cx + 1, nx - 1)] - _dep[cy * nx + Math.Max(cx - 1, 0)];
+                            double gy = _dep[Math.Min(cy + 1, _ny - 1) * nx + cx] - _dep[Math.Max(cy - 1, 0) * nx + cx];
+                            gxx += gx * gx; gyy += gy * gy; gxy += gx * gy;
+                        }
                     }
                 double inv = 1.0 / (m * m);
                 w *= inv; pore *= inv; eig *= inv;
@@ -181,10 +219,29 @@ public sealed class PlaneStrainElasticity
                 double es = ePore * pore + eSe * (1 - pore);
                 _a[e] = (1 - w) * es;
                 _b[e] = w * eLi;
-                double strain = p.DepositionEigenstrain / 3 * eig;
-                _sstar[e] = strain * (_a[e] * kSe + _b[e] * kLi);
+                // eigenstrain tensor ε* (plane strain: xx, yy, xy and the out-of-plane zz)
+                double exs, eys, ezs, exys;
+                if (normal)
+                {
+                    double tr = gxx + gyy, g = p.DepositionEigenstrain * eig;
+                    if (tr > 1e-30) { exs = g * gxx / tr; eys = g * gyy / tr; exys = g * gxy / tr; }
+                    else { exs = g; eys = 0; exys = 0; }   // no gradient inside the element: the mean growth direction x
+                    ezs = 0;
+                }
+                else { exs = eys = ezs = p.DepositionEigenstrain / 3 * eig; exys = 0; }
+                // σ* = C ε* with the element's mixed moduli (unit-modulus λ, μ times the SE and Li weights)
+                double lam = _a[e] * lamS + _b[e] * lamL, twoMu = 2 * (_a[e] * muS + _b[e] * muL);
+                double trs = exs + eys + ezs;
+                _sxx[e] = lam * trs + twoMu * exs;
+                _syy[e] = lam * trs + twoMu * eys;
+                _szz[e] = lam * trs + twoMu * ezs;
+                _sxy[e] = twoMu * exys;
                 Dofs(ex, ey, dof);
-                for (int k = 0; k < 8; k++) _f[dof[k]] += _sstar[e] * _g[k];
+                for (int k = 0; k < 4; k++)
+                {
+                    _f[dof[2 * k]] += _sxx[e] * _g[2 * k] + _sxy[e] * _g[2 * k + 1];
+                    _f[dof[2 * k + 1]] += _sxy[e] * _g[2 * k] + _syy[e] * _g[2 * k + 1];
+                }
             }
         // pressure on the right boundary: traction t_x = −P
         for (int y = 0; y < _my; y++)
@@ -318,10 +375,10 @@ public sealed class PlaneStrainElasticity
                 }
                 double a = _a[e], b = _b[e];
                 double lam = a * lamS + b * lamL, twoMu = 2 * (a * muS + b * muL);
-                double sxx = (lam + twoMu) * exx + lam * eyy - _sstar[e];
-                double syy = lam * exx + (lam + twoMu) * eyy - _sstar[e];
-                double szz = lam * (exx + eyy) - _sstar[e];
-                double txy = 0.5 * twoMu * gxy;
+                double sxx = (lam + twoMu) * exx + lam * eyy - _sxx[e];
+                double syy = lam * exx + (lam + twoMu) * eyy - _syy[e];
+                double szz = lam * (exx + eyy) - _szz[e];
+                double txy = 0.5 * twoMu * gxy - _sxy[e];
                 double pm = -(sxx + syy + szz) / 3;
                 double vm = Math.Sqrt(0.5 * ((sxx - syy) * (sxx - syy) + (syy - szz) * (syy - szz) + (szz - sxx) * (szz - sxx)) + 3 * txy * txy);
                 for (int yy = 0; yy < _m; yy++)

@@ -7,6 +7,7 @@ public class DendriteModelTests
     static DendriteParameters Flat(double dx = 2) => new()
     {
         DomainWidthUm = 200, DomainHeightUm = 40, LiThicknessUm = 60, DxUm = dx, Porosity = 0, ProtrusionCount = 0, TimeS = 40,
+        ExchangeCurrentDensityAPerM2 = 10,   // 1 mA cm⁻²: a kinetics-dominated front (η ≈ −0.25 V), the strict test of the BV coupling
     };
 
     static double Front(DendriteSimulation sim)
@@ -69,7 +70,8 @@ public class DendriteModelTests
     {
         // homogeneous moduli, dilatational eigenstrain e in a disc (plane strain): inside ε_xx = ε_yy = (1+ν)e / (2(1−ν))
         int n = 160; double dx = 1;
-        var p = new DendriteParameters { LiYoungGPa = 22.1, LiPoisson = 0.27, SeYoungGPa = 22.1, SePoisson = 0.27, DepositionEigenstrain = 0.03 };
+        var p = new DendriteParameters { LiYoungGPa = 22.1, LiPoisson = 0.27, SeYoungGPa = 22.1, SePoisson = 0.27, DepositionEigenstrain = 0.03,
+            DepositionStrainForm = DepositionStrainForm.Isotropic };
         var mech = new PlaneStrainElasticity(n, n, dx, targetCellUm: dx);
         var xi = new double[n * n];
         var pores = new byte[n * n];
@@ -88,6 +90,36 @@ public class DendriteModelTests
         Assert.Equal(2 * eps, ev[c], 2 * eps * 0.04);
         Assert.Equal(pExpected, pm[c], Math.Abs(pExpected) * 0.04);
         Assert.True(pExpected > 0);
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(10.0)]
+    public void Elasticity_FlatDepositWithGrowthStrain_OnlyCarriesTheAppliedPressure(double pressureMPa)
+    {
+        // a flat plated layer across the whole height with the interface-normal growth strain ε_g = 1: the layer lengthens
+        // along x and pushes the SE ahead rigidly (right side traction-controlled), so the stress is the applied pressure's
+        // uniaxial-strain state alone; the isotropic (Vegard) form on the same layer adds the confined growth stress
+        int nx = 60, ny = 20; double dx = 2;
+        var pores = new byte[nx * ny];
+        double PmOf(DepositionStrainForm form, double eps)
+        {
+            var p = new DendriteParameters { PressureMPa = pressureMPa, DepositionStrainForm = form, DepositionEigenstrain = eps };
+            var mech = new PlaneStrainElasticity(nx, ny, dx, targetCellUm: dx);
+            var xi = new double[nx * ny];
+            for (int y = 0; y < ny; y++) for (int x = 0; x < 20; x++) xi[y * nx + x] = 1;   // the anode
+            var pm = new double[xi.Length]; var vm = new double[xi.Length]; var ev = new double[xi.Length];
+            mech.Solve(xi, pores, p, pm, vm, ev);                                               // reference state
+            for (int y = 0; y < ny; y++) for (int x = 20; x < 25; x++) xi[y * nx + x] = 1;   // 10 µm plated
+            mech.Solve(xi, pores, p, pm, vm, ev);
+            return pm[ny / 2 * nx + 22];                                                         // inside the plated layer
+        }
+        double nuLi = 0.42;
+        double expected = pressureMPa * (1 + 2 * nuLi / (1 - nuLi)) / 3;   // uniaxial strain state of the Li layer under P
+        Assert.Equal(expected, PmOf(DepositionStrainForm.InterfaceNormal, 1.0), 0.01 * pressureMPa + 0.05);
+        // isotropic ε_v = 0.1: laterally confined (rollers, plane strain) growth stress σ_yy = σ_zz = −E(ε_v/3)/(1−ν) on top
+        double growth = 7.82e3 * (0.1 / 3) / (1 - nuLi) * 2 / 3;
+        Assert.Equal(expected + growth, PmOf(DepositionStrainForm.Isotropic, 0.1), 0.02 * growth);
     }
 
     [Fact]

@@ -228,7 +228,8 @@ public sealed class SkylineLdlt
 
     // Note: the inner update above uses the partially-computed products L(i,k)D(k); to keep the Crout recurrence exact
     // we store G(i,k) = L(i,k) D(k) during the sweep and L(j,k) for rows j < i, so G(i,j) = A(i,j) - sum_k G(i,k) L(j,k).
-    static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    /// <summary>SIMD dot product of two envelope rows (shared by the LDLᵀ and LU factorisations).</summary>
+    internal static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
         double s = 0;
         int n = x.Length, k = 0;
@@ -334,33 +335,18 @@ public sealed class SkylineLu
                 double lij = _l[pi + j], uji = _u[pi + j];
                 if (len > 0)
                 {
-                    lij -= Dot(new ReadOnlySpan<double>(_l, pi + k0, len), new ReadOnlySpan<double>(_u, pj + k0, len)); // Σ L(i,k) U(k,j)
-                    uji -= Dot(new ReadOnlySpan<double>(_l, pj + k0, len), new ReadOnlySpan<double>(_u, pi + k0, len)); // Σ L(j,k) U(k,i)
+                    lij -= SkylineLdlt.Dot(new ReadOnlySpan<double>(_l, pi + k0, len), new ReadOnlySpan<double>(_u, pj + k0, len)); // Σ L(i,k) U(k,j)
+                    uji -= SkylineLdlt.Dot(new ReadOnlySpan<double>(_l, pj + k0, len), new ReadOnlySpan<double>(_u, pi + k0, len)); // Σ L(j,k) U(k,i)
                 }
                 _u[pi + j] = uji;
                 _l[pi + j] = lij / _u[pj + j];
             }
             double uii = _u[pi + i];
-            if (i > fi) uii -= Dot(new ReadOnlySpan<double>(_l, pi + fi, i - fi), new ReadOnlySpan<double>(_u, pi + fi, i - fi));
+            if (i > fi) uii -= SkylineLdlt.Dot(new ReadOnlySpan<double>(_l, pi + fi, i - fi), new ReadOnlySpan<double>(_u, pi + fi, i - fi));
             if (!(Math.Abs(uii) > 1e-14 * Math.Max(maxDiag, 1e-300)))
                 throw new InvalidOperationException($"zero pivot at equation {_perm[i]}: the system is singular (a body without enough supports?)");
             _u[pi + i] = uii;
         }
-    }
-
-    static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
-    {
-        double s = 0;
-        int n = x.Length, k = 0;
-        if (System.Numerics.Vector.IsHardwareAccelerated && n >= 2 * System.Numerics.Vector<double>.Count)
-        {
-            var acc = System.Numerics.Vector<double>.Zero;
-            int w = System.Numerics.Vector<double>.Count;
-            for (; k <= n - w; k += w) acc += new System.Numerics.Vector<double>(x[k..]) * new System.Numerics.Vector<double>(y[k..]);
-            s = System.Numerics.Vector.Sum(acc);
-        }
-        for (; k < n; k++) s += x[k] * y[k];
-        return s;
     }
 
     /// <summary>Solves A x = b with the last factorisation (b and x may alias).</summary>
@@ -371,7 +357,7 @@ public sealed class SkylineLu
         for (int i = 0; i < N; i++) // L z = y (rows)
         {
             int fi = _first[i], pi = (int)(_rowPtr[i] - fi);
-            if (i > fi) y[i] -= Dot(new ReadOnlySpan<double>(_l, pi + fi, i - fi), new ReadOnlySpan<double>(y, fi, i - fi));
+            if (i > fi) y[i] -= SkylineLdlt.Dot(new ReadOnlySpan<double>(_l, pi + fi, i - fi), new ReadOnlySpan<double>(y, fi, i - fi));
         }
         for (int i = N - 1; i >= 0; i--) // U x = z (columns)
         {

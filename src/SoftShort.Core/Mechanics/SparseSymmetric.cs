@@ -159,18 +159,7 @@ public sealed class SkylineLdlt
     public SkylineLdlt(SparseSymmetric a)
     {
         _a = a;
-        _perm = a.ReverseCuthillMcKee();
-        _inv = new int[a.N];
-        for (int i = 0; i < a.N; i++) _inv[_perm[i]] = i;
-        _first = new int[a.N];
-        _rowPtr = new long[a.N + 1];
-        for (int inew = 0; inew < a.N; inew++)
-        {
-            int old = _perm[inew], f = inew;
-            for (int k = a.RowStart[old]; k < a.RowStart[old + 1]; k++) f = Math.Min(f, _inv[a.Col[k]]);
-            _first[inew] = f;
-            _rowPtr[inew + 1] = _rowPtr[inew] + (inew - f + 1);
-        }
+        (_perm, _inv, _first, _rowPtr) = SkylineLdlt.Envelope(a);
         _env = new double[_rowPtr[a.N]];
         _work = new double[a.N];
     }
@@ -228,6 +217,27 @@ public sealed class SkylineLdlt
 
     // Note: the inner update above uses the partially-computed products L(i,k)D(k); to keep the Crout recurrence exact
     // we store G(i,k) = L(i,k) D(k) during the sweep and L(j,k) for rows j < i, so G(i,j) = A(i,j) - sum_k G(i,k) L(j,k).
+    /// <summary>
+    /// The envelope (skyline) layout of <paramref name="a"/> under its reverse Cuthill–McKee ordering: the permutation, its
+    /// inverse, the first stored column of each new row and each row's start in the packed storage (shared by LDLᵀ and LU).
+    /// </summary>
+    internal static (int[] Perm, int[] Inv, int[] First, long[] RowPtr) Envelope(SparseSymmetric a)
+    {
+        var perm = a.ReverseCuthillMcKee();
+        var inv = new int[a.N];
+        for (int i = 0; i < a.N; i++) inv[perm[i]] = i;
+        var first = new int[a.N];
+        var rowPtr = new long[a.N + 1];
+        for (int inew = 0; inew < a.N; inew++)
+        {
+            int old = perm[inew], f = inew;
+            for (int k = a.RowStart[old]; k < a.RowStart[old + 1]; k++) f = Math.Min(f, inv[a.Col[k]]);
+            first[inew] = f;
+            rowPtr[inew + 1] = rowPtr[inew] + (inew - f + 1);
+        }
+        return (perm, inv, first, rowPtr);
+    }
+
     /// <summary>SIMD dot product of two envelope rows (shared by the LDLᵀ and LU factorisations).</summary>
     internal static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
@@ -290,18 +300,7 @@ public sealed class SkylineLu
     public SkylineLu(SparseSymmetric a)
     {
         _a = a;
-        _perm = a.ReverseCuthillMcKee();
-        _inv = new int[a.N];
-        for (int i = 0; i < a.N; i++) _inv[_perm[i]] = i;
-        _first = new int[a.N];
-        _rowPtr = new long[a.N + 1];
-        for (int inew = 0; inew < a.N; inew++)
-        {
-            int old = _perm[inew], f = inew;
-            for (int k = a.RowStart[old]; k < a.RowStart[old + 1]; k++) f = Math.Min(f, _inv[a.Col[k]]);
-            _first[inew] = f;
-            _rowPtr[inew + 1] = _rowPtr[inew] + (inew - f + 1);
-        }
+        (_perm, _inv, _first, _rowPtr) = SkylineLdlt.Envelope(a);
         _l = new double[_rowPtr[a.N]]; // row i: L(i, first..i−1), slot i unused
         _u = new double[_rowPtr[a.N]]; // column i: U(first..i, i)
         _y = new double[a.N];

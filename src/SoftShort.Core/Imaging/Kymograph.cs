@@ -43,13 +43,7 @@ public sealed record CellOutline(double AxisX, double RadiusPx, double LeftEdgeX
     {
         int w = profile.Length;
         // The darkest part, on a profile smoothed over 1/20 of the frame (inside the core for any frame that shows the cell).
-        int half = Math.Max(1, w / 40), dark = -1; double darkV = double.PositiveInfinity;
-        for (int x = 0; x < w; x++)
-        {
-            double s = 0; int c = 0;
-            for (int k = Math.Max(0, x - half); k <= Math.Min(w - 1, x + half); k++) if (double.IsFinite(profile[k])) { s += profile[k]; c++; }
-            if (c > 0 && s / c < darkV) { darkV = s / c; dark = x; }
-        }
+        int dark = LineProfile.Darkest(profile, Math.Max(1, w / 40));
         if (dark < 0) return (double.NaN, double.NaN);
         int lo = h, hi = w - 1 - h;
         double steepest = 0;

@@ -141,19 +141,30 @@ public static class LineProfile
         int hw = Math.Max(1, (int)Math.Round(13 / sampleSpacingUm)), gap = Math.Max(8, (int)Math.Ceiling(200 / sampleSpacingUm));
         if (n <= 2 * half + 1) return DetectBoundaries(values, hw, gap);
         // the darkest part on a profile smoothed over ±50 µm
-        int sm = Math.Max(1, (int)Math.Round(50 / sampleSpacingUm)), dark = -1; double darkV = double.PositiveInfinity;
-        for (int i = 0; i < n; i++)
-        {
-            double sum = 0; int c = 0;
-            for (int k = Math.Max(0, i - sm); k <= Math.Min(n - 1, i + sm); k++) if (double.IsFinite(values[k])) { sum += values[k]; c++; }
-            if (c > 0 && sum / c < darkV) { darkV = sum / c; dark = i; }
-        }
+        int dark = Darkest(values, Math.Max(1, (int)Math.Round(50 / sampleSpacingUm)));
         InputException.Require(dark >= 0, "profile", "has no finite samples");
         int lo = Math.Max(0, dark - half), hi = Math.Min(n - 1, dark + half);
         var window = new double[hi - lo + 1];
         for (int i = 0; i < window.Length; i++) window[i] = values[lo + i];
         var b = DetectBoundaries(window, hw, gap);
         return new LayerBoundaries(b.SsLi + lo, b.LiSe + lo, b.SeCathode + lo, b.CathodeSs + lo);
+    }
+
+    /// <summary>
+    /// Index of the minimum of the profile smoothed by a moving mean over ±<paramref name="halfWindow"/> samples (non-finite
+    /// samples skipped): the darkest part of a transmission profile (the Li foil along the axis, the core across it); −1 if none.
+    /// </summary>
+    public static int Darkest(IReadOnlyList<double> values, int halfWindow)
+    {
+        int n = values.Count, dark = -1;
+        double darkV = double.PositiveInfinity;
+        for (int i = 0; i < n; i++)
+        {
+            double sum = 0; int c = 0;
+            for (int k = Math.Max(0, i - halfWindow); k <= Math.Min(n - 1, i + halfWindow); k++) if (double.IsFinite(values[k])) { sum += values[k]; c++; }
+            if (c > 0 && sum / c < darkV) { darkV = sum / c; dark = i; }
+        }
+        return dark;
     }
 
     static int ArgExt(double[] d, int from, int to, bool min)

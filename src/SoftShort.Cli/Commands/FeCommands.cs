@@ -34,21 +34,24 @@ public sealed class FeCommands : ICommandModule
     public void ConfigureBench(IConfigurator<CommandSettings> bench) =>
         bench.AddCommand<BenchFeCommand>("fe").WithDescription("Whole three-step history at two mesh sizes: DOFs, Newton iterations, wall time, final pressure.");
 
+    /// <summary>Runs the cell; a run that stops early (<see cref="CellFeStoppedException"/>) is returned with status "stopped" and its last converged state.</summary>
     internal static CellFeResult RunCell(CellFeConfig cfg, bool verbose)
     {
         try
         {
             return CliProgress.Run("fe run", p => CellFeModel.Run(cfg, p, default, verbose ? line => Console.Error.WriteLine(line) : null));
         }
-        catch (ConvergenceException ex)
+        catch (CellFeStoppedException ex)
         {
-            throw new InputException("fe run", ex.Message + " (try a smaller element_size_mm or more charge_increments)");
-        }
-        catch (InvalidOperationException ex) when (ex.Message.StartsWith("zero pivot", StringComparison.Ordinal))
-        {
-            throw new InputException("fe run", ex.Message + " — the model has a mechanism for these parameters (e.g. a perfectly plastic layer that can slide)");
+            return ex.Result;
         }
     }
+
+    /// <summary>The one-line message of a stopped run, with a hint on what to change.</summary>
+    internal static string StopMessage(CellFeResult r) =>
+        r.StoppedReason?.Replace("; the last converged state is kept", "", StringComparison.Ordinal) + (r.StoppedReason?.Contains("zero pivot", StringComparison.Ordinal) == true
+            ? " — the model has a mechanism for these parameters (e.g. a perfectly plastic layer that can slide)"
+            : r.StoppedReason?.Contains("max_increments", StringComparison.Ordinal) == true ? "" : " (try a smaller element_size_mm or more charge_increments)");
 }
 
 public sealed class FeRunCommand : Command<FeRunCommand.Settings>
@@ -81,6 +84,8 @@ public sealed class FeRunCommand : Command<FeRunCommand.Settings>
         var r = FeCommands.RunCell(cfg, s.Verbose);
         Directory.CreateDirectory(outDir);
         Write(outDir, cfg, r);
+        if (r.Status != "completed")
+            throw new InputException("fe run", $"{FeCommands.StopMessage(r)}; last converged state written to {outDir} (summary.json status \"stopped\")");
         Console.Error.WriteLine($"fe run: {r.Dofs} DOFs, {r.Stats.Increments} increments, {r.Stats.NewtonIterations} Newton iterations, {r.Stats.Factorizations} factorisations ({r.Stats.FactorEntries} factor entries, {r.Stats.FactorSeconds:F1} s), assembly {r.Stats.AssemblySeconds:F1} s, {r.WallSeconds:F1} s wall, {r.CpuSeconds:F1} s CPU");
         Console.WriteLine($"SE: {r.SeMeshThicknessUm:F0} µm as meshed → {r.SeThicknessAtPressUm:F0} µm at {cfg.DensificationPressureMPa:G} MPa → {r.SeThicknessAfterReleaseUm:F0} µm after release (mass at 83.75 %: {r.SeExpectedThicknessUm:F0} µm), lateral pressure on the tube {r.SeLateralPressureMPa:F1} MPa (max {r.SeLateralPressureMaxMPa:F1})");
         Console.WriteLine($"bulge {r.BulgeUm:F1} µm, gap {r.GapUm:F1} µm over {r.GapLengthUm:F0} µm, Li in gap {r.LiInGapAfterChargeMm3 * 1e9:G4} µm³, final pressure {r.FinalPressureMPa:F2} MPa");
@@ -89,15 +94,31 @@ public sealed class FeRunCommand : Command<FeRunCommand.Settings>
 
     static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
-    /// <summary>Writes summary.json, the curves (CSV) and the contour maps (float32 TIFF, one page per step end).</summary>
+    /// <summary>Every file <see cref="Write"/> may produce (a stopped run deletes the ones it has no data for, so that none is left from an earlier run).</summary>
+    public static readonly string[] OutputFiles = ["pressure_vs_time.csv", "li_wall_profile.csv", "li_thickness_profile.csv", "mesh_elements.csv", "deformed_nodes.csv",
+        "element_fields.csv", "von_mises_MPa.tif", "pressure_MPa.tif", "eqps.tif", "summary.json"];
+
+    /// <summary>
+    /// Writes summary.json, the curves (CSV), the mesh (elements; nodes in the reference and deformed configuration at every snapshot),
+    /// the per-element fields at every snapshot (CSV) and the contour maps (float32 TIFF, one page per snapshot). Every file is written
+    /// atomically and summary.json last; a stopped run (status "stopped") writes the snapshots it has, the last one being its last
+    /// converged state, and removes curve files it has no data for.
+    /// </summary>
     public static void Write(string outDir, CellFeConfig cfg, CellFeResult r)
     {
-        CsvTable.Write(Path.Combine(outDir, "pressure_vs_time.csv"),
+        bool done = r.Status == "completed";
+        foreach (var f in OutputFiles) if (f != "summary.json" && !done) File.Delete(Path.Combine(outDir, f));
+        File.Delete(Path.Combine(outDir, "summary.json")); // the summary marks a complete write: it goes last
+        WriteMesh(outDir, r);
+        if (r.ChargeHistory.Count > 0)
+            CsvTable.Write(Path.Combine(outDir, "pressure_vs_time.csv"),
             [("time_h", r.ChargeHistory.Select(x => x.TimeH).ToArray()), ("pressure_MPa", r.ChargeHistory.Select(x => x.PressureMPa).ToArray()),
              ("li_in_gap_volume_um3", r.ChargeHistory.Select(x => x.LiInGapMm3 * 1e9).ToArray()), ("li_plated_um", r.ChargeHistory.Select(x => x.PlatedUm).ToArray())]);
-        CsvTable.Write(Path.Combine(outDir, "li_wall_profile.csv"),
+        if (r.LiWallProfile.Count > 0)
+            CsvTable.Write(Path.Combine(outDir, "li_wall_profile.csv"),
             [("z_mm", r.LiWallProfile.Select(x => x.ZMm).ToArray()), ("ur_after_stacking_um", r.LiWallProfile.Select(x => x.UrStackUm).ToArray()), ("ur_after_charge_um", r.LiWallProfile.Select(x => x.UrChargeUm).ToArray())]);
-        CsvTable.Write(Path.Combine(outDir, "li_thickness_profile.csv"),
+        if (r.LiThicknessProfile.Count > 0)
+            CsvTable.Write(Path.Combine(outDir, "li_thickness_profile.csv"),
             [("r_mm", r.LiThicknessProfile.Select(x => x.RMm).ToArray()), ("thickness_after_stacking_um", r.LiThicknessProfile.Select(x => x.ThicknessStackUm).ToArray()), ("thickness_after_charge_um", r.LiThicknessProfile.Select(x => x.ThicknessChargeUm).ToArray())]);
         double zMin = r.Mesh.Z.Min(), zMax = r.Mesh.Z.Max(), rMax = r.Mesh.R.Max(), px = 0.01;
         foreach (var (name, pick) in new (string, Func<StepSnapshot, double[]>)[] { ("von_mises_MPa", x => x.VonMisesMPa), ("pressure_MPa", x => x.PressureMPa), ("eqps", x => x.Eqps) })
@@ -108,18 +129,69 @@ public sealed class FeRunCommand : Command<FeRunCommand.Settings>
         }
         var sum = new SummaryJson("fe run");
         foreach (var p in typeof(CellFeConfig).GetProperties()) sum.Parameter(CellFeConfig.KeyOf(p.Name), p.GetValue(cfg));
+        // quantities of steps that did not finish are null (NaN) in a stopped run
+        int k = r.CompletedSteps;
+        double After(int steps, double v) => k >= steps ? v : double.NaN;
+        sum.Set("status", r.Status).Set("stopped_reason", r.StoppedReason).Set("stopped_step", r.StoppedStep).Set("stopped_tau", r.StoppedTau)
+            .Set("stopped_time_s", r.StoppedTimeS).Set("inverted_element", r.InvertedElement >= 0 ? r.InvertedElement : null)
+            .Set("inverted_element_region", r.InvertedElement >= 0 ? CellFeModel.RegionNames[r.RegionOfElement[r.InvertedElement]] : null)
+            .Set("completed_steps", k)
+            .Set("last_charge_time_h", r.ChargeHistory.Count > 0 ? r.ChargeHistory[^1].TimeH : double.NaN)
+            .Set("last_charge_pressure_MPa", r.ChargeHistory.Count > 0 ? r.ChargeHistory[^1].PressureMPa : double.NaN);
         sum.Set("dofs", r.Dofs).Set("increments", r.Stats.Increments).Set("newton_iterations", r.Stats.NewtonIterations).Set("cutbacks", r.Stats.Cutbacks)
             .Set("wall_s", r.WallSeconds).Set("cpu_s", r.CpuSeconds).Set("factorizations", r.Stats.Factorizations)
-            .Set("ptfe_bulge_um", r.BulgeUm).Set("gap_um", r.GapUm).Set("gap_length_um", r.GapLengthUm)
-            .Set("li_in_gap_after_stacking_um3", r.LiInGapAfterStackMm3 * 1e9).Set("li_in_gap_after_charge_um3", r.LiInGapAfterChargeMm3 * 1e9)
-            .Set("plated_li_volume_um3", r.PlatedLiVolumeMm3 * 1e9).Set("plated_li_um", r.PlatedLiUm)
-            .Set("pressure_after_stacking_MPa", r.PressureAfterStackMPa).Set("final_internal_pressure_MPa", r.FinalPressureMPa)
-            .Set("max_li_eqps", r.MaxLiEqps).Set("contour_pixel_mm", px)
-            .Set("se_mesh_thickness_um", r.SeMeshThicknessUm).Set("se_thickness_at_press_um", r.SeThicknessAtPressUm)
-            .Set("se_thickness_after_release_um", r.SeThicknessAfterReleaseUm).Set("se_expected_thickness_um", r.SeExpectedThicknessUm)
-            .Set("se_relative_density", r.SeRelativeDensity).Set("se_mass_ratio", r.SeMassRatio).Set("se_wall_radial_displacement_um", r.SeWallRadialUm).Set("se_lateral_pressure_MPa", r.SeLateralPressureMPa).Set("se_lateral_pressure_max_MPa", r.SeLateralPressureMaxMPa)
+            .Set("ptfe_bulge_um", After(2, r.BulgeUm)).Set("gap_um", After(2, r.GapUm)).Set("gap_length_um", After(2, r.GapLengthUm))
+            .Set("li_in_gap_after_stacking_um3", After(3, r.LiInGapAfterStackMm3 * 1e9)).Set("li_in_gap_after_charge_um3", After(4, r.LiInGapAfterChargeMm3 * 1e9))
+            .Set("plated_li_volume_um3", After(4, r.PlatedLiVolumeMm3 * 1e9)).Set("plated_li_um", After(4, r.PlatedLiUm))
+            .Set("pressure_after_stacking_MPa", After(3, r.PressureAfterStackMPa)).Set("final_internal_pressure_MPa", After(4, r.FinalPressureMPa))
+            .Set("max_li_eqps", After(4, r.MaxLiEqps)).Set("contour_pixel_mm", px)
+            .Set("se_mesh_thickness_um", r.SeMeshThicknessUm).Set("se_thickness_at_press_um", After(1, r.SeThicknessAtPressUm))
+            .Set("se_thickness_after_release_um", After(2, r.SeThicknessAfterReleaseUm)).Set("se_expected_thickness_um", r.SeExpectedThicknessUm)
+            .Set("se_relative_density", After(2, r.SeRelativeDensity)).Set("se_mass_ratio", After(2, r.SeMassRatio)).Set("se_wall_radial_displacement_um", After(2, r.SeWallRadialUm))
+            .Set("se_lateral_pressure_MPa", After(1, r.SeLateralPressureMPa)).Set("se_lateral_pressure_max_MPa", After(1, r.SeLateralPressureMaxMPa))
             .Set("contour_pages", string.Join("; ", r.Snapshots.Select(x => x.Step)))
+            .Set("regions", string.Join("; ", CellFeModel.RegionNames.Select((n, i) => $"{i} = {n}")))
+            .Set("snapshots", r.Snapshots.Count)
             .Write(Path.Combine(outDir, "summary.json"));
+    }
+
+    /// <summary>
+    /// mesh_elements.csv (element, its 4 nodes counter-clockwise, region id; region ids in summary.json), deformed_nodes.csv (one row per
+    /// snapshot and node: reference r, z, displacement and deformed position, mm) and element_fields.csv (one row per snapshot and element:
+    /// element-mean von Mises stress, hydrostatic pressure, equivalent plastic strain; inactive elements are empty).
+    /// </summary>
+    static void WriteMesh(string outDir, CellFeResult r)
+    {
+        var m = r.Mesh;
+        int ne = m.ElementCount, nn = m.R.Length, ns = r.Snapshots.Count;
+        CsvTable.Write(Path.Combine(outDir, "mesh_elements.csv"),
+            [("element", Enumerable.Range(0, ne).Select(e => (double)e).ToArray()),
+             .. Enumerable.Range(0, 4).Select(a => ($"node_{a}", (IReadOnlyList<double>)Enumerable.Range(0, ne).Select(e => (double)m.Conn[4 * e + a]).ToArray())),
+             ("region", Enumerable.Range(0, ne).Select(e => (double)m.Region[e]).ToArray())]);
+        var snap = new double[ns * nn]; var node = new double[ns * nn]; var r0 = new double[ns * nn]; var z0 = new double[ns * nn];
+        var ur = new double[ns * nn]; var uz = new double[ns * nn]; var rd = new double[ns * nn]; var zd = new double[ns * nn];
+        for (int k = 0; k < ns; k++)
+            for (int n = 0; n < nn; n++)
+            {
+                int i = k * nn + n; var u = r.Snapshots[k].U;
+                snap[i] = k; node[i] = n; r0[i] = m.R[n]; z0[i] = m.Z[n];
+                ur[i] = u[AxiSolid.DofR(n)]; uz[i] = u[AxiSolid.DofZ(n)]; rd[i] = r0[i] + ur[i]; zd[i] = z0[i] + uz[i];
+            }
+        CsvTable.Write(Path.Combine(outDir, "deformed_nodes.csv"),
+            [("snapshot", snap), ("node", node), ("r_mm", r0), ("z_mm", z0), ("u_r_mm", ur), ("u_z_mm", uz), ("r_deformed_mm", rd), ("z_deformed_mm", zd)]);
+        var es = new double[ns * ne]; var ei = new double[ns * ne]; var vm = new double[ns * ne]; var pr = new double[ns * ne]; var ep = new double[ns * ne];
+        for (int k = 0; k < ns; k++)
+        {
+            var sn = r.Snapshots[k];
+            for (int e = 0; e < ne; e++)
+            {
+                int i = k * ne + e; es[i] = k; ei[i] = e;
+                bool active = sn.Active == null || sn.Active[e];
+                vm[i] = active ? sn.VonMisesMPa[e] : double.NaN; pr[i] = active ? sn.PressureMPa[e] : double.NaN; ep[i] = active ? sn.Eqps[e] : double.NaN;
+            }
+        }
+        CsvTable.Write(Path.Combine(outDir, "element_fields.csv"),
+            [("snapshot", es), ("element", ei), ("von_mises_MPa", vm), ("pressure_MPa", pr), ("eqps", ep)]);
     }
 }
 

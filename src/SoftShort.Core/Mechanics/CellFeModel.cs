@@ -91,6 +91,23 @@ public sealed record CellFeConfig
     public double NewtonTolerance { get; init; } = 1e-7;
     /// <summary>Contact penalty stiffness, MPa mm⁻¹.</summary>
     public double ContactPenaltyMPaPerMm { get; init; } = 1e5;
+    /// <summary>Newton iterations per increment before the increment is cut back (default 25).</summary>
+    public int MaxNewtonIterations { get; init; } = 25;
+    /// <summary>Budget of converged increments over the whole history; 0 (default) = no limit. When it is reached the run stops like a
+    /// non-converged one: the last converged state is written and the command exits 1.</summary>
+    public int MaxIncrements { get; init; }
+    /// <summary>Elastic constants overriding a material's default (null = the sourced default of <see cref="CellMaterials"/>): Young's
+    /// modulus, MPa, and Poisson ratio (ν &lt; 0.5: every material is a compressible solid; B̄ elements handle ν up to 0.4999).</summary>
+    public double? TubeEMPa { get; init; }
+    public double? TubeNu { get; init; }
+    public double? LiEMPa { get; init; }
+    public double? LiNu { get; init; }
+    public double? SeEMPa { get; init; }
+    public double? SeNu { get; init; }
+    public double? CathodeEMPa { get; init; }
+    public double? CathodeNu { get; init; }
+    public double? SsEMPa { get; init; }
+    public double? SsNu { get; init; }
 
     /// <summary>JSON key of a property: snake_case with unit suffixes kept whole (StackPressureMPa → stack_pressure_mpa).</summary>
     public static string KeyOf(string propertyName) => JsonNamingPolicy.SnakeCaseLower.ConvertName(propertyName.Replace("MPa", "Mpa", StringComparison.Ordinal));
@@ -106,13 +123,27 @@ public sealed record CellFeConfig
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { throw new InputException(path, $"cannot read: {ex.Message}"); }
         CellFeConfig? c;
         try { c = JsonSerializer.Deserialize<CellFeConfig>(text, Json); }
-        catch (JsonException ex) { throw new InputException(path, $"not a valid cell config: {ex.Message}"); }
+        catch (JsonException ex)
+        {
+            // name the key: "$.li_nu" → li_nu; the runtime's message names .NET types, so say it in the config's terms
+            string key = ex.Path is { Length: > 2 } jp && jp.StartsWith("$.", StringComparison.Ordinal) ? jp[2..] : "";
+            bool unknown = ex.Message.Contains("could not be mapped", StringComparison.Ordinal);
+            string problem = unknown ? $"unknown key '{UnknownKey(ex.Message) ?? key}' (keys are the snake_case names in docs/fe.md)"
+                : key.Length > 0 ? $"{key}: wrong type or malformed value (line {ex.LineNumber + 1})" : $"not a valid cell config (line {ex.LineNumber + 1}): {ex.Message.Split(" Path:")[0]}";
+            throw new InputException(path, problem);
+        }
         if (c == null) throw new InputException(path, "empty config");
         c.Validate(path);
         return c;
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    static string? UnknownKey(string message)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(message, "property '([^']*)'");
+        return m.Success ? m.Groups[1].Value : null;
+    }
 
     public void Validate(string source = "config")
     {
@@ -135,12 +166,20 @@ public sealed record CellFeConfig
         InputException.Require(SeModel is "compaction" or "j2", $"{source}: se_model", $"must be \"compaction\" or \"j2\", got \"{SeModel}\"");
         InputException.Require(double.IsFinite(SeLateralRatio) && SeLateralRatio is > 0.01 and < 0.99, $"{source}: se_lateral_ratio", $"must be in (0.01, 0.99), got {SeLateralRatio}");
         InputException.Require(double.IsFinite(SeTapRelativeDensity) && SeTapRelativeDensity is >= 0.1 and < SePowder.PressedRelativeDensity, $"{source}: se_tap_relative_density", $"must be in [0.1, {SePowder.PressedRelativeDensity}), got {SeTapRelativeDensity}");
+        InputException.Require(MaxNewtonIterations is >= 1 and <= 1000, $"{source}: max_newton_iterations", $"must be in [1, 1000], got {MaxNewtonIterations}");
+        InputException.Require(MaxIncrements >= 0, $"{source}: max_increments", $"must be ≥ 0 (0 = no limit), got {MaxIncrements}");
+        foreach (var (e, nu, who) in new[] { (TubeEMPa, TubeNu, "tube"), (LiEMPa, LiNu, "li"), (SeEMPa, SeNu, "se"), (CathodeEMPa, CathodeNu, "cathode"), (SsEMPa, SsNu, "ss") })
+        {
+            if (e is double ev) InputException.Require(double.IsFinite(ev) && ev > 0, $"{source}: {who}_e_mpa", $"Young's modulus must be positive, got {ev}");
+            if (nu is double nv) InputException.Require(double.IsFinite(nv) && nv > -1 && nv < 0.5, $"{source}: {who}_nu",
+                $"Poisson ratio must be in (-1, 0.5) for a compressible solid (B̄ elements take up to 0.4999), got {nv}");
+        }
         InputException.Require(SeModel != "j2" || SeYieldMPa < DensificationPressureMPa, $"{source}: se_yield_mpa", $"must be below the densification pressure ({DensificationPressureMPa} MPa), got {SeYieldMPa}");
     }
 }
 
-/// <summary>Field snapshot at the end of a step: per-element means and the nodal displacement.</summary>
-public sealed record StepSnapshot(string Step, double[] VonMisesMPa, double[] PressureMPa, double[] Eqps, double[] U);
+/// <summary>Field snapshot at the end of a step: per-element means, the nodal displacement and which elements are in the cell (null = all).</summary>
+public sealed record StepSnapshot(string Step, double[] VonMisesMPa, double[] PressureMPa, double[] Eqps, double[] U, bool[]? Active = null);
 
 /// <summary>Results of the three-step cell simulation.</summary>
 public sealed class CellFeResult
@@ -184,8 +223,26 @@ public sealed class CellFeResult
     public int Dofs { get; set; }
     public required SolveStats Stats { get; init; }
     public double WallSeconds { get; set; }
+    /// <summary>"completed", or "stopped" (no convergence after cut-back, an inverted element, a singular tangent or the increment budget):
+    /// then the fields hold the last converged state (<see cref="CellFeStoppedException"/>).</summary>
+    public string Status { get; set; } = "completed";
+    public string? StoppedReason { get; set; }
+    /// <summary>Step in which the run stopped, its last converged load factor τ ∈ [0, 1] and the solver time there, s.</summary>
+    public string? StoppedStep { get; set; }
+    public double StoppedTau { get; set; } = double.NaN;
+    public double StoppedTimeS { get; set; } = double.NaN;
+    /// <summary>Element that inverted (−1: none) and its region name.</summary>
+    public int InvertedElement { get; set; } = -1;
+    /// <summary>Steps finished: 0–4 (densification, release, stacking, charge).</summary>
+    public int CompletedSteps { get; set; }
     /// <summary>Process CPU time (all threads) spent in the run, s: less sensitive than wall time to other load on a shared machine.</summary>
     public double CpuSeconds { get; set; }
+}
+
+/// <summary>The cell run stopped before the end; <see cref="Result"/> holds the last converged state (status "stopped").</summary>
+public sealed class CellFeStoppedException(CellFeResult result, Exception? inner) : Exception(result.StoppedReason, inner)
+{
+    public CellFeResult Result { get; } = result;
 }
 
 /// <summary>
@@ -258,7 +315,7 @@ public static class CellFeModel
         int CNode(int j, int i) { int b = j <= jSe ? 0 : j <= jCa ? 1 : 2; return BNode(b, j, i); }
         int TNode(int j, int i) => tAt[j, i] + off[3];
 
-        var s = new AxiSolid(mesh, Regions) { RelativeTolerance = cfg.NewtonTolerance, FrictionCoefficient = cfg.FrictionCoefficient, ContactPenaltyMPaPerMm = cfg.ContactPenaltyMPaPerMm, Progress = progress, IncrementLog = log };
+        var s = new AxiSolid(mesh, Regions) { RelativeTolerance = cfg.NewtonTolerance, FrictionCoefficient = cfg.FrictionCoefficient, ContactPenaltyMPaPerMm = cfg.ContactPenaltyMPaPerMm, MaxNewton = cfg.MaxNewtonIterations, IncrementLog = log };
         ConfigureSolverForDiagnostics?.Invoke(s);
         for (int b = 0; b < 3; b++)
             for (int j = blockRows[b][0]; j <= blockRows[b][1]; j++)
@@ -272,12 +329,13 @@ public static class CellFeModel
                 double ra = i > 0 ? 0.5 * (rc[i - 1] + rc[i]) : 0, rbb = i < nrc ? 0.5 * (rc[i] + rc[i + 1]) : rc[i];
                 s.Contacts.Add(new ContactPair(BNode(b, j, i), BNode(b + 1, j, i), 0.5 * (rbb * rbb - ra * ra), Axial: true, Bilateral: true));
             }
-        var ss = CellMaterials.StainlessSteel();
-        Material tubeMat = cfg.TubeMaterial == "peek" ? CellMaterials.Peek() : CellMaterials.Ptfe(cfg.PtfeYieldMPa, cfg.PtfeHardeningMPa);
-        var li = cfg.LiCreepModel == "calibrated" ? CellMaterials.Lithium(cfg.TemperatureK, cfg.LiCreepRateAtYieldPerS, cfg.LiYieldMPa, cfg.LiHardeningMPa)
-            : CellMaterials.LithiumNarayanAnand(cfg.TemperatureK, cfg.LiFlowResistanceMPa, cfg.LiYieldMPa, cfg.LiHardeningMPa);
+        var ss = CellMaterials.StainlessSteel(cfg.SsEMPa ?? 193e3, cfg.SsNu ?? 0.29);
+        Material tubeMat = cfg.TubeMaterial == "peek" ? CellMaterials.Peek(cfg.TubeEMPa ?? 3600, cfg.TubeNu ?? 0.40) : CellMaterials.Ptfe(cfg.PtfeYieldMPa, cfg.PtfeHardeningMPa, cfg.TubeEMPa ?? 500, cfg.TubeNu ?? 0.46);
+        var li = cfg.LiCreepModel == "calibrated" ? CellMaterials.Lithium(cfg.TemperatureK, cfg.LiCreepRateAtYieldPerS, cfg.LiYieldMPa, cfg.LiHardeningMPa, cfg.LiEMPa ?? 7820, cfg.LiNu ?? 0.381)
+            : CellMaterials.LithiumNarayanAnand(cfg.TemperatureK, cfg.LiFlowResistanceMPa, cfg.LiYieldMPa, cfg.LiHardeningMPa, cfg.LiEMPa ?? 7820, cfg.LiNu ?? 0.381);
         s.Materials[RodBottom] = ss; s.Materials[RodTop] = ss; s.Materials[Tube] = tubeMat;
-        Material seMat = compaction ? CellMaterials.SolidElectrolytePowder(cfg.SeLateralRatio, cfg.SeTapRelativeDensity) : CellMaterials.SolidElectrolyte(cfg.SeYieldMPa);
+        Material seMat = compaction ? CellMaterials.SolidElectrolytePowder(cfg.SeLateralRatio, cfg.SeTapRelativeDensity, eMPa: cfg.SeEMPa ?? 22e3, nu: cfg.SeNu ?? 0.27)
+            : CellMaterials.SolidElectrolyte(cfg.SeYieldMPa, eMPa: cfg.SeEMPa ?? 22e3, nu: cfg.SeNu ?? 0.27);
         s.Materials[Se] = seMat;
         // step 1: Li and cathode are not in the cell yet; their slots are part of the SS plungers that press the powder
         s.Materials[Li] = ss; s.Materials[Cathode] = ss;
@@ -296,19 +354,51 @@ public static class CellFeModel
         void Snap(string name)
         {
             int ne = mesh.ElementCount;
-            var vm = new double[ne]; var p = new double[ne]; var ep = new double[ne];
+            var vm = new double[ne]; var p = new double[ne]; var ep = new double[ne]; var act = new bool[ne];
             for (int e = 0; e < ne; e++)
             {
                 if (s.Materials[mesh.Region[e]] == null) continue;
+                act[e] = true;
                 vm[e] = s.ElementMean(e, st => st.VonMises); p[e] = s.ElementMean(e, st => st.Pressure); ep[e] = s.ElementMean(e, st => st.Eqps);
             }
-            result.Snapshots.Add(new StepSnapshot(name, vm, p, ep, (double[])s.U.Clone()));
+            result.Snapshots.Add(new StepSnapshot(name, vm, p, ep, (double[])s.U.Clone(), act));
         }
         List<EdgePressure> TopPressure(Func<double, double> p) => [.. topEdges.Select(e => new EdgePressure(e.A, e.B, p))];
 
+        // Each step runs through RunStep: it keeps a copy of the last converged displacement (the solver commits the Gauss-point
+        // states only on convergence) and, when a step cannot go on, snapshots that state and throws CellFeStoppedException.
+        var uOk = (double[])s.U.Clone(); double tauOk = 0; string stepName = "";
+        s.Progress = new StepTracker(progress, tau =>
+        {
+            tauOk = tau; Array.Copy(s.U, uOk, uOk.Length);
+            if (cfg.MaxIncrements > 0 && s.Stats.Increments >= cfg.MaxIncrements && !(tau >= 1 && result.CompletedSteps == 3))
+                throw new IncrementBudgetException($"step '{stepName}': increment budget max_increments = {cfg.MaxIncrements} used up at τ = {tau:F4}");
+        });
+        void RunStep(LoadStep ls)
+        {
+            stepName = ls.Name; tauOk = 0; Array.Copy(s.U, uOk, uOk.Length);
+            try { s.Run(ls); }
+            catch (Exception ex) when (ex is ConvergenceException or IncrementBudgetException or InvertedElementException
+                                       || (ex is InvalidOperationException && ex.Message.StartsWith("zero pivot", StringComparison.Ordinal)))
+            {
+                Array.Copy(uOk, s.U, uOk.Length);
+                var inv = System.Text.RegularExpressions.Regex.Match(ex.Message, @"element (\d+) (is )?invert");
+                result.InvertedElement = ex is InvertedElementException ie ? ie.Element : inv.Success ? int.Parse(inv.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : -1;
+                result.Status = "stopped"; result.StoppedStep = ls.Name; result.StoppedTau = tauOk; result.StoppedTimeS = s.TimeS;
+                result.StoppedReason = (ex is ConvergenceException or IncrementBudgetException ? ex.Message : $"step '{ls.Name}' at τ = {tauOk:F4}: {ex.Message}")
+                    + (result.InvertedElement >= 0 ? $" [element {result.InvertedElement}: {RegionNames[mesh.Region[result.InvertedElement]]}]" : "");
+                Snap($"{ls.Name}: last converged state (τ = {tauOk:F4}, stopped)");
+                result.Dofs = s.FreeDofs;
+                result.WallSeconds = sw.Elapsed.TotalSeconds;
+                result.CpuSeconds = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+                throw new CellFeStoppedException(result, ex);
+            }
+            result.CompletedSteps++;
+        }
+
         ct.ThrowIfCancellationRequested();
         double pd = cfg.DensificationPressureMPa;
-        s.Run(new LoadStep { Name = "1 densification", DurationS = cfg.DensificationTimeS, Prescribed = supports, Pressures = TopPressure(t => pd * t), InitialIncrement = compaction ? 0.01 : 0.1, MaxIncrement = compaction ? 0.1 : 0.2 });
+        RunStep(new LoadStep { Name = "1 densification", DurationS = cfg.DensificationTimeS, Prescribed = supports, Pressures = TopPressure(t => pd * t), InitialIncrement = compaction ? 0.01 : 0.1, MaxIncrement = compaction ? 0.1 : 0.2 });
         Snap("1 densification (300 MPa)");
         // SE thickness (mean over the bore of the top − bottom face displacement) and the lateral pressure on the tube at full load
         int jLiTop = Array.FindIndex(zs, z => Math.Abs(z - zSe) < 1e-12);
@@ -340,7 +430,7 @@ public static class CellFeModel
             result.SeLateralPressureMPa = len > 0 ? f / (rb * len) : 0; result.SeLateralPressureMaxMPa = pmax;
         }
         ct.ThrowIfCancellationRequested();
-        s.Run(new LoadStep { Name = "1 release", DurationS = 1, Prescribed = supports, Pressures = TopPressure(t => pd * (1 - t)), InitialIncrement = 0.25, MaxIncrement = 0.5 });
+        RunStep(new LoadStep { Name = "1 release", DurationS = 1, Prescribed = supports, Pressures = TopPressure(t => pd * (1 - t)), InitialIncrement = 0.25, MaxIncrement = 0.5 });
         Snap("1 after release");
         result.SeThicknessAfterReleaseUm = SeThicknessUm();
         if (seMat is CompactionPlasticMaterial cm)
@@ -383,9 +473,9 @@ public static class CellFeModel
         ct.ThrowIfCancellationRequested();
         if (cfg.LargeDeformation) s.SwitchToLargeDeformation();
         s.Activate(Li, li);
-        s.Activate(Cathode, CellMaterials.Cathode());
+        s.Activate(Cathode, CellMaterials.Cathode(cfg.CathodeEMPa ?? 15e3, cfg.CathodeNu ?? 0.3));
         double ps = cfg.StackPressureMPa;
-        s.Run(new LoadStep { Name = "2 stacking", DurationS = cfg.StackTimeS, Prescribed = supports, Pressures = TopPressure(t => ps * t), InitialIncrement = 0.1, MaxIncrement = 0.25 });
+        RunStep(new LoadStep { Name = "2 stacking", DurationS = cfg.StackTimeS, Prescribed = supports, Pressures = TopPressure(t => ps * t), InitialIncrement = 0.1, MaxIncrement = 0.25 });
         Snap("2 stacking (10 MPa)");
         result.PressureAfterStackMPa = ps;
 
@@ -413,7 +503,7 @@ public static class CellFeModel
         var eigen = new double[4];
         result.ChargeHistory.Add((0, -s.Reaction(topDofs) / boreArea, result.LiInGapAfterStackMm3, 0));
         ct.ThrowIfCancellationRequested();
-        s.Run(new LoadStep
+        RunStep(new LoadStep
         {
             Name = "3 charge", DurationS = cfg.ChargeHours * 3600, Prescribed = frame,
             Eigenstrain = (e, tau) => mesh.Region[e] == Li ? [0, platedMm * tau / tLi, 0, 0] : null,
@@ -440,6 +530,14 @@ public static class CellFeModel
         result.CpuSeconds = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
         return result;
     }
+
+    /// <summary>Forwards the solver's per-increment progress and reports each converged increment's τ to the run.</summary>
+    sealed class StepTracker(IProgress<ProgressReport>? outer, Action<double> converged) : IProgress<ProgressReport>
+    {
+        public void Report(ProgressReport value) { outer?.Report(value); converged(value.Fraction); }
+    }
+
+    sealed class IncrementBudgetException(string message) : Exception(message);
 
     /// <summary>
     /// Rasterises a per-element field onto an r–z image (reference configuration, row 0 at the top = largest z), zero outside

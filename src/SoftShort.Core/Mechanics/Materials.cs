@@ -229,12 +229,14 @@ public static class CellMaterials
     /// <param name="yieldMPa">Yield stress, MPa (paper: ≈ 0.8).</param>
     /// <param name="hardeningMPa">Linear hardening after yield, MPa per unit plastic strain. ASSUMPTION (default 5): a slight hardening
     /// keeps a fully yielded Li layer that slides on a frictionless face from becoming a zero-stiffness mechanism.</param>
-    public static CreepPlasticMaterial Lithium(double temperatureK = 298.15, double creepRateAtYieldPerS = 5e-4, double yieldMPa = 0.8, double hardeningMPa = 5)
+    /// <param name="eMPa">Young's modulus, MPa (default: the sourced value above).</param>
+    /// <param name="nu">Poisson ratio (default: the sourced value above).</param>
+    public static CreepPlasticMaterial Lithium(double temperatureK = 298.15, double creepRateAtYieldPerS = 5e-4, double yieldMPa = 0.8, double hardeningMPa = 5, double eMPa = 7820, double nu = 0.381)
     {
         const double n = 6.56, q = 37e3, tRef = 298.15;
         double aRef = creepRateAtYieldPerS / Math.Pow(yieldMPa, n);           // at tRef
         double a = aRef * Math.Exp(-q / GasConstant * (1 / temperatureK - 1 / tRef));
-        return new CreepPlasticMaterial("li", 7820, 0.381, a, n, yieldMPa, hardeningMPa);
+        return new CreepPlasticMaterial("li", eMPa, nu, a, n, yieldMPa, hardeningMPa);
     }
 
     /// <summary>Narayan &amp; Anand (2018) flow-rule constants for Li (see <see cref="LithiumNarayanAnand"/>).</summary>
@@ -278,28 +280,30 @@ public static class CellMaterials
     /// <param name="flowResistanceMPa">Fixed flow resistance S, MPa (default S₀ = 0.95).</param>
     /// <param name="yieldMPa">Rate-independent yield cap, MPa (paper: ≈ 0.8).</param>
     /// <param name="hardeningMPa">Linear hardening of the yield cap, MPa per unit plastic strain (assumption, see <see cref="Lithium"/>).</param>
-    public static CreepPlasticMaterial LithiumNarayanAnand(double temperatureK = 298.15, double flowResistanceMPa = NarayanAnand.InitialFlowResistanceMPa, double yieldMPa = 0.8, double hardeningMPa = 5)
+    /// <param name="eMPa">Young's modulus, MPa (default: the sourced value above).</param>
+    /// <param name="nu">Poisson ratio (default: the sourced value above).</param>
+    public static CreepPlasticMaterial LithiumNarayanAnand(double temperatureK = 298.15, double flowResistanceMPa = NarayanAnand.InitialFlowResistanceMPa, double yieldMPa = 0.8, double hardeningMPa = 5, double eMPa = 7820, double nu = 0.381)
     {
         InputException.Require(double.IsFinite(flowResistanceMPa) && flowResistanceMPa > 0, "li.flow_resistance_mpa", $"must be positive, got {flowResistanceMPa}");
         InputException.Require(double.IsFinite(temperatureK) && temperatureK > 0, "li.temperature_k", $"must be positive, got {temperatureK}");
         double n = 1 / NarayanAnand.RateSensitivity;
         double a = NarayanAnand.ReferenceRatePerS(temperatureK) / Math.Pow(flowResistanceMPa, n);
-        return new CreepPlasticMaterial("li", 7820, 0.381, a, n, yieldMPa, hardeningMPa);
+        return new CreepPlasticMaterial("li", eMPa, nu, a, n, yieldMPa, hardeningMPa);
     }
 
     /// <summary>AISI 316 stainless steel, linear elastic: E = 193 GPa, ν = 0.29 (ASM Handbook vol. 1; AK Steel 316 data sheet).</summary>
-    public static ElasticMaterial StainlessSteel() => new("ss", 193e3, 0.29);
+    public static ElasticMaterial StainlessSteel(double eMPa = 193e3, double nu = 0.29) => new("ss", eMPa, nu);
 
     /// <summary>
     /// PTFE at room temperature: E ≈ 0.5 GPa, ν = 0.46, compressive yield ≈ 10 MPa, near-linear true-stress hardening
     /// ≈ 40 MPa per unit strain up to ~50 % strain (Rae &amp; Dattelbaum, Polymer 45 (2004) 7615, Fig. 3, 23 °C).
     /// </summary>
-    public static J2PlasticMaterial Ptfe(double yieldMPa = 10, double hardeningMPa = 40) => new("ptfe", 500, 0.46, yieldMPa, hardeningMPa);
+    public static J2PlasticMaterial Ptfe(double yieldMPa = 10, double hardeningMPa = 40, double eMPa = 500, double nu = 0.46) => new("ptfe", eMPa, nu, yieldMPa, hardeningMPa);
 
     /// <summary>
     /// PEEK (for the exercise in the notebook): E ≈ 3.6 GPa, ν = 0.40, yield ≈ 100 MPa (Victrex 450G data sheet), H ≈ 200 MPa (assumed).
     /// </summary>
-    public static J2PlasticMaterial Peek() => new("peek", 3600, 0.40, 100, 200);
+    public static J2PlasticMaterial Peek(double eMPa = 3600, double nu = 0.40) => new("peek", eMPa, nu, 100, 200);
 
     /// <summary>
     /// Argyrodite SE compact: E ≈ 22 GPa, ν = 0.27 (sulfide argyrodite Li6PS5Cl compacts: E ≈ 20–30 GPa, Papakyriakou et al.,
@@ -308,7 +312,7 @@ public static class CellMaterials
     /// (σ_r = σ_z + σ_y in confined compression). ASSUMPTION: 290 MPa, i.e. ≈ 10 MPa lateral pressure at 300 MPa (≈ the PTFE yield stress, giving a bulge of tens of µm) — a
     /// pressure-independent stand-in for a Drucker–Prager cap, documented in docs/fe.md.
     /// </summary>
-    public static J2PlasticMaterial SolidElectrolyte(double yieldMPa = 290, double hardeningMPa = 0) => new("se", 22e3, 0.27, yieldMPa, hardeningMPa);
+    public static J2PlasticMaterial SolidElectrolyte(double yieldMPa = 290, double hardeningMPa = 0, double eMPa = 22e3, double nu = 0.27) => new("se", eMPa, nu, yieldMPa, hardeningMPa);
 
     /// <summary>
     /// Argyrodite Li5.4PS4.4Cl1.6 powder as it is pressed: <see cref="CompactionPlasticMaterial"/> (elliptical cap, volumetric hardening) with
@@ -322,10 +326,12 @@ public static class CellMaterials
     /// <param name="tapRelativeDensity">Loose (tap) relative density, default 0.40 (assumption).</param>
     /// <param name="pressedRelativeDensity">Relative density at <paramref name="pressedAxialMPa"/>, default 0.8375 (paper).</param>
     /// <param name="pressedAxialMPa">Axial die pressure of the calibration point, MPa (default 300).</param>
+    /// <param name="eMPa">Young's modulus, MPa (default: the sourced value above).</param>
+    /// <param name="nu">Poisson ratio (default: the sourced value above).</param>
     public static CompactionPlasticMaterial SolidElectrolytePowder(double lateralRatio = 0.4, double tapRelativeDensity = SePowder.TapRelativeDensity,
-        double pressedRelativeDensity = SePowder.PressedRelativeDensity, double pressedAxialMPa = SePowder.PressedAxialMPa)
-        => CompactionPlasticMaterial.Calibrated("se", 22e3, 0.27, lateralRatio, SePowder.TensileMPa, tapRelativeDensity, SePowder.OnsetPressureMPa, pressedRelativeDensity, pressedAxialMPa);
+        double pressedRelativeDensity = SePowder.PressedRelativeDensity, double pressedAxialMPa = SePowder.PressedAxialMPa, double eMPa = 22e3, double nu = 0.27)
+        => CompactionPlasticMaterial.Calibrated("se", eMPa, nu, lateralRatio, SePowder.TensileMPa, tapRelativeDensity, SePowder.OnsetPressureMPa, pressedRelativeDensity, pressedAxialMPa);
 
     /// <summary>NMC811 composite cathode, linear elastic: E ≈ 15 GPa, ν = 0.3 (ASSUMPTION: porous NMC/SE composite; the cathode barely deforms in this model).</summary>
-    public static ElasticMaterial Cathode() => new("cathode", 15e3, 0.3);
+    public static ElasticMaterial Cathode(double eMPa = 15e3, double nu = 0.3) => new("cathode", eMPa, nu);
 }

@@ -274,16 +274,33 @@ public sealed class BenchFeCommand : Command<BenchFeCommand.Settings>
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
         Console.WriteLine("bench fe: whole history (densification 300 MPa → release → stacking 10 MPa → 20 h C/20 charge), paper cell");
+        Console.WriteLine($"  load average at start: {LoadAverage()} ({Environment.ProcessorCount} cores)");
         Console.WriteLine($"  {"h_mm",6} {"dofs",7} {"incr",5} {"newton",7} {"factor",7} {"wall_s",7} {"cpu_s",7} {"bulge_um",9} {"gap_um",7} {"p_final_MPa",12}");
         double? last = null;
         foreach (double h in new[] { s.CoarseMm, s.FineMm })
         {
             var r = FeCommands.RunCell(new CellFeConfig { ElementSizeMm = h }, s.Verbose);
+            if (r.Status != "completed") throw new InputException("bench fe", FeCommands.StopMessage(r));
             Console.WriteLine($"  {h,6:F3} {r.Dofs,7} {r.Stats.Increments,5} {r.Stats.NewtonIterations,7} {r.Stats.Factorizations,7} {r.WallSeconds,7:F1} {r.CpuSeconds,7:F1} {r.BulgeUm,9:F1} {r.GapUm,7:F1} {r.FinalPressureMPa,12:F3}");
             if (last is double lp) Console.WriteLine($"  final pressure change coarse → fine: {(r.FinalPressureMPa - lp) / r.FinalPressureMPa * 100:F2} %");
             last = r.FinalPressureMPa;
         }
+        // the case shared with CalculiX (docs/fe.md; tests/SoftShort.Tests/Mechanics/Fixtures/ccx): Li disc in a PTFE ring, 10 % compression, h = 0.025 mm
+        var proc = Process.GetCurrentProcess();
+        var cpu0 = proc.TotalProcessorTime; var sw = Stopwatch.StartNew();
+        var (reaction, ur, dofs) = CalculixCase.Run(0.025);
+        proc.Refresh();
+        Console.WriteLine($"  CalculiX cross-check case (h 0.025 mm): {dofs} DOFs, {sw.Elapsed.TotalSeconds:F1} s wall, {(proc.TotalProcessorTime - cpu0).TotalSeconds:F1} s CPU, " +
+                          $"reaction {reaction:F4} N/rad, ring u_r {ur:F6} mm (CalculiX 2.20 CAX8R: −34.298 N/rad, 0.158028 mm)");
+        Console.WriteLine($"  load average at end: {LoadAverage()}");
         Console.WriteLine($"  peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB");
         return 0;
+    }
+
+    /// <summary>The 1/5/15-min load averages (Linux /proc/loadavg), or "n/a".</summary>
+    static string LoadAverage()
+    {
+        try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { return "n/a"; }
     }
 }

@@ -84,8 +84,13 @@ public sealed record CellFeConfig
     /// <summary>"calibrated" only: Li creep rate at its yield stress, s⁻¹ (calibration of the Norton prefactor, see <see cref="CellMaterials.Lithium"/>).</summary>
     public double LiCreepRateAtYieldPerS { get; init; } = 5e-4;
     public double TemperatureK { get; init; } = 298.15;
-    /// <summary>Coulomb friction coefficient on the tube-wall contact (content | tube); 0 (default) = frictionless, as in the paper's description. PTFE on steel is
-    /// usually quoted at 0.04–0.1 (manufacturers' data; PTFE friction reviewed by Biswas &amp; Vijayan, Wear 158 (1992) 193); 0.2 (an upper bound) converges on the 0.2 mm mesh in small strain (docs/fe.md).</summary>
+    /// <summary>
+    /// Coulomb friction coefficient on the tube-wall contact (content | tube); 0 (default) = frictionless. PTFE on steel at slow sliding:
+    /// <see cref="CellMaterials.PtfeOnSteelFriction"/> = 0.04 (Shooter &amp; Thomas 1949), ≈ 0.1 from −45 to 100 °C (King &amp; Tabor 1953).
+    /// The default stays 0: with μ = 0.04 / 0.1 the bulge changes by −1.7 / −4.1 %, the gap by −1.3 / −3.1 % and the final pressure by
+    /// −0.09 / −0.40 % (0.2 mm mesh, docs/fe.md "Friction"), less than what the unknown SE-on-PTFE and Li-on-PTFE friction and the SE
+    /// lateral ratio leave open, at 1.8–4× the CPU time; the paper's main text states no friction law.
+    /// </summary>
     public double FrictionCoefficient { get; init; }
     /// <summary>Newton convergence: residual norm over the norm of the internal + external forces. Default 1e-7.</summary>
     public double NewtonTolerance { get; init; } = 1e-7;

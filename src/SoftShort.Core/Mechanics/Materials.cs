@@ -291,6 +291,16 @@ public static class CellMaterials
         return new CreepPlasticMaterial("li", eMPa, nu, a, n, yieldMPa, hardeningMPa);
     }
 
+    /// <summary>
+    /// Coulomb friction coefficient of PTFE sliding on steel at slow speed: 0.04 — K. V. Shooter, P. H. Thomas, "Frictional properties of
+    /// some plastics", Research (London) 2 (1949) 533 (Bowden–Leben machine, 1–4 kg, 0.1–10 mm/s: the first published PTFE value); R. F. King,
+    /// D. Tabor, Proc. Phys. Soc. B 66 (1953) 728, found ≈ 0.1 nearly constant from −45 to 100 °C, and higher speeds raise it (Flom &amp;
+    /// Porile: 0.36 at 1.9 m/s and light load). Both quoted from a PTFE handbook summary (reference store), not read in the original.
+    /// The cell's sliding is slow (µm s⁻¹) under MPa contact pressures, the low-friction regime. Used by the cell model only on request
+    /// (<see cref="CellFeConfig.FrictionCoefficient"/>; default frictionless, see there).
+    /// </summary>
+    public const double PtfeOnSteelFriction = 0.04;
+
     /// <summary>AISI 316 stainless steel, linear elastic: E = 193 GPa, ν = 0.29 (ASM Handbook vol. 1; AK Steel 316 data sheet).</summary>
     public static ElasticMaterial StainlessSteel(double eMPa = 193e3, double nu = 0.29) => new("ss", eMPa, nu);
 

@@ -242,6 +242,39 @@ public sealed class CellFeResult
     public int CompletedSteps { get; set; }
     /// <summary>Process CPU time (all threads) spent in the run, s: less sensitive than wall time to other load on a shared machine.</summary>
     public double CpuSeconds { get; set; }
+
+    /// <summary>
+    /// The outline a radiograph sees, in the deformed configuration of snapshot <paramref name="snapshot"/>: for every node row at the
+    /// bore wall, its reference height z (mm), the radius of the bore content (rods, Li, SE, cathode: r_b + u_r of the content's wall
+    /// node) and of the tube's inner surface (r_b + u_r of its wall node), mm. The gap is their difference where positive.
+    /// </summary>
+    public List<(double ZMm, double CoreRadiusMm, double BoreRadiusMm)> WallOutline(int snapshot)
+    {
+        var m = Mesh; var u = Snapshots[snapshot].U;
+        var tube = new bool[m.R.Length]; var content = new bool[m.R.Length]; var below = new bool[m.R.Length];
+        for (int e = 0; e < m.ElementCount; e++)
+        {
+            double zMin = double.MaxValue;
+            for (int a = 0; a < 4; a++) zMin = Math.Min(zMin, m.Z[m.Conn[4 * e + a]]);
+            for (int a = 0; a < 4; a++)
+            {
+                int n = m.Conn[4 * e + a];
+                if (m.Region[e] == CellFeModel.Tube) tube[n] = true; else content[n] = true;
+                if (zMin < m.Z[n] - 1e-12) below[n] = true;
+            }
+        }
+        double rb = double.MinValue;
+        for (int n = 0; n < m.R.Length; n++) if (content[n]) rb = Math.Max(rb, m.R[n]);
+        var core = new SortedDictionary<double, double>(); var bore = new SortedDictionary<double, double>();
+        for (int n = 0; n < m.R.Length; n++)
+        {
+            if (Math.Abs(m.R[n] - rb) > 1e-9) continue;
+            double z = Math.Round(m.Z[n], 9), r = rb + u[AxiSolid.DofR(n)];
+            if (tube[n]) bore[z] = r;
+            else if (content[n] && (below[n] || !core.ContainsKey(z))) core[z] = r; // an interface row holds two content nodes: the lower body's, as the model's gap
+        }
+        return [.. core.Where(kv => bore.ContainsKey(kv.Key)).Select(kv => (kv.Key, kv.Value, bore[kv.Key]))];
+    }
 }
 
 /// <summary>The cell run stopped before the end; <see cref="Result"/> holds the last converged state (status "stopped").</summary>

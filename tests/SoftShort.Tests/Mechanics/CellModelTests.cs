@@ -43,6 +43,22 @@ public class CellModelTests
     }
 
     [Fact]
+    public void WallOutlineGivesTheGapAndTheLiInTheGap()
+    {
+        var r = Coarse.Value;
+        // after release: the largest bore − core difference is the reported gap
+        var o = r.WallOutline(1);
+        Assert.Equal(r.GapUm, o.Max(x => x.BoreRadiusMm - x.CoreRadiusMm) * 1000, 1e-6);
+        Assert.All(o, x => Assert.True(x.BoreRadiusMm >= 3.175 - 1e-4, $"bore at z {x.ZMm}: {x.BoreRadiusMm}")); // the tube only widens
+        // after charge: ∫ 2π r_b (r_core − r_b)⁺ dz over the Li foil (0 ≤ z ≤ 0.25 mm) is the reported Li volume in the gap (trapezoid rule)
+        var li = r.WallOutline(3).Where(x => x.ZMm >= -1e-9 && x.ZMm <= 0.25 + 1e-9).ToList();
+        double v = 0;
+        for (int i = 0; i + 1 < li.Count; i++)
+            v += 2 * Math.PI * 3.175 * 0.5 * (Math.Max(0, li[i].CoreRadiusMm - 3.175) + Math.Max(0, li[i + 1].CoreRadiusMm - 3.175)) * (li[i + 1].ZMm - li[i].ZMm);
+        Assert.Equal(r.LiInGapAfterChargeMm3, v, 1e-3 * r.LiInGapAfterChargeMm3);
+    }
+
+    [Fact]
     public void BadConfigIsRejected()
     {
         Assert.Throws<InputException>(() => new CellFeConfig { TubeMaterial = "steel" }.Validate());

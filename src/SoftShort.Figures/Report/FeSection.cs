@@ -47,28 +47,7 @@ public sealed class FeSection : IReportSection
                 new Series("after charge", th.Select(x => x.RMm).ToList(), th.Select(x => x.ThicknessChargeUm).ToList())],
             "r (mm)", "Li foil thickness (µm)"), "Li foil thickness across the bore (the plated 19 µm is partly squeezed out to the wall).");
 
-        // Item 6 of the issue: the model against what the imaging measures on the bundled samples (synthetic: their bulge, P4 and
-        // foil thinning are assumptions of the forward models, so a difference is between the FE model and those assumptions)
-        var meas = ImagingComparison.MeasureRadiograph(Path.Combine(ctx.DataDir, "radiography"));
-        var feOut = ImagingComparison.Model(r, cfg);
-        var (_, p4Planted) = ImagingComparison.PlantedBand(Path.Combine(ctx.DataDir, "radiography"), "P4");
-        var (p4Fe, p4Centroid) = ImagingComparison.ModelP4(r);
-        var ct = ImagingComparison.MeasureCt(Path.Combine(ctx.DataDir, "neutron-ct"), angleStride: ctx.Quick ? 4 : 2);
-        double ctAxis = ct.ThicknessAfterUm[0] - ct.ThicknessBeforeUm[0];
-        double feAxis = r.LiThicknessProfile[0].ThicknessChargeUm - r.LiThicknessProfile[0].ThicknessStackUm;
-        string F(double v, string f = "F1") => v.ToString(f, CultureInfo.InvariantCulture);
-        ctx.Table(["quantity", "imaging (bundled sample)", "FE model"],
-        [
-            ["SE pellet wider than the Li foil in the radiograph (Fig. 6B), µm", F(meas.SeWideningUm) + " (planted bulge " + F(new SoftShort.Synthetic.CellGeometry().BulgeRadialUm, "F0") + ")", F(feOut.SeWideningUm) + " after stacking; gap beside the Li foil " + F(feOut.GapBesideLiUm)],
-            ["Li into the gap during the charge (P4), µm over the bore", F(p4Planted, "F2") + " (planted)", F(p4Fe, "F2") + $" (centroid {F(p4Centroid, "F0")} µm above the rod face)"],
-            ["Li foil thickness change on the axis (neutron CT, Fig. 5C), µm", F(ctAxis, "F0") + " (100 µm voxels)", F(feAxis, "F1")],
-            ["Li volume beyond the bore radius, after − before, mm³", F(ct.BeyondBoreChangeMm3, "F3") + " (one-sided pocket)", F(r.LiInGapAfterChargeMm3 - r.LiInGapAfterStackMm3, "F3")],
-        ]);
-        ctx.Number("fe_se_widening_um", feOut.SeWideningUm, "FE: SE pellet radius minus Li foil radius after stacking (what a radiograph outline shows)");
-        ctx.Number("radiograph_se_widening_um", meas.SeWideningUm, "Radiography sample: measured SE pellet radius minus Li foil radius");
-        ctx.Number("fe_li_into_gap_during_charge_um", p4Fe, "FE: Li pushed beyond the bore radius during the charge, µm over the bore (P4)");
-        ctx.Text("The bundled samples are synthetic (the paper's data are not public): the table compares the model with the forward models' assumed " +
-                 "bulge, P4 and foil thinning as measured by the same analysis the real images would get; notebook 06 discusses the differences.");
+        CompareWithImaging(ctx, r, cfg);
 
         double zMin = -0.6, zMax = r.Mesh.Z.Where(z => z > 0).OrderBy(z => z).SkipWhile(z => z < 1.6).FirstOrDefault(2.2), rMax = r.Mesh.R.Max();
         foreach (var (snapIdx, field, label, pick) in new (int, string, string, Func<StepSnapshot, double[]>)[]
@@ -89,5 +68,38 @@ public sealed class FeSection : IReportSection
             for (int e = 0; e < r.Mesh.ElementCount; e++) if (r.Mesh.Region[e] == CellFeModel.Li) { vm = Math.Max(vm, sn.VonMisesMPa[e]); ep = Math.Max(ep, sn.Eqps[e]); }
             return (IReadOnlyList<string>)[sn.Step, vm.ToString("F2", CultureInfo.InvariantCulture), ep.ToString("F3", CultureInfo.InvariantCulture)];
         }));
+    }
+
+    /// <summary>Item 6 of the issue: the model against the imaging samples' measurements (skipped when the data folder has no samples with planted truth).</summary>
+    static void CompareWithImaging(ReportContext ctx, CellFeResult r, CellFeConfig cfg)
+    {
+        // Item 6 of the issue: the model against what the imaging measures on the bundled samples (synthetic: their bulge, P4 and
+        // foil thinning are assumptions of the forward models, so a difference is between the FE model and those assumptions)
+        string radDir = Path.Combine(ctx.DataDir, "radiography"), ctDir = Path.Combine(ctx.DataDir, "neutron-ct");
+        if (!File.Exists(Path.Combine(radDir, "truth_bands.csv")) || !File.Exists(Path.Combine(ctDir, "summary.json")))
+        {
+            ctx.Text($"No radiography/neutron-CT sample with planted truth under {ctx.DataDir}: the comparison with the imaging (notebook 06) is skipped.");
+            return;
+        }
+        var meas = ImagingComparison.MeasureRadiograph(radDir);
+        var feOut = ImagingComparison.Model(r, cfg);
+        var (_, p4Planted) = ImagingComparison.PlantedBand(radDir, "P4");
+        var (p4Fe, p4Centroid) = ImagingComparison.ModelP4(r);
+        var ct = ImagingComparison.MeasureCt(ctDir, angleStride: ctx.Quick ? 4 : 2);
+        double ctAxis = ct.ThicknessAfterUm[0] - ct.ThicknessBeforeUm[0];
+        double feAxis = r.LiThicknessProfile[0].ThicknessChargeUm - r.LiThicknessProfile[0].ThicknessStackUm;
+        string F(double v, string f = "F1") => v.ToString(f, CultureInfo.InvariantCulture);
+        ctx.Table(["quantity", "imaging (bundled sample)", "FE model"],
+        [
+            ["SE pellet wider than the Li foil in the radiograph (Fig. 6B), µm", F(meas.SeWideningUm) + " (planted bulge " + F(new SoftShort.Synthetic.CellGeometry().BulgeRadialUm, "F0") + ")", F(feOut.SeWideningUm) + " after stacking; gap beside the Li foil " + F(feOut.GapBesideLiUm)],
+            ["Li into the gap during the charge (P4), µm over the bore", F(p4Planted, "F2") + " (planted)", F(p4Fe, "F2") + $" (centroid {F(p4Centroid, "F0")} µm above the rod face)"],
+            ["Li foil thickness change on the axis (neutron CT, Fig. 5C), µm", F(ctAxis, "F0") + " (100 µm voxels)", F(feAxis, "F1")],
+            ["Li volume beyond the bore radius, after − before, mm³", F(ct.BeyondBoreChangeMm3, "F3") + " (one-sided pocket)", F(r.LiInGapAfterChargeMm3 - r.LiInGapAfterStackMm3, "F3")],
+        ]);
+        ctx.Number("fe_se_widening_um", feOut.SeWideningUm, "FE: SE pellet radius minus Li foil radius after stacking (what a radiograph outline shows)");
+        ctx.Number("radiograph_se_widening_um", meas.SeWideningUm, "Radiography sample: measured SE pellet radius minus Li foil radius");
+        ctx.Number("fe_li_into_gap_during_charge_um", p4Fe, "FE: Li pushed beyond the bore radius during the charge, µm over the bore (P4)");
+        ctx.Text("The bundled samples are synthetic (the paper's data are not public): the table compares the model with the forward models' assumed " +
+                 "bulge, P4 and foil thinning as measured by the same analysis the real images would get; notebook 06 discusses the differences.");
     }
 }

@@ -31,6 +31,20 @@ public sealed record ContactPair(int Inner, int Outer, double AreaPerRadMm2, boo
     public bool Sliding { get; internal set; }
 }
 
+/// <summary>
+/// Node-to-corner contact (large sliding) of node <see cref="Node"/> against the convex corner of a stiff body that occupies the
+/// quadrant r ≤ r_c, z ≤ z_c below and inside its corner node <see cref="CornerNode"/> (which carries the body's motion: the body is
+/// treated as translating rigidly with that node near the corner), the corner rounded with fillet radius <see cref="FilletMm"/>.
+/// The gap g is the signed distance of the node from the body's surface; for g &lt; 0 a penalty force −k A g n pushes the node out
+/// along the outward normal n and the opposite force acts on the corner node (frictionless). Used for Li wrapping around the edge of
+/// the anode rod (updated Lagrangian: the node may slide from the top face round the fillet and down the side face).
+/// </summary>
+public sealed record CornerContact(int Node, int CornerNode, double AreaPerRadMm2, double FilletMm)
+{
+    /// <summary>Compressive normal force on the node in the last evaluated state, N per radian.</summary>
+    public double NormalForcePerRadN { get; internal set; }
+}
+
 /// <summary>One loading step: boundary conditions, loads and eigenstrain as functions of τ, and its duration in real time.</summary>
 public sealed class LoadStep
 {
@@ -54,6 +68,10 @@ public sealed class LoadStep
 public sealed class SolveStats
 {
     public int Increments, NewtonIterations, Cutbacks, Factorizations;
+    /// <summary>ALE rezonings of the <see cref="AxiSolid.RezoneRegion"/> sub-mesh (mesh smoothing + state remap).</summary>
+    public int Rezonings;
+    /// <summary>Worst element quality (scaled Jacobian) of the rezone region before / after the last rezoning.</summary>
+    public double LastRezoneQualityBefore = double.NaN, LastRezoneQualityAfter = double.NaN;
     /// <summary>Stored entries of the last LDLᵀ factor (envelope), and wall time spent factorising / assembling, s.</summary>
     public long FactorEntries;
     public double FactorSeconds, AssemblySeconds;
@@ -76,6 +94,8 @@ public sealed class AxiSolid
     readonly PointState[] _trial;
     readonly double[] _eigen;       // 4 per Gauss point (elements × 4 points × 4)
     public List<ContactPair> Contacts { get; } = [];
+    /// <summary>Node-to-corner (large sliding) contacts, see <see cref="CornerContact"/>.</summary>
+    public List<CornerContact> CornerContacts { get; } = [];
     /// <summary>Penalty stiffness of the contact, MPa mm⁻¹ (force per area per penetration).</summary>
     public double ContactPenaltyMPaPerMm { get; set; } = 1e5;
     /// <summary>Coulomb friction coefficient μ on the unilateral contact pairs (tangential penalty = normal penalty); 0 = frictionless (default). Set before a step.</summary>
@@ -336,6 +356,11 @@ public sealed class AxiSolid
                         if (t >= 0 && nrm >= 0 && t != nrm) edges.Add((t, nrm));
             }
         }
+        foreach (var c in CornerContacts)
+        {
+            ReadOnlySpan<int> ds = [_eq[DofR(c.Node)], _eq[DofZ(c.Node)], _eq[DofR(c.CornerNode)], _eq[DofZ(c.CornerNode)]];
+            for (int a = 0; a < 4; a++) for (int b = a + 1; b < 4; b++) if (ds[a] >= 0 && ds[b] >= 0) edges.Add((ds[a], ds[b]));
+        }
         _k = SparseSymmetric.FromEdges(count, edges);
         _ldlt = null; _lu = null;
         if (Unsymmetric) _lu = new SkylineLu(_k); else _ldlt = new SkylineLdlt(_k);
@@ -551,6 +576,47 @@ public sealed class AxiSolid
             }
             if (FrictionCoefficient > 0 && !cp.Bilateral) Friction(cp, kk, -force, assemble, fint);
         }
+        foreach (var cc in CornerContacts) CornerForce(cc, assemble, fint);
+    }
+
+    /// <summary>
+    /// Penalty force and tangent of a <see cref="CornerContact"/>: with d = x − x_c (current positions) and the fillet centre
+    /// c = (−ρ, −ρ), the gap is g = |d − c| − ρ with n = (d − c)/|d − c| on the fillet, g = d_r (n = e_r) beside the side face,
+    /// g = d_z (n = e_z) above the top face. Π = ½ k A g² for g &lt; 0 ⇒ f_node = k A g n = −f_corner; tangent
+    /// k A (n nᵀ + g ∂n/∂x) with ∂n/∂x = (I − n nᵀ)/|d − c| on the fillet (exact, symmetric).
+    /// </summary>
+    void CornerForce(CornerContact cc, bool assemble, double[] fint)
+    {
+        int nr = DofR(cc.Node), nz = DofZ(cc.Node), cr = DofR(cc.CornerNode), cz = DofZ(cc.CornerNode);
+        double dr = Mesh.R[cc.Node] + U[nr] - Mesh.R[cc.CornerNode] - U[cr];
+        double dz = Mesh.Z[cc.Node] + U[nz] - Mesh.Z[cc.CornerNode] - U[cz];
+        double rho = cc.FilletMm, g, n0, n1, curv = 0;
+        if (dr > -rho && dz > -rho)
+        {
+            double vr = dr + rho, vz = dz + rho, len = Math.Sqrt(vr * vr + vz * vz);
+            g = len - rho; n0 = vr / len; n1 = vz / len; curv = 1 / len;
+        }
+        else if (dr > -rho) { g = dr; n0 = 1; n1 = 0; }
+        else if (dz > -rho) { g = dz; n0 = 0; n1 = 1; }
+        else if (dr > dz) { g = dr; n0 = 1; n1 = 0; }
+        else { g = dz; n0 = 0; n1 = 1; }
+        cc.NormalForcePerRadN = 0;
+        if (g >= 0) return;
+        double k = ContactPenaltyMPaPerMm * cc.AreaPerRadMm2, f = k * g;
+        fint[nr] += f * n0; fint[nz] += f * n1; fint[cr] -= f * n0; fint[cz] -= f * n1;
+        cc.NormalForcePerRadN = -f;
+        if (!assemble) return;
+        // K = k (n nᵀ + g curv (I − n nᵀ))
+        double k00 = k * (n0 * n0 + g * curv * (1 - n0 * n0)), k11 = k * (n1 * n1 + g * curv * (1 - n1 * n1)), k01 = k * (n0 * n1 - g * curv * n0 * n1);
+        ReadOnlySpan<int> q = [_eq[nr], _eq[nz], _eq[cr], _eq[cz]];
+        Span<double> kk = [k00, k01, k01, k11];
+        for (int a = 0; a < 4; a++)
+            for (int b = 0; b < 4; b++)
+            {
+                if (q[a] < 0 || q[b] < 0) continue;
+                double v = kk[(a % 2) * 2 + b % 2] * ((a < 2) == (b < 2) ? 1 : -1);
+                _k!.Add(q[a], q[b], v);
+            }
     }
 
     /// <summary>
@@ -660,6 +726,301 @@ public sealed class AxiSolid
     /// <summary>Trial Gauss-point states of the last evaluation.</summary>
     internal PointState[] TrialStates => _trial;
 
+    // ---------- ALE rezoning: smoothing of a sub-mesh and remap of the Gauss-point state ----------
+    /// <summary>
+    /// Region whose sub-mesh is rezoned (ALE: the mesh is moved relative to the material, then the state is remapped) when its elements
+    /// distort; −1 (default) = never. Updated Lagrangian only. See <see cref="Rezone"/>.
+    /// </summary>
+    public int RezoneRegion { get; set; } = -1;
+    /// <summary>Rezone when the worst scaled Jacobian (<see cref="ElementQuality(int)"/>) of the region falls below this after a converged increment
+    /// (and once before cutting back an increment in which an element inverted). Default 0.3.</summary>
+    public double RezoneQualityThreshold { get; set; } = 0.3;
+
+    /// <summary>Current position of node n (reference + displacement in updated Lagrangian; the reference in small strain).</summary>
+    (double R, double Z) Position(int n, double[] u) => LargeDeformation ? (Mesh.R[n] + u[2 * n], Mesh.Z[n] + u[2 * n + 1]) : (Mesh.R[n], Mesh.Z[n]);
+
+    /// <summary>
+    /// Scaled Jacobian of element e on the current configuration: the smallest over its corners of (e_next × e_prev)/(|e_next| |e_prev|),
+    /// the sine of the corner angle — 1 for a rectangle of any aspect ratio, ≤ 0 for an inverted or non-convex element (Knupp,
+    /// "Achieving finite element mesh quality via optimization of the Jacobian matrix norm", Int. J. Numer. Meth. Eng. 48 (2000) 1165).
+    /// </summary>
+    public double ElementQuality(int e) => ElementQuality(e, U);
+
+    double ElementQuality(int e, double[] u)
+    {
+        Span<double> xr = stackalloc double[4], xz = stackalloc double[4];
+        for (int a = 0; a < 4; a++) (xr[a], xz[a]) = Position(Mesh.Conn[4 * e + a], u);
+        return Quality(xr, xz);
+    }
+
+    static double Quality(ReadOnlySpan<double> xr, ReadOnlySpan<double> xz)
+    {
+        double q = double.PositiveInfinity;
+        for (int a = 0; a < 4; a++)
+        {
+            int nx = (a + 1) % 4, pv = (a + 3) % 4;
+            double ar = xr[nx] - xr[a], az = xz[nx] - xz[a], br = xr[pv] - xr[a], bz = xz[pv] - xz[a];
+            q = Math.Min(q, (ar * bz - az * br) / Math.Sqrt((ar * ar + az * az) * (br * br + bz * bz)));
+        }
+        return q;
+    }
+
+    /// <summary>Worst <see cref="ElementQuality(int)"/> over the elements of a region.</summary>
+    public double RegionQuality(int region) => RegionQuality(region, U);
+
+    double RegionQuality(int region, double[] u)
+    {
+        double q = double.PositiveInfinity;
+        for (int e = 0; e < Mesh.ElementCount; e++) if (Mesh.Region[e] == region) q = Math.Min(q, ElementQuality(e, u));
+        return q;
+    }
+
+    /// <summary>Current volume of a region (per radian, mm³): Σ over its elements and Gauss points of r det J.</summary>
+    public double RegionVolume(int region)
+    {
+        Span<double> xr = stackalloc double[4], xz = stackalloc double[4], n = stackalloc double[4], dr = stackalloc double[4], dz = stackalloc double[4];
+        double v = 0;
+        for (int e = 0; e < Mesh.ElementCount; e++)
+        {
+            if (Mesh.Region[e] != region) continue;
+            for (int a = 0; a < 4; a++) (xr[a], xz[a]) = Position(Mesh.Conn[4 * e + a], U);
+            for (int gp = 0; gp < 4; gp++) { Kinematics(e, Xi[gp], Eta[gp], xr, xz, n, dr, dz, out _, out double wr); v += wr; }
+        }
+        return v;
+    }
+
+    /// <summary>
+    /// ALE rezoning of the sub-mesh of <see cref="RezoneRegion"/> at the current (converged) state, in two steps (the operator split of
+    /// an arbitrary Lagrangian–Eulerian method into a Lagrangian step and a rezone/remap step: Belytschko, Liu &amp; Moran, "Nonlinear
+    /// Finite Elements for Continua and Structures", 2000, ch. 7; Benson, Comput. Methods Appl. Mech. Eng. 72 (1989) 305, and 99 (1992) 235).
+    /// (1) Mesh motion: the nodes interior to the region (all their elements in it, not on its boundary, no prescribed DOF, in no contact)
+    /// get the harmonic extension of the displacement of the region's other nodes on the reference mesh, i.e. they solve the plane
+    /// bilinear-FE Laplace equation ∇²u = 0 on the reference coordinates with u fixed on the region boundary (Laplacian mesh motion: it
+    /// reproduces a linear displacement field exactly, so a graded reference mesh keeps its grading under a smooth deformation);
+    /// boundary nodes stay where they are, so the region's volume and outline are unchanged. If the full motion would not improve the
+    /// worst scaled Jacobian, ½ and ¼ of it are tried; without improvement nothing changes.
+    /// (2) Remap: every Gauss point of an element whose nodes moved takes the state (stress, plastic strain, equivalent plastic strain,
+    /// accumulated strain, birth strain) of the material point now there: the old element that contains it is found by inverting its
+    /// bilinear map, and the state is the bilinear interpolant through that element's four Gauss-point values (exact for a uniform
+    /// and for a linear field, and the identity where the mesh did not move); the equivalent plastic strain is kept ≥ 0.
+    /// Returns true when the mesh was changed.
+    /// </summary>
+    public bool Rezone()
+    {
+        int reg = RezoneRegion;
+        if (reg < 0) return false;
+        int nn = Mesh.NodeCount, ne = Mesh.ElementCount;
+        var inReg = new bool[nn]; var other = new bool[nn]; var boundary = new bool[nn];
+        var edgeCount = new Dictionary<(int, int), int>();
+        for (int e = 0; e < ne; e++)
+            for (int a = 0; a < 4; a++)
+            {
+                int n0 = Mesh.Conn[4 * e + a], n1 = Mesh.Conn[4 * e + (a + 1) % 4];
+                if (Mesh.Region[e] != reg) { other[n0] = true; continue; }
+                inReg[n0] = true;
+                var key = (Math.Min(n0, n1), Math.Max(n0, n1));
+                edgeCount[key] = edgeCount.GetValueOrDefault(key) + 1;
+            }
+        foreach (var (key, c) in edgeCount) if (c == 1) { boundary[key.Item1] = true; boundary[key.Item2] = true; }
+        var contact = new bool[nn];
+        foreach (var cp in Contacts) { contact[cp.Inner] = true; contact[cp.Outer] = true; }
+        foreach (var cc in CornerContacts) { contact[cc.Node] = true; contact[cc.CornerNode] = true; }
+        var idx = new int[nn]; int count = 0;
+        for (int n = 0; n < nn; n++)
+            idx[n] = inReg[n] && !other[n] && !boundary[n] && !contact[n] && !_fixed[2 * n] && !_fixed[2 * n + 1] ? count++ : -1;
+        if (count == 0) return false;
+        // (1) harmonic extension of the displacement on the reference mesh
+        var edges = new List<(int, int)>();
+        for (int e = 0; e < ne; e++)
+        {
+            if (Mesh.Region[e] != reg) continue;
+            for (int a = 0; a < 4; a++) for (int b = a + 1; b < 4; b++)
+                {
+                    int ia = idx[Mesh.Conn[4 * e + a]], ib = idx[Mesh.Conn[4 * e + b]];
+                    if (ia >= 0 && ib >= 0) edges.Add((ia, ib));
+                }
+        }
+        var k = SparseSymmetric.FromEdges(count, edges);
+        var rhsR = new double[count]; var rhsZ = new double[count];
+        Span<double> xr = stackalloc double[4], xz = stackalloc double[4], sn = stackalloc double[4], dr = stackalloc double[4], dz = stackalloc double[4];
+        Span<double> ke = stackalloc double[16];
+        for (int e = 0; e < ne; e++)
+        {
+            if (Mesh.Region[e] != reg) continue;
+            Gather(e, Mesh.R, Mesh.Z, xr, xz);
+            ke.Clear();
+            for (int gp = 0; gp < 4; gp++)
+            {
+                Kinematics(e, Xi[gp], Eta[gp], xr, xz, sn, dr, dz, out double r, out double wr);
+                double w = wr / r; // plane Laplacian (weight det J)
+                for (int a = 0; a < 4; a++) for (int b = 0; b < 4; b++) ke[a * 4 + b] += w * (dr[a] * dr[b] + dz[a] * dz[b]);
+            }
+            for (int a = 0; a < 4; a++)
+            {
+                int ia = idx[Mesh.Conn[4 * e + a]];
+                if (ia < 0) continue;
+                for (int b = 0; b < 4; b++)
+                {
+                    int nb = Mesh.Conn[4 * e + b], ib = idx[nb];
+                    if (ib >= 0) k.Add(ia, ib, ke[a * 4 + b]);
+                    else { rhsR[ia] -= ke[a * 4 + b] * U[2 * nb]; rhsZ[ia] -= ke[a * 4 + b] * U[2 * nb + 1]; }
+                }
+            }
+        }
+        var f = new SkylineLdlt(k);
+        f.Factor();
+        var hr = new double[count]; var hz = new double[count];
+        f.Solve(rhsR, hr); f.Solve(rhsZ, hz);
+        double q0 = RegionQuality(reg, U);
+        double[]? best = null; double qBest = q0;
+        foreach (double beta in (ReadOnlySpan<double>)[1, 0.5, 0.25])
+        {
+            var trial = (double[])U.Clone();
+            for (int n = 0; n < nn; n++)
+            {
+                int i = idx[n];
+                if (i < 0) continue;
+                trial[2 * n] += beta * (hr[i] - U[2 * n]); trial[2 * n + 1] += beta * (hz[i] - U[2 * n + 1]);
+            }
+            double q = RegionQuality(reg, trial);
+            if (q > qBest && AllGaussPointsValid(reg, trial)) { qBest = q; best = trial; }
+            if (best != null) break;
+        }
+        Stats.LastRezoneQualityBefore = q0; Stats.LastRezoneQualityAfter = qBest;
+        if (best == null) { IncrementLog?.Invoke($"rezone region {reg}: worst quality {q0:F3}, no improving mesh motion found"); return false; }
+        // (2) remap the Gauss-point state from the old to the new mesh
+        var oldU = (double[])U.Clone();
+        var nodeElems = new List<int>[nn];
+        for (int e = 0; e < ne; e++)
+            if (Mesh.Region[e] == reg) for (int a = 0; a < 4; a++) (nodeElems[Mesh.Conn[4 * e + a]] ??= []).Add(e);
+        var remapped = new List<(int Ip, PointState St)>();
+        Span<double> nr = stackalloc double[4];
+        for (int e = 0; e < ne; e++)
+        {
+            if (Mesh.Region[e] != reg) continue;
+            bool moved = false;
+            for (int a = 0; a < 4; a++) { int n = Mesh.Conn[4 * e + a]; if (best[2 * n] != oldU[2 * n] || best[2 * n + 1] != oldU[2 * n + 1]) moved = true; }
+            if (!moved) continue;
+            for (int a = 0; a < 4; a++) (xr[a], xz[a]) = Position(Mesh.Conn[4 * e + a], best);
+            for (int gp = 0; gp < 4; gp++)
+            {
+                ShapeFunctions(Xi[gp], Eta[gp], nr);
+                double pr = 0, pz = 0;
+                for (int a = 0; a < 4; a++) { pr += nr[a] * xr[a]; pz += nr[a] * xz[a]; }
+                remapped.Add((e * 4 + gp, StateAt(e, pr, pz, oldU, nodeElems)));
+            }
+        }
+        Array.Copy(best, U, U.Length);
+        foreach (var (ip, st) in remapped) State[ip] = st;
+        Stats.Rezonings++;
+        IncrementLog?.Invoke($"rezone region {reg}: worst quality {q0:F3} → {qBest:F3}, {count} interior nodes, {remapped.Count} Gauss points remapped");
+        return true;
+    }
+
+    bool AllGaussPointsValid(int reg, double[] u)
+    {
+        Span<double> xr = stackalloc double[4], xz = stackalloc double[4], n = stackalloc double[4], dr = stackalloc double[4], dz = stackalloc double[4];
+        for (int e = 0; e < Mesh.ElementCount; e++)
+        {
+            if (Mesh.Region[e] != reg) continue;
+            for (int a = 0; a < 4; a++) (xr[a], xz[a]) = Position(Mesh.Conn[4 * e + a], u);
+            try { for (int gp = 0; gp < 4; gp++) Kinematics(e, Xi[gp], Eta[gp], xr, xz, n, dr, dz, out _, out _); }
+            catch (InvertedElementException) { return false; }
+        }
+        return true;
+    }
+
+    static void ShapeFunctions(double xi, double eta, Span<double> n)
+    {
+        n[0] = 0.25 * (1 - xi) * (1 - eta); n[1] = 0.25 * (1 + xi) * (1 - eta);
+        n[2] = 0.25 * (1 + xi) * (1 + eta); n[3] = 0.25 * (1 - xi) * (1 + eta);
+    }
+
+    /// <summary>Natural coordinates of the point (pr, pz) in element e with node positions from <paramref name="u"/> (Newton on the bilinear map); false if it fails.</summary>
+    bool Inverse(int e, double pr, double pz, double[] u, out double xi, out double eta)
+    {
+        Span<double> xr = stackalloc double[4], xz = stackalloc double[4], n = stackalloc double[4];
+        for (int a = 0; a < 4; a++) (xr[a], xz[a]) = Position(Mesh.Conn[4 * e + a], u);
+        xi = 0; eta = 0;
+        ReadOnlySpan<double> sx = [-1, 1, 1, -1], sy = [-1, -1, 1, 1];
+        for (int it = 0; it < 30; it++)
+        {
+            ShapeFunctions(xi, eta, n);
+            double fr = -pr, fz = -pz, j11 = 0, j12 = 0, j21 = 0, j22 = 0;
+            for (int a = 0; a < 4; a++)
+            {
+                fr += n[a] * xr[a]; fz += n[a] * xz[a];
+                double dxi = 0.25 * sx[a] * (1 + sy[a] * eta), deta = 0.25 * sy[a] * (1 + sx[a] * xi);
+                j11 += dxi * xr[a]; j21 += dxi * xz[a]; j12 += deta * xr[a]; j22 += deta * xz[a];
+            }
+            double det = j11 * j22 - j12 * j21;
+            if (!(Math.Abs(det) > 0)) return false;
+            double dXi = (j22 * fr - j12 * fz) / det, dEta = (-j21 * fr + j11 * fz) / det;
+            xi -= dXi; eta -= dEta;
+            if (Math.Abs(xi) > 10 || Math.Abs(eta) > 10) return false;
+            if (Math.Abs(dXi) + Math.Abs(dEta) < 1e-13) return true;
+        }
+        return true;
+    }
+
+    /// <summary>State of the material point at (pr, pz) on the old mesh (displacements <paramref name="u"/>): bilinear interpolation through the Gauss-point values of the old element that contains it.</summary>
+    PointState StateAt(int e0, double pr, double pz, double[] u, List<int>[] nodeElems)
+    {
+        // candidates: the element itself, its neighbours, their neighbours, then every element of the region
+        var seen = new HashSet<int>();
+        var ring = new List<int> { e0 };
+        for (int layer = 0; layer < 3 && ring.Count > 0; layer++)
+        {
+            var next = new List<int>();
+            foreach (int c in ring)
+            {
+                if (!seen.Add(c)) continue;
+                if (Inverse(c, pr, pz, u, out double xi, out double eta) && Math.Abs(xi) <= 1 + 1e-9 && Math.Abs(eta) <= 1 + 1e-9)
+                    return Interpolate(c, xi, eta);
+                for (int a = 0; a < 4; a++) foreach (int d in nodeElems[Mesh.Conn[4 * c + a]]) if (!seen.Contains(d)) next.Add(d);
+            }
+            ring = next;
+        }
+        for (int c = 0; c < Mesh.ElementCount; c++)
+            if (Mesh.Region[c] == Mesh.Region[e0] && !seen.Contains(c) && Inverse(c, pr, pz, u, out double xi, out double eta) && Math.Abs(xi) <= 1 + 1e-9 && Math.Abs(eta) <= 1 + 1e-9)
+                return Interpolate(c, xi, eta);
+        // not inside any old element (round-off at the boundary): nearest old Gauss point of the element
+        return State[e0 * 4 + NearestGaussPoint(e0, pr, pz, u)];
+    }
+
+    int NearestGaussPoint(int e, double pr, double pz, double[] u)
+    {
+        Span<double> n = stackalloc double[4];
+        int best = 0; double dmin = double.PositiveInfinity;
+        for (int gp = 0; gp < 4; gp++)
+        {
+            ShapeFunctions(Xi[gp], Eta[gp], n);
+            double r = 0, z = 0;
+            for (int a = 0; a < 4; a++) { var (xa, za) = Position(Mesh.Conn[4 * e + a], u); r += n[a] * xa; z += n[a] * za; }
+            double d = (r - pr) * (r - pr) + (z - pz) * (z - pz);
+            if (d < dmin) { dmin = d; best = gp; }
+        }
+        return best;
+    }
+
+    /// <summary>Bilinear interpolant through the four Gauss-point states of element e at (ξ, η): weights ¼(1 + ξ/ξ_g)(1 + η/η_g).</summary>
+    PointState Interpolate(int e, double xi, double eta)
+    {
+        var r = default(PointState);
+        for (int gp = 0; gp < 4; gp++)
+        {
+            double w = 0.25 * (1 + xi / Xi[gp]) * (1 + eta / Eta[gp]);
+            ref readonly var s = ref State[e * 4 + gp];
+            r.S0 += w * s.S0; r.S1 += w * s.S1; r.S2 += w * s.S2; r.S3 += w * s.S3;
+            r.P0 += w * s.P0; r.P1 += w * s.P1; r.P2 += w * s.P2; r.P3 += w * s.P3;
+            r.Eqps += w * s.Eqps;
+            r.B0 += w * s.B0; r.B1 += w * s.B1; r.B2 += w * s.B2; r.B3 += w * s.B3;
+            r.E0 += w * s.E0; r.E1 += w * s.E1; r.E2 += w * s.E2; r.E3 += w * s.E3;
+        }
+        r.Eqps = Math.Max(0, r.Eqps);
+        return r;
+    }
+
     /// <summary>Last converged internal-force vector (per radian), for reactions.</summary>
     public double[] InternalForce { get; private set; } = [];
 
@@ -678,6 +1039,7 @@ public sealed class AxiSolid
         double tau = 0, dtau = step.InitialIncrement;
         double t0 = TimeS;
         int cuts = 0;
+        double rezonedAt = double.NaN;
         while (tau < 1 - 1e-12)
         {
             dtau = Math.Min(dtau, 1 - tau);
@@ -740,11 +1102,23 @@ public sealed class AxiSolid
             }
             catch (InvertedElementException ex) when (LargeDeformation)
             {
-                ok = false; inverted = $" (element {ex.Element} inverts)";
+                ok = false;
+                var (er, ez) = Centroid(ex.Element);
+                inverted = $" (element {ex.Element}, region {Mesh.Region[ex.Element]}, reference centroid r = {er:F4} mm, z = {ez:F4} mm, inverts)";
+            }
+            catch (SingularMatrixException ex)
+            {   // a singular tangent (e.g. a contact set that momentarily leaves a mechanism) is treated like a non-converged increment
+                ok = false; inverted = $" ({ex.Message})";
             }
             if (!ok)
             {
                 Array.Copy(uSave, U, U.Length);
+                // an element inverted: first try rezoning the last converged state (once per τ), then cut back
+                if (inverted.Contains("inverts") && RezoneRegion >= 0 && LargeDeformation && rezonedAt != tau)
+                {
+                    rezonedAt = tau;
+                    if (Rezone()) { BuildSystem(); continue; }
+                }
                 dtau *= 0.25; cuts++; Stats.Cutbacks++;
                 if (dtau < 1e-6)
                     throw new ConvergenceException($"step '{step.Name}': no convergence at τ = {tau:F4} even with increment {dtau:G2} (residual {rnorm0:G3}){inverted}; the last converged state is kept");
@@ -759,6 +1133,11 @@ public sealed class AxiSolid
             Progress?.Report(new ProgressReport(step.Name, tau));
             IncrementLog?.Invoke($"{step.Name}: increment {Stats.Increments}, τ = {tau:F4}, t = {TimeS:G4} s, {it} Newton iterations");
             if (it <= 4) dtau = Math.Min(step.MaxIncrement, dtau * 1.5);
+            if (RezoneRegion >= 0 && LargeDeformation && RegionQuality(RezoneRegion) < RezoneQualityThreshold && Rezone())
+            {
+                rezonedAt = tau;
+                BuildSystem(); // same pattern; fresh factorisation objects
+            }
         }
     }
 

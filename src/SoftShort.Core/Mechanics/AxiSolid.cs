@@ -72,6 +72,8 @@ public sealed class SolveStats
     public int Rezonings;
     /// <summary>Worst element quality (scaled Jacobian) of the rezone region before / after the last rezoning.</summary>
     public double LastRezoneQualityBefore = double.NaN, LastRezoneQualityAfter = double.NaN;
+    /// <summary>Largest relative change of the rezone region's volume in one rezoning (0 up to round-off: its boundary does not move).</summary>
+    public double MaxRezoneVolumeChange;
     /// <summary>Stored entries of the last LDLᵀ factor (envelope), and wall time spent factorising / assembling, s.</summary>
     public long FactorEntries;
     public double FactorSeconds, AssemblySeconds;
@@ -735,6 +737,16 @@ public sealed class AxiSolid
     /// <summary>Rezone when the worst scaled Jacobian (<see cref="ElementQuality(int)"/>) of the region falls below this after a converged increment
     /// (and once before cutting back an increment in which an element inverted). Default 0.3.</summary>
     public double RezoneQualityThreshold { get; set; } = 0.3;
+    /// <summary>The load increment grows by 1.5 after an increment that converged in at most this many Newton iterations (default 4).</summary>
+    public int GrowthIterations { get; set; } = 4;
+    /// <summary>
+    /// Let the region's free boundary nodes (not shared with another region, no prescribed DOF; frictionless or frictional contact nodes
+    /// included) slide along the region's current boundary polyline when rezoning, to the arc-length fractions of their reference spacing
+    /// between fixed anchor nodes (<see cref="SlideBoundary"/>). Default true.
+    /// </summary>
+    public bool RezoneBoundarySliding { get; set; } = true;
+    /// <summary>Largest relative change of the region's volume a rezoning may cause (boundary sliding cuts the polyline's corners); default 2e-4.</summary>
+    public double RezoneVolumeTolerance { get; set; } = 2e-4;
 
     /// <summary>Current position of node n (reference + displacement in updated Lagrangian; the reference in small strain).</summary>
     (double R, double Z) Position(int n, double[] u) => LargeDeformation ? (Mesh.R[n] + u[2 * n], Mesh.Z[n] + u[2 * n + 1]) : (Mesh.R[n], Mesh.Z[n]);
@@ -776,15 +788,50 @@ public sealed class AxiSolid
     }
 
     /// <summary>Current volume of a region (per radian, mm³): Σ over its elements and Gauss points of r det J.</summary>
-    public double RegionVolume(int region)
+    public double RegionVolume(int region) => RegionVolume(region, U);
+
+    double RegionVolume(int region, double[] u)
     {
         Span<double> xr = stackalloc double[4], xz = stackalloc double[4], n = stackalloc double[4], dr = stackalloc double[4], dz = stackalloc double[4];
         double v = 0;
         for (int e = 0; e < Mesh.ElementCount; e++)
         {
             if (Mesh.Region[e] != region) continue;
-            for (int a = 0; a < 4; a++) (xr[a], xz[a]) = Position(Mesh.Conn[4 * e + a], U);
-            for (int gp = 0; gp < 4; gp++) { Kinematics(e, Xi[gp], Eta[gp], xr, xz, n, dr, dz, out _, out double wr); v += wr; }
+            for (int a = 0; a < 4; a++) (xr[a], xz[a]) = Position(Mesh.Conn[4 * e + a], u);
+            try { for (int gp = 0; gp < 4; gp++) { Kinematics(e, Xi[gp], Eta[gp], xr, xz, n, dr, dz, out _, out double wr); v += wr; } }
+            catch (InvertedElementException) { return double.NaN; }
+        }
+        return v;
+    }
+
+    /// <summary>
+    /// Volume (full ring, mm³) of the part of a region that lies at r &gt; <paramref name="radiusMm"/> in the current configuration: every
+    /// element (a straight-edged quadrilateral) is clipped to the half-plane r ≥ radius and 2π ∫ r dA of the clipped polygon is summed
+    /// (exact for straight edges: ∫ r dA = Σ (r_i z_{i+1} − r_{i+1} z_i)(r_i + r_{i+1})/6).
+    /// </summary>
+    public double RegionVolumeBeyondRadius(int region, double radiusMm)
+    {
+        double v = 0;
+        var pr = new List<double>(8); var pz = new List<double>(8);
+        for (int e = 0; e < Mesh.ElementCount; e++)
+        {
+            if (Mesh.Region[e] != region) continue;
+            pr.Clear(); pz.Clear();
+            for (int a = 0; a < 4; a++)
+            {
+                var (ra, za) = Position(Mesh.Conn[4 * e + a], U);
+                var (rb, zb) = Position(Mesh.Conn[4 * e + (a + 1) % 4], U);
+                bool ina = ra >= radiusMm, inb = rb >= radiusMm;
+                if (ina) { pr.Add(ra); pz.Add(za); }
+                if (ina != inb) { double t = (radiusMm - ra) / (rb - ra); pr.Add(radiusMm); pz.Add(za + t * (zb - za)); }
+            }
+            double m = 0;
+            for (int i = 0; i < pr.Count; i++)
+            {
+                int j = (i + 1) % pr.Count;
+                m += (pr[i] * pz[j] - pr[j] * pz[i]) * (pr[i] + pr[j]);
+            }
+            v += 2 * Math.PI * m / 6;
         }
         return v;
     }
@@ -797,8 +844,11 @@ public sealed class AxiSolid
     /// get the harmonic extension of the displacement of the region's other nodes on the reference mesh, i.e. they solve the plane
     /// bilinear-FE Laplace equation ∇²u = 0 on the reference coordinates with u fixed on the region boundary (Laplacian mesh motion: it
     /// reproduces a linear displacement field exactly, so a graded reference mesh keeps its grading under a smooth deformation);
-    /// boundary nodes stay where they are, so the region's volume and outline are unchanged. If the full motion would not improve the
-    /// worst scaled Jacobian, ½ and ¼ of it are tried; without improvement nothing changes.
+    /// first the region's free boundary nodes slide along its current outline to their reference arc-length fractions
+    /// (<see cref="SlideBoundary"/>, when <see cref="RezoneBoundarySliding"/>), then the interior follows by the harmonic extension; without
+    /// sliding the outline and the volume are unchanged exactly, with sliding the volume change is checked against
+    /// <see cref="RezoneVolumeTolerance"/>. If the full motion would not improve the worst scaled Jacobian (or changes the volume too much),
+    /// ½ and ¼ of it, then the motion without boundary sliding, are tried; without improvement nothing changes.
     /// (2) Remap: every Gauss point of an element whose nodes moved takes the state (stress, plastic strain, equivalent plastic strain,
     /// accumulated strain, birth strain) of the material point now there: the old element that contains it is found by inverting its
     /// bilinear map, and the state is the bilinear interpolant through that element's four Gauss-point values (exact for a uniform
@@ -841,7 +891,7 @@ public sealed class AxiSolid
                 }
         }
         var k = SparseSymmetric.FromEdges(count, edges);
-        var rhsR = new double[count]; var rhsZ = new double[count];
+        var coupling = new List<(int I, int Node, double K)>();
         Span<double> xr = stackalloc double[4], xz = stackalloc double[4], sn = stackalloc double[4], dr = stackalloc double[4], dz = stackalloc double[4];
         Span<double> ke = stackalloc double[16];
         for (int e = 0; e < ne; e++)
@@ -863,31 +913,46 @@ public sealed class AxiSolid
                 {
                     int nb = Mesh.Conn[4 * e + b], ib = idx[nb];
                     if (ib >= 0) k.Add(ia, ib, ke[a * 4 + b]);
-                    else { rhsR[ia] -= ke[a * 4 + b] * U[2 * nb]; rhsZ[ia] -= ke[a * 4 + b] * U[2 * nb + 1]; }
+                    else coupling.Add((ia, nb, ke[a * 4 + b]));
                 }
             }
         }
         var f = new SkylineLdlt(k);
         f.Factor();
-        var hr = new double[count]; var hz = new double[count];
-        f.Solve(rhsR, hr); f.Solve(rhsZ, hz);
-        double q0 = RegionQuality(reg, U);
-        double[]? best = null; double qBest = q0;
-        foreach (double beta in (ReadOnlySpan<double>)[1, 0.5, 0.25])
+        // harmonic interior displacement for the boundary displacement in ub
+        double[] Harmonic(double[] ub)
         {
-            var trial = (double[])U.Clone();
-            for (int n = 0; n < nn; n++)
+            var rhsR = new double[count]; var rhsZ = new double[count];
+            foreach (var (i, nb, kv) in coupling) { rhsR[i] -= kv * ub[2 * nb]; rhsZ[i] -= kv * ub[2 * nb + 1]; }
+            var hr = new double[count]; var hz = new double[count];
+            f.Solve(rhsR, hr); f.Solve(rhsZ, hz);
+            var h = (double[])ub.Clone();
+            for (int n = 0; n < nn; n++) if (idx[n] >= 0) { h[2 * n] = hr[idx[n]]; h[2 * n + 1] = hz[idx[n]]; }
+            return h;
+        }
+        double q0 = RegionQuality(reg, U), v0 = RegionVolume(reg, U);
+        double[]? best = null; double qBest = q0;
+        var slid = RezoneBoundarySliding ? SlideBoundary(reg, boundary, other, edgeCount) : null;
+        foreach (var basis in slid != null ? new[] { slid, U } : [U])
+        {
+            var h = Harmonic(basis);
+            foreach (double beta in (ReadOnlySpan<double>)[1, 0.5, 0.25])
             {
-                int i = idx[n];
-                if (i < 0) continue;
-                trial[2 * n] += beta * (hr[i] - U[2 * n]); trial[2 * n + 1] += beta * (hz[i] - U[2 * n + 1]);
+                var trial = (double[])U.Clone();
+                for (int d = 0; d < trial.Length; d++) trial[d] += beta * (h[d] - U[d]);
+                double q = RegionQuality(reg, trial);
+                if (q > qBest && AllGaussPointsValid(reg, trial) && Math.Abs(RegionVolume(reg, trial) - v0) <= RezoneVolumeTolerance * v0) { qBest = q; best = trial; break; }
             }
-            double q = RegionQuality(reg, trial);
-            if (q > qBest && AllGaussPointsValid(reg, trial)) { qBest = q; best = trial; }
             if (best != null) break;
         }
         Stats.LastRezoneQualityBefore = q0; Stats.LastRezoneQualityAfter = qBest;
         if (best == null) { IncrementLog?.Invoke($"rezone region {reg}: worst quality {q0:F3}, no improving mesh motion found"); return false; }
+        // frictional contact pairs keep their tangential force: the committed slip follows a moved node
+        foreach (var cp in Contacts)
+        {
+            cp.SlipMm += (best[cp.OuterTangentDof] - U[cp.OuterTangentDof]) - (best[cp.InnerTangentDof] - U[cp.InnerTangentDof]);
+            cp.TrialSlipMm = cp.SlipMm;
+        }
         // (2) remap the Gauss-point state from the old to the new mesh
         var oldU = (double[])U.Clone();
         var nodeElems = new List<int>[nn];
@@ -913,8 +978,99 @@ public sealed class AxiSolid
         Array.Copy(best, U, U.Length);
         foreach (var (ip, st) in remapped) State[ip] = st;
         Stats.Rezonings++;
-        IncrementLog?.Invoke($"rezone region {reg}: worst quality {q0:F3} → {qBest:F3}, {count} interior nodes, {remapped.Count} Gauss points remapped");
+        double v1 = RegionVolume(reg);
+        Stats.MaxRezoneVolumeChange = Math.Max(Stats.MaxRezoneVolumeChange, Math.Abs(v1 - v0) / v0);
+        IncrementLog?.Invoke($"rezone region {reg}: worst quality {q0:F3} → {qBest:F3}, {count} interior nodes, {remapped.Count} Gauss points remapped, volume change {(v1 - v0) / v0:E1}");
         return true;
+    }
+
+    /// <summary>
+    /// Boundary sliding for <see cref="Rezone"/>: walks the region's boundary loop; anchors are the nodes that may not slide (shared with
+    /// another region, with a prescribed DOF, or at a corner of the reference outline, so that the region keeps its corners); every run of sliding nodes between two anchors is redistributed along the current
+    /// polyline A → … → B so that its nodes sit at the arc-length fractions their reference positions have along the same node sequence
+    /// (the reference grading along the surface is restored). A node with a <see cref="CornerContact"/> that lands inside its obstacle is
+    /// projected back onto the obstacle's surface. Returns the displacement with the boundary moved, or null if the boundary is not one
+    /// simple loop with at least one anchor.
+    /// </summary>
+    double[]? SlideBoundary(int reg, bool[] boundary, bool[] other, Dictionary<(int, int), int> edgeCount)
+    {
+        var nbr = new Dictionary<int, List<int>>();
+        foreach (var (key, c) in edgeCount)
+        {
+            if (c != 1) continue;
+            (nbr.TryGetValue(key.Item1, out var l1) ? l1 : nbr[key.Item1] = []).Add(key.Item2);
+            (nbr.TryGetValue(key.Item2, out var l2) ? l2 : nbr[key.Item2] = []).Add(key.Item1);
+        }
+        if (nbr.Count == 0 || nbr.Values.Any(l => l.Count != 2)) return null;
+        // anchors: shared with another region, a prescribed DOF, or a corner of the region's reference outline (turn > 30°)
+        bool RefCorner(int n)
+        {
+            int a = nbr[n][0], b = nbr[n][1];
+            double ar = Mesh.R[n] - Mesh.R[a], az = Mesh.Z[n] - Mesh.Z[a], br = Mesh.R[b] - Mesh.R[n], bz = Mesh.Z[b] - Mesh.Z[n];
+            double cos = (ar * br + az * bz) / Math.Sqrt((ar * ar + az * az) * (br * br + bz * bz));
+            return cos < Math.Cos(Math.PI / 6);
+        }
+        bool Anchor(int n) => other[n] || _fixed[2 * n] || _fixed[2 * n + 1] || RefCorner(n);
+        int start = nbr.Keys.FirstOrDefault(Anchor, -1);
+        if (start < 0) return null;
+        var loop = new List<int> { start };
+        int prev = start, cur = nbr[start][0];
+        while (cur != start)
+        {
+            if (loop.Count > nbr.Count) return null; // more than one loop
+            loop.Add(cur);
+            int nx = nbr[cur][0] == prev ? nbr[cur][1] : nbr[cur][0];
+            prev = cur; cur = nx;
+        }
+        if (loop.Count != nbr.Count) return null;
+        var u = (double[])U.Clone();
+        int m = loop.Count;
+        for (int i0 = 0; i0 < m; i0++)
+        {
+            if (!Anchor(loop[i0])) continue;
+            int i1 = i0 + 1;
+            while (!Anchor(loop[i1 % m])) i1++;
+            if (i1 - i0 < 2) continue;
+            int len = i1 - i0 + 1;
+            var sRef = new double[len]; var cr = new double[len]; var cz = new double[len]; var sCur = new double[len];
+            for (int k = 0; k < len; k++)
+            {
+                int n = loop[(i0 + k) % m];
+                (cr[k], cz[k]) = Position(n, U);
+                if (k > 0)
+                {
+                    int p = loop[(i0 + k - 1) % m];
+                    sRef[k] = sRef[k - 1] + Math.Sqrt(Math.Pow(Mesh.R[n] - Mesh.R[p], 2) + Math.Pow(Mesh.Z[n] - Mesh.Z[p], 2));
+                    sCur[k] = sCur[k - 1] + Math.Sqrt(Math.Pow(cr[k] - cr[k - 1], 2) + Math.Pow(cz[k] - cz[k - 1], 2));
+                }
+            }
+            int seg = 0;
+            for (int k = 1; k < len - 1; k++)
+            {
+                double t = sRef[k] / sRef[len - 1] * sCur[len - 1];
+                while (seg < len - 2 && sCur[seg + 1] < t) seg++;
+                double w = sCur[seg + 1] > sCur[seg] ? (t - sCur[seg]) / (sCur[seg + 1] - sCur[seg]) : 0;
+                int n = loop[(i0 + k) % m];
+                u[2 * n] = cr[seg] + w * (cr[seg + 1] - cr[seg]) - Mesh.R[n];
+                u[2 * n + 1] = cz[seg] + w * (cz[seg + 1] - cz[seg]) - Mesh.Z[n];
+            }
+            i0 = i1 - 1;
+        }
+        foreach (var cc in CornerContacts)
+        {   // keep contact nodes out of their obstacle
+            double dr = Mesh.R[cc.Node] + u[2 * cc.Node] - Mesh.R[cc.CornerNode] - u[2 * cc.CornerNode];
+            double dz = Mesh.Z[cc.Node] + u[2 * cc.Node + 1] - Mesh.Z[cc.CornerNode] - u[2 * cc.CornerNode + 1];
+            double rho = cc.FilletMm;
+            if (dr > -rho && dz > -rho)
+            {
+                double vr = dr + rho, vz = dz + rho, l = Math.Sqrt(vr * vr + vz * vz);
+                if (l < rho) { u[2 * cc.Node] += (rho - l) * vr / l; u[2 * cc.Node + 1] += (rho - l) * vz / l; }
+            }
+            else if (dr > -rho) { if (dr < 0) u[2 * cc.Node] -= dr; }
+            else if (dz > -rho) { if (dz < 0) u[2 * cc.Node + 1] -= dz; }
+            else if (dr > dz) u[2 * cc.Node] -= dr; else u[2 * cc.Node + 1] -= dz;
+        }
+        return u;
     }
 
     bool AllGaussPointsValid(int reg, double[] u)
@@ -1132,7 +1288,7 @@ public sealed class AxiSolid
             step.OnIncrement?.Invoke(tau, TimeS - t0);
             Progress?.Report(new ProgressReport(step.Name, tau));
             IncrementLog?.Invoke($"{step.Name}: increment {Stats.Increments}, τ = {tau:F4}, t = {TimeS:G4} s, {it} Newton iterations");
-            if (it <= 4) dtau = Math.Min(step.MaxIncrement, dtau * 1.5);
+            if (it <= GrowthIterations) dtau = Math.Min(step.MaxIncrement, dtau * 1.5);
             if (RezoneRegion >= 0 && LargeDeformation && RegionQuality(RezoneRegion) < RezoneQualityThreshold && Rezone())
             {
                 rezonedAt = tau;

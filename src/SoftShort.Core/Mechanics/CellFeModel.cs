@@ -409,7 +409,7 @@ public static class CellFeModel
         ct.ThrowIfCancellationRequested();
         if (cfg.LargeDeformation) s.SwitchToLargeDeformation();
         s.Activate(Li, li);
-        if (cfg.LargeDeformation) s.RezoneRegion = Li;
+        if (cfg.LargeDeformation) { s.RezoneRegion = Li; s.GrowthIterations = 8; } // remapped states need a few more iterations
         if (liCorner >= 0)
         {   // from stacking on the Li corner node slides on the rod's rounded edge (and the Li wall nodes cannot enter the rod either)
             foreach (var t in cornerTie) s.Contacts.Remove(t);
@@ -425,7 +425,8 @@ public static class CellFeModel
 
         // Li that crossed the bore radius (into the gap): ∫ 2π r_b u_r dz over the Li wall nodes
         double LiInGap()
-        {
+        {   // large deformation: the Li volume outside the bore radius in the deformed configuration
+            if (cfg.LargeDeformation) return s.RegionVolumeBeyondRadius(Li, rb);
             double v = 0;
             for (int j = 0; j + 1 < nz; j++)
             {

@@ -75,6 +75,40 @@ public class RezoneTests
         Assert.False(s.Rezone());
     }
 
+    /// <summary>Boundary sliding: a node moved along a straight edge of the outline slides back to its reference arc-length fraction; the
+    /// outline, hence the volume, is unchanged. Without sliding the node stays (whether or not the interior moves).</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void BoundaryNodeSlidesBackAlongAStraightEdge(bool sliding)
+    {
+        var (s, at) = DistortedBlock();
+        s.RezoneBoundarySliding = sliding;
+        int n = at[0, 1]; // bottom edge, between two corners; the affine motion maps the edge direction (1, 0) to (1.1, 0.03)
+        double r0 = s.U[AxiSolid.DofR(n)], z0 = s.U[AxiSolid.DofZ(n)];
+        s.U[AxiSolid.DofR(n)] += 0.2 * 1.1; s.U[AxiSolid.DofZ(n)] += 0.2 * 0.03;
+        double v0 = s.RegionVolume(0);
+        bool changed = s.Rezone();
+        Assert.True(changed || !sliding);
+        Assert.Equal(v0, s.RegionVolume(0), 1e-12 * v0);
+        if (sliding) { Assert.Equal(r0, s.U[AxiSolid.DofR(n)], 1e-12); Assert.Equal(z0, s.U[AxiSolid.DofZ(n)], 1e-12); }
+        else Assert.Equal(r0 + 0.22, s.U[AxiSolid.DofR(n)], 1e-12);
+    }
+
+    /// <summary>The Li-in-the-gap measure of the large-deformation cell: the volume of a ring beyond a radius, by clipping the current elements.</summary>
+    [Fact]
+    public void VolumeBeyondARadiusOfARing()
+    {
+        var (mesh, at) = AxiMesh.Block(AxiMesh.Graded(1, 2, 3), AxiMesh.Graded(0, 1, 2), (_, _) => 0);
+        var s = new AxiSolid(mesh, 1) { LargeDeformation = true };
+        Assert.Equal(Math.PI * (4 - 2.25), s.RegionVolumeBeyondRadius(0, 1.5), 1e-12);   // cuts through the middle column
+        Assert.Equal(3 * Math.PI, s.RegionVolumeBeyondRadius(0, 0.5), 1e-12);
+        // a uniform radial expansion by 10 %: ring 1.1–2.2 mm, height 1
+        for (int n = 0; n < mesh.NodeCount; n++) s.U[AxiSolid.DofR(n)] = 0.1 * mesh.R[n];
+        Assert.Equal(Math.PI * (2.2 * 2.2 - 2.0 * 2.0), s.RegionVolumeBeyondRadius(0, 2.0), 1e-12);
+        Assert.Equal(2 * Math.PI * s.RegionVolume(0), s.RegionVolumeBeyondRadius(0, 0), 1e-10);
+    }
+
     [Fact]
     public void UniformStateIsRemappedExactly()
     {

@@ -737,6 +737,12 @@ public sealed class AxiSolid
     /// <summary>Rezone when the worst scaled Jacobian (<see cref="ElementQuality(int)"/>) of the region falls below this after a converged increment
     /// (and once before cutting back an increment in which an element inverted). Default 0.3.</summary>
     public double RezoneQualityThreshold { get; set; } = 0.3;
+    /// <summary>Rings of neighbouring elements around the distorted ones (quality below <see cref="RezoneQualityThreshold"/>) whose nodes a
+    /// rezoning may move; default 3.</summary>
+    public int RezoneRings { get; set; } = 3;
+    /// <summary>A rezoning is kept only if it raises the worst scaled Jacobian by more than this (default 0.05): a remap smears the state, so it
+    /// must buy a real improvement of the mesh.</summary>
+    public double RezoneMinImprovement { get; set; } = 0.05;
     /// <summary>The load increment grows by 1.5 after an increment that converged in at most this many Newton iterations (default 4).</summary>
     public int GrowthIterations { get; set; } = 4;
     /// <summary>
@@ -840,14 +846,15 @@ public sealed class AxiSolid
     /// ALE rezoning of the sub-mesh of <see cref="RezoneRegion"/> at the current (converged) state, in two steps (the operator split of
     /// an arbitrary Lagrangian–Eulerian method into a Lagrangian step and a rezone/remap step: Belytschko, Liu &amp; Moran, "Nonlinear
     /// Finite Elements for Continua and Structures", 2000, ch. 7; Benson, Comput. Methods Appl. Mech. Eng. 72 (1989) 305, and 99 (1992) 235).
-    /// (1) Mesh motion: the nodes interior to the region (all their elements in it, not on its boundary, no prescribed DOF, in no contact)
+    /// (1) Mesh motion, near the distorted elements only (those below <see cref="RezoneQualityThreshold"/> and <see cref="RezoneRings"/> rings
+    /// around them; the rest of the region stays Lagrangian): the nodes interior to the region (all their elements in it, not on its boundary, no prescribed DOF, in no contact)
     /// get the harmonic extension of the displacement of the region's other nodes on the reference mesh, i.e. they solve the plane
     /// bilinear-FE Laplace equation ∇²u = 0 on the reference coordinates with u fixed on the region boundary (Laplacian mesh motion: it
     /// reproduces a linear displacement field exactly, so a graded reference mesh keeps its grading under a smooth deformation);
     /// first the region's free boundary nodes slide along its current outline to their reference arc-length fractions
     /// (<see cref="SlideBoundary"/>, when <see cref="RezoneBoundarySliding"/>), then the interior follows by the harmonic extension; without
     /// sliding the outline and the volume are unchanged exactly, with sliding the volume change is checked against
-    /// <see cref="RezoneVolumeTolerance"/>. If the full motion would not improve the worst scaled Jacobian (or changes the volume too much),
+    /// <see cref="RezoneVolumeTolerance"/>. If the full motion would not raise the worst scaled Jacobian by more than <see cref="RezoneMinImprovement"/> (or changes the volume too much),
     /// ½ and ¼ of it, then the motion without boundary sliding, are tried; without improvement nothing changes.
     /// (2) Remap: every Gauss point of an element whose nodes moved takes the state (stress, plastic strain, equivalent plastic strain,
     /// accumulated strain, birth strain) of the material point now there: the old element that contains it is found by inverting its
@@ -875,9 +882,26 @@ public sealed class AxiSolid
         var contact = new bool[nn];
         foreach (var cp in Contacts) { contact[cp.Inner] = true; contact[cp.Outer] = true; }
         foreach (var cc in CornerContacts) { contact[cc.Node] = true; contact[cc.CornerNode] = true; }
+        // the mesh moves only near the distorted elements (quality below the threshold, plus RezoneRings rings of neighbours), so that the
+        // remap — which smears the state a little — stays local and the well-shaped Lagrangian mesh elsewhere keeps its material points
+        var active = new bool[nn];
+        for (int e = 0; e < ne; e++)
+            if (Mesh.Region[e] == reg && ElementQuality(e, U) < RezoneQualityThreshold) for (int a = 0; a < 4; a++) active[Mesh.Conn[4 * e + a]] = true;
+        for (int ring = 0; ring < RezoneRings; ring++)
+        {
+            var grow = (bool[])active.Clone();
+            for (int e = 0; e < ne; e++)
+            {
+                if (Mesh.Region[e] != reg) continue;
+                bool any = false;
+                for (int a = 0; a < 4; a++) any |= active[Mesh.Conn[4 * e + a]];
+                if (any) for (int a = 0; a < 4; a++) grow[Mesh.Conn[4 * e + a]] = true;
+            }
+            active = grow;
+        }
         var idx = new int[nn]; int count = 0;
         for (int n = 0; n < nn; n++)
-            idx[n] = inReg[n] && !other[n] && !boundary[n] && !contact[n] && !_fixed[2 * n] && !_fixed[2 * n + 1] ? count++ : -1;
+            idx[n] = active[n] && inReg[n] && !other[n] && !boundary[n] && !contact[n] && !_fixed[2 * n] && !_fixed[2 * n + 1] ? count++ : -1;
         if (count == 0) return false;
         // (1) harmonic extension of the displacement on the reference mesh
         var edges = new List<(int, int)>();
@@ -932,7 +956,7 @@ public sealed class AxiSolid
         }
         double q0 = RegionQuality(reg, U), v0 = RegionVolume(reg, U);
         double[]? best = null; double qBest = q0;
-        var slid = RezoneBoundarySliding ? SlideBoundary(reg, boundary, other, edgeCount) : null;
+        var slid = RezoneBoundarySliding ? SlideBoundary(reg, boundary, other, edgeCount, active) : null;
         foreach (var basis in slid != null ? new[] { slid, U } : [U])
         {
             var h = Harmonic(basis);
@@ -941,7 +965,7 @@ public sealed class AxiSolid
                 var trial = (double[])U.Clone();
                 for (int d = 0; d < trial.Length; d++) trial[d] += beta * (h[d] - U[d]);
                 double q = RegionQuality(reg, trial);
-                if (q > qBest && AllGaussPointsValid(reg, trial) && Math.Abs(RegionVolume(reg, trial) - v0) <= RezoneVolumeTolerance * v0) { qBest = q; best = trial; break; }
+                if (q > qBest + RezoneMinImprovement && AllGaussPointsValid(reg, trial) && Math.Abs(RegionVolume(reg, trial) - v0) <= RezoneVolumeTolerance * v0) { qBest = q; best = trial; break; }
             }
             if (best != null) break;
         }
@@ -992,7 +1016,7 @@ public sealed class AxiSolid
     /// projected back onto the obstacle's surface. Returns the displacement with the boundary moved, or null if the boundary is not one
     /// simple loop with at least one anchor.
     /// </summary>
-    double[]? SlideBoundary(int reg, bool[] boundary, bool[] other, Dictionary<(int, int), int> edgeCount)
+    double[]? SlideBoundary(int reg, bool[] boundary, bool[] other, Dictionary<(int, int), int> edgeCount, bool[] active)
     {
         var nbr = new Dictionary<int, List<int>>();
         foreach (var (key, c) in edgeCount)
@@ -1010,7 +1034,7 @@ public sealed class AxiSolid
             double cos = (ar * br + az * bz) / Math.Sqrt((ar * ar + az * az) * (br * br + bz * bz));
             return cos < Math.Cos(Math.PI / 6);
         }
-        bool Anchor(int n) => other[n] || _fixed[2 * n] || _fixed[2 * n + 1] || RefCorner(n);
+        bool Anchor(int n) => !active[n] || other[n] || _fixed[2 * n] || _fixed[2 * n + 1] || RefCorner(n);
         int start = nbr.Keys.FirstOrDefault(Anchor, -1);
         if (start < 0) return null;
         var loop = new List<int> { start };

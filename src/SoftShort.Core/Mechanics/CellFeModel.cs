@@ -38,7 +38,8 @@ public sealed record CellFeConfig
     /// the plungers' edge finish is not given; the Li's outer bottom node slides round it, see <see cref="CornerContact"/>).</summary>
     public double RodEdgeRadiusUm { get; init; } = 10;
     /// <summary>Large deformation only: width of the outer rim of the Li foil, mm, that slides (frictionless node-to-surface contact on the rod's
-    /// top face, rounded edge and side) instead of being bonded to the anode rod, so that Li can wrap round the rod's edge; default 0.15.</summary>
+    /// top face, rounded edge and side) instead of being bonded to the anode rod, so that Li can wrap round the rod's edge; default 0.15;
+    /// 0 = the whole foil bonded (the rod-edge Li node too), any positive width detaches at least the Li node at the rod's edge.</summary>
     public double LiRimSlidingMm { get; init; } = 0.15;
     /// <summary>Length of each SS rod modelled, mm (graded mesh away from the stack). Default 2.</summary>
     public double RodLengthMm { get; init; } = 2.0;
@@ -268,7 +269,7 @@ public static class CellFeModel
         // the rod–tube gap (tied to the rod in step 1, a node-to-corner contact from stacking on; docs/fe.md "Large deformation")
         int jLiRow = Array.FindIndex(zs, z => Math.Abs(z - zLi) < 1e-12), rodCorner = BNode(0, jLiRow, nrc), liCorner = -1;
         var rim = new List<(int Rod, int Li, double Area)>(); // detached Li bottom nodes (outer rim) and their rod partners
-        for (int i = nrc; cfg.LargeDeformation && i > 0 && rc[i] >= rb - cfg.LiRimSlidingMm - 1e-9; i--)
+        for (int i = nrc; cfg.LargeDeformation && cfg.LiRimSlidingMm > 0 && i > 0 && rc[i] >= rb - cfg.LiRimSlidingMm - 1e-9; i--)
         {
             var m0 = mesh;
             (mesh, int nd) = AxiMesh.DetachNode(m0, BNode(0, jLiRow, i), e => m0.Region[e] == Li);

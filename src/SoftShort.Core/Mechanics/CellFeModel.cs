@@ -38,9 +38,12 @@ public sealed record CellFeConfig
     /// the plungers' edge finish is not given; the Li's outer bottom node slides round it, see <see cref="CornerContact"/>).</summary>
     public double RodEdgeRadiusUm { get; init; } = 10;
     /// <summary>Large deformation only: width of the outer rim of the Li foil, mm, that slides (frictionless node-to-surface contact on the rod's
-    /// top face, rounded edge and side) instead of being bonded to the anode rod, so that Li can wrap round the rod's edge; default 0.15;
-    /// 0 = the whole foil bonded (the rod-edge Li node too), any positive width detaches at least the Li node at the rod's edge.</summary>
-    public double LiRimSlidingMm { get; init; } = 0.15;
+    /// top face, rounded edge and side) instead of being bonded to the anode rod, so that Li can wrap round the rod's edge; 0 (default) = the
+    /// whole foil bonded, any positive width detaches at least the Li node at the rod's edge.</summary>
+    public double LiRimSlidingMm { get; init; }
+    /// <summary>Large deformation only: ALE rezoning of the Li sub-mesh when its worst scaled Jacobian falls below this (<see cref="AxiSolid.Rezone"/>);
+    /// 0 (default) = off. Neither option lets the UL cell finish yet; bonded without rezoning gets furthest (docs/fe.md, fourth session).</summary>
+    public double LiRezoneQuality { get; init; }
     /// <summary>Length of each SS rod modelled, mm (graded mesh away from the stack). Default 2.</summary>
     public double RodLengthMm { get; init; } = 2.0;
     /// <summary>Li foil thickness, µm (paper: ≈ 250).</summary>
@@ -140,6 +143,7 @@ public sealed record CellFeConfig
         InputException.Require(LiCreepModel is "narayan-anand" or "calibrated", $"{source}: li_creep_model", $"must be \"narayan-anand\" or \"calibrated\", got \"{LiCreepModel}\"");
         Pos(LiFlowResistanceMPa, "li_flow_resistance_mpa"); Pos(RodEdgeRadiusUm, "rod_edge_radius_um");
         InputException.Require(double.IsFinite(LiRimSlidingMm) && LiRimSlidingMm >= 0, $"{source}: li_rim_sliding_mm", $"must be ≥ 0, got {LiRimSlidingMm}");
+        InputException.Require(double.IsFinite(LiRezoneQuality) && LiRezoneQuality is >= 0 and < 1, $"{source}: li_rezone_quality", $"must be in [0, 1) (0 = off), got {LiRezoneQuality}");
         InputException.Require(SeModel is "compaction" or "j2", $"{source}: se_model", $"must be \"compaction\" or \"j2\", got \"{SeModel}\"");
         InputException.Require(double.IsFinite(SeLateralRatio) && SeLateralRatio is > 0.01 and < 0.99, $"{source}: se_lateral_ratio", $"must be in (0.01, 0.99), got {SeLateralRatio}");
         InputException.Require(double.IsFinite(SeTapRelativeDensity) && SeTapRelativeDensity is >= 0.1 and < SePowder.PressedRelativeDensity, $"{source}: se_tap_relative_density", $"must be in [0.1, {SePowder.PressedRelativeDensity}), got {SeTapRelativeDensity}");
@@ -410,7 +414,7 @@ public static class CellFeModel
         ct.ThrowIfCancellationRequested();
         if (cfg.LargeDeformation) s.SwitchToLargeDeformation();
         s.Activate(Li, li);
-        if (cfg.LargeDeformation) { s.RezoneRegion = Li; s.GrowthIterations = 8; } // remapped states need a few more iterations
+        if (cfg.LargeDeformation && cfg.LiRezoneQuality > 0) { s.RezoneRegion = Li; s.RezoneQualityThreshold = cfg.LiRezoneQuality; s.GrowthIterations = 8; } // remapped states need a few more iterations
         if (liCorner >= 0)
         {   // from stacking on the Li corner node slides on the rod's rounded edge (and the Li wall nodes cannot enter the rod either)
             foreach (var t in cornerTie) s.Contacts.Remove(t);

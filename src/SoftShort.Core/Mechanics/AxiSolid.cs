@@ -760,7 +760,8 @@ public sealed class AxiSolid
     /// <summary>
     /// Scaled Jacobian of element e on the current configuration: the smallest over its corners of (e_next × e_prev)/(|e_next| |e_prev|),
     /// the sine of the corner angle — 1 for a rectangle of any aspect ratio, ≤ 0 for an inverted or non-convex element (Knupp,
-    /// "Achieving finite element mesh quality via optimization of the Jacobian matrix norm", Int. J. Numer. Meth. Eng. 48 (2000) 1165).
+    /// "Achieving finite element mesh quality via optimization of the Jacobian matrix norm and associated quantities, part II",
+    /// Int. J. Numer. Meth. Eng. 48 (2000) 1165).
     /// </summary>
     public double ElementQuality(int e) => ElementQuality(e, U);
 

@@ -1229,7 +1229,7 @@ public sealed class AxiSolid
             Array.Copy(U, uSave, U.Length);
             foreach (var p in step.Prescribed) U[p.Dof] = p.ValueMm(tauNew);
             ExternalForce(step, tauNew, fext, U);
-            bool ok = false;
+            bool ok = false, invertedElement = false;
             inverted = "";
             int it = 0;
             double rnorm0 = 0;
@@ -1283,7 +1283,7 @@ public sealed class AxiSolid
             }
             catch (InvertedElementException ex) when (LargeDeformation)
             {
-                ok = false;
+                ok = false; invertedElement = true;
                 var (er, ez) = Centroid(ex.Element);
                 inverted = $" (element {ex.Element}, region {Mesh.Region[ex.Element]}, reference centroid r = {er:F4} mm, z = {ez:F4} mm, inverts)";
             }
@@ -1295,7 +1295,7 @@ public sealed class AxiSolid
             {
                 Array.Copy(uSave, U, U.Length);
                 // an element inverted: first try rezoning the last converged state (once per τ), then cut back
-                if (inverted.Contains("inverts") && RezoneRegion >= 0 && LargeDeformation && rezonedAt != tau)
+                if (invertedElement && RezoneRegion >= 0 && LargeDeformation && rezonedAt != tau)
                 {
                     rezonedAt = tau;
                     if (Rezone()) { BuildSystem(); continue; }

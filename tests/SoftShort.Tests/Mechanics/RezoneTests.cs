@@ -194,6 +194,18 @@ public class RezoneTests
         Assert.All(s.U, u => Assert.Equal(0, u));
     }
 
+    [Fact]
+    public void LargeDeformationCellKeysAreValidated()
+    {
+        Assert.Throws<InputException>(() => new CellFeConfig { LiRezoneQuality = 1.5 }.Validate());
+        Assert.Throws<InputException>(() => new CellFeConfig { LiRimSlidingMm = -0.1 }.Validate());
+        Assert.Throws<InputException>(() => new CellFeConfig { RodEdgeRadiusUm = 0 }.Validate());
+        new CellFeConfig { LargeDeformation = true, LiRezoneQuality = 0.3, LiRimSlidingMm = 0.15, RodEdgeRadiusUm = 100 }.Validate();
+        Assert.Equal("li_rezone_quality", CellFeConfig.KeyOf(nameof(CellFeConfig.LiRezoneQuality)));
+        Assert.Equal("li_rim_sliding_mm", CellFeConfig.KeyOf(nameof(CellFeConfig.LiRimSlidingMm)));
+        Assert.Equal("rod_edge_radius_um", CellFeConfig.KeyOf(nameof(CellFeConfig.RodEdgeRadiusUm)));
+    }
+
     /// <summary>Crushing one element past zero height in updated Lagrangian: the stop message names the step and the inverted element.</summary>
     [Fact]
     public void InvertedElementIsNamedWithItsStep()

@@ -269,8 +269,8 @@ public static class CellFeModel
         // lower body owning row j (an interface row belongs to the body below it, except row 0)
         int CNode(int j, int i) { int b = j <= jSe ? 0 : j <= jCa ? 1 : 2; return BNode(b, j, i); }
         int TNode(int j, int i) => tAt[j, i] + off[3];
-        // large deformation: the Li foil's outer bottom node is detached from the anode rod's edge so that Li can wrap round the edge into
-        // the rod–tube gap (tied to the rod in step 1, a node-to-corner contact from stacking on; docs/fe.md "Large deformation")
+        // large deformation with li_rim_sliding_mm > 0: the Li foil's outer-rim bottom nodes are detached from the anode rod so that Li can
+        // wrap round the rod's edge into the rod–tube gap (tied to the rod in step 1, node-to-corner contacts from stacking on; docs/fe.md)
         int jLiRow = Array.FindIndex(zs, z => Math.Abs(z - zLi) < 1e-12), rodCorner = BNode(0, jLiRow, nrc), liCorner = -1;
         var rim = new List<(int Rod, int Li, double Area)>(); // detached Li bottom nodes (outer rim) and their rod partners
         for (int i = nrc; cfg.LargeDeformation && cfg.LiRimSlidingMm > 0 && i > 0 && rc[i] >= rb - cfg.LiRimSlidingMm - 1e-9; i--)

@@ -105,6 +105,23 @@ public sealed class AxiMesh
         return Graded(a, b, n, ratio);
     }
 
+    /// <summary>
+    /// A copy of the mesh in which the elements selected by <paramref name="detach"/> refer to a new node (appended, at the place of
+    /// <paramref name="node"/>) instead of <paramref name="node"/>: the two sides of the node are no longer bonded. Returns the mesh and
+    /// the new node's index; all other node and element numbers are unchanged.
+    /// </summary>
+    public static (AxiMesh Mesh, int NewNode) DetachNode(AxiMesh mesh, int node, Func<int, bool> detach)
+    {
+        int nn = mesh.NodeCount;
+        var r = new double[nn + 1]; var z = new double[nn + 1];
+        Array.Copy(mesh.R, r, nn); Array.Copy(mesh.Z, z, nn);
+        r[nn] = mesh.R[node]; z[nn] = mesh.Z[node];
+        var conn = (int[])mesh.Conn.Clone();
+        for (int e = 0; e < mesh.ElementCount; e++)
+            if (detach(e)) for (int a = 0; a < 4; a++) if (conn[4 * e + a] == node) conn[4 * e + a] = nn;
+        return (new AxiMesh(r, z, conn, (int[])mesh.Region.Clone()), nn);
+    }
+
     /// <summary>Joins coordinate lists end to start (drops the duplicated joint values).</summary>
     public static double[] Join(params double[][] segments)
     {

@@ -31,6 +31,20 @@ public sealed record ContactPair(int Inner, int Outer, double AreaPerRadMm2, boo
     public bool Sliding { get; internal set; }
 }
 
+/// <summary>
+/// Node-to-corner contact (large sliding) of node <see cref="Node"/> against the convex corner of a stiff body that occupies the
+/// quadrant r ≤ r_c, z ≤ z_c below and inside its corner node <see cref="CornerNode"/> (which carries the body's motion: the body is
+/// treated as translating rigidly with that node near the corner), the corner rounded with fillet radius <see cref="FilletMm"/>.
+/// The gap g is the signed distance of the node from the body's surface; for g &lt; 0 a penalty force −k A g n pushes the node out
+/// along the outward normal n and the opposite force acts on the corner node (frictionless). Used for Li wrapping around the edge of
+/// the anode rod (updated Lagrangian: the node may slide from the top face round the fillet and down the side face).
+/// </summary>
+public sealed record CornerContact(int Node, int CornerNode, double AreaPerRadMm2, double FilletMm)
+{
+    /// <summary>Compressive normal force on the node in the last evaluated state, N per radian.</summary>
+    public double NormalForcePerRadN { get; internal set; }
+}
+
 /// <summary>One loading step: boundary conditions, loads and eigenstrain as functions of τ, and its duration in real time.</summary>
 public sealed class LoadStep
 {
@@ -54,6 +68,12 @@ public sealed class LoadStep
 public sealed class SolveStats
 {
     public int Increments, NewtonIterations, Cutbacks, Factorizations;
+    /// <summary>ALE rezonings of the <see cref="AxiSolid.RezoneRegion"/> sub-mesh (mesh smoothing + state remap).</summary>
+    public int Rezonings;
+    /// <summary>Worst element quality (scaled Jacobian) of the rezone region before / after the last rezoning.</summary>
+    public double LastRezoneQualityBefore = double.NaN, LastRezoneQualityAfter = double.NaN;
+    /// <summary>Largest relative change of the rezone region's volume in one rezoning (0 up to round-off: its boundary does not move).</summary>
+    public double MaxRezoneVolumeChange;
     /// <summary>Stored entries of the last LDLᵀ factor (envelope), and wall time spent factorising / assembling, s.</summary>
     public long FactorEntries;
     public double FactorSeconds, AssemblySeconds;
@@ -76,6 +96,8 @@ public sealed class AxiSolid
     readonly PointState[] _trial;
     readonly double[] _eigen;       // 4 per Gauss point (elements × 4 points × 4)
     public List<ContactPair> Contacts { get; } = [];
+    /// <summary>Node-to-corner (large sliding) contacts, see <see cref="CornerContact"/>.</summary>
+    public List<CornerContact> CornerContacts { get; } = [];
     /// <summary>Penalty stiffness of the contact, MPa mm⁻¹ (force per area per penetration).</summary>
     public double ContactPenaltyMPaPerMm { get; set; } = 1e5;
     /// <summary>Coulomb friction coefficient μ on the unilateral contact pairs (tangential penalty = normal penalty); 0 = frictionless (default). Set before a step.</summary>
@@ -336,6 +358,11 @@ public sealed class AxiSolid
                         if (t >= 0 && nrm >= 0 && t != nrm) edges.Add((t, nrm));
             }
         }
+        foreach (var c in CornerContacts)
+        {
+            ReadOnlySpan<int> ds = [_eq[DofR(c.Node)], _eq[DofZ(c.Node)], _eq[DofR(c.CornerNode)], _eq[DofZ(c.CornerNode)]];
+            for (int a = 0; a < 4; a++) for (int b = a + 1; b < 4; b++) if (ds[a] >= 0 && ds[b] >= 0) edges.Add((ds[a], ds[b]));
+        }
         _k = SparseSymmetric.FromEdges(count, edges);
         _ldlt = null; _lu = null;
         if (Unsymmetric) _lu = new SkylineLu(_k); else _ldlt = new SkylineLdlt(_k);
@@ -551,6 +578,47 @@ public sealed class AxiSolid
             }
             if (FrictionCoefficient > 0 && !cp.Bilateral) Friction(cp, kk, -force, assemble, fint);
         }
+        foreach (var cc in CornerContacts) CornerForce(cc, assemble, fint);
+    }
+
+    /// <summary>
+    /// Penalty force and tangent of a <see cref="CornerContact"/>: with d = x − x_c (current positions) and the fillet centre
+    /// c = (−ρ, −ρ), the gap is g = |d − c| − ρ with n = (d − c)/|d − c| on the fillet, g = d_r (n = e_r) beside the side face,
+    /// g = d_z (n = e_z) above the top face. Π = ½ k A g² for g &lt; 0 ⇒ f_node = k A g n = −f_corner; tangent
+    /// k A (n nᵀ + g ∂n/∂x) with ∂n/∂x = (I − n nᵀ)/|d − c| on the fillet (exact, symmetric).
+    /// </summary>
+    void CornerForce(CornerContact cc, bool assemble, double[] fint)
+    {
+        int nr = DofR(cc.Node), nz = DofZ(cc.Node), cr = DofR(cc.CornerNode), cz = DofZ(cc.CornerNode);
+        double dr = Mesh.R[cc.Node] + U[nr] - Mesh.R[cc.CornerNode] - U[cr];
+        double dz = Mesh.Z[cc.Node] + U[nz] - Mesh.Z[cc.CornerNode] - U[cz];
+        double rho = cc.FilletMm, g, n0, n1, curv = 0;
+        if (dr > -rho && dz > -rho)
+        {
+            double vr = dr + rho, vz = dz + rho, len = Math.Sqrt(vr * vr + vz * vz);
+            g = len - rho; n0 = vr / len; n1 = vz / len; curv = 1 / len;
+        }
+        else if (dr > -rho) { g = dr; n0 = 1; n1 = 0; }
+        else if (dz > -rho) { g = dz; n0 = 0; n1 = 1; }
+        else if (dr > dz) { g = dr; n0 = 1; n1 = 0; }
+        else { g = dz; n0 = 0; n1 = 1; }
+        cc.NormalForcePerRadN = 0;
+        if (g >= 0) return;
+        double k = ContactPenaltyMPaPerMm * cc.AreaPerRadMm2, f = k * g;
+        fint[nr] += f * n0; fint[nz] += f * n1; fint[cr] -= f * n0; fint[cz] -= f * n1;
+        cc.NormalForcePerRadN = -f;
+        if (!assemble) return;
+        // K = k (n nᵀ + g curv (I − n nᵀ))
+        double k00 = k * (n0 * n0 + g * curv * (1 - n0 * n0)), k11 = k * (n1 * n1 + g * curv * (1 - n1 * n1)), k01 = k * (n0 * n1 - g * curv * n0 * n1);
+        ReadOnlySpan<int> q = [_eq[nr], _eq[nz], _eq[cr], _eq[cz]];
+        Span<double> kk = [k00, k01, k01, k11];
+        for (int a = 0; a < 4; a++)
+            for (int b = 0; b < 4; b++)
+            {
+                if (q[a] < 0 || q[b] < 0) continue;
+                double v = kk[(a % 2) * 2 + b % 2] * ((a < 2) == (b < 2) ? 1 : -1);
+                _k!.Add(q[a], q[b], v);
+            }
     }
 
     /// <summary>
@@ -660,6 +728,480 @@ public sealed class AxiSolid
     /// <summary>Trial Gauss-point states of the last evaluation.</summary>
     internal PointState[] TrialStates => _trial;
 
+    // ---------- ALE rezoning: smoothing of a sub-mesh and remap of the Gauss-point state ----------
+    /// <summary>
+    /// Region whose sub-mesh is rezoned (ALE: the mesh is moved relative to the material, then the state is remapped) when its elements
+    /// distort; −1 (default) = never. Updated Lagrangian only. See <see cref="Rezone"/>.
+    /// </summary>
+    public int RezoneRegion { get; set; } = -1;
+    /// <summary>Rezone when the worst scaled Jacobian (<see cref="ElementQuality(int)"/>) of the region falls below this after a converged increment
+    /// (and once before cutting back an increment in which an element inverted). Default 0.3.</summary>
+    public double RezoneQualityThreshold { get; set; } = 0.3;
+    /// <summary>Rings of neighbouring elements around the distorted ones (quality below <see cref="RezoneQualityThreshold"/>) whose nodes a
+    /// rezoning may move; default 3.</summary>
+    public int RezoneRings { get; set; } = 3;
+    /// <summary>A rezoning is kept only if it raises the worst scaled Jacobian by more than this (default 0.05): a remap smears the state, so it
+    /// must buy a real improvement of the mesh.</summary>
+    public double RezoneMinImprovement { get; set; } = 0.05;
+    /// <summary>The load increment grows by 1.5 after an increment that converged in at most this many Newton iterations (default 4).</summary>
+    public int GrowthIterations { get; set; } = 4;
+    /// <summary>
+    /// Let the region's free boundary nodes (not shared with another region, no prescribed DOF; frictionless or frictional contact nodes
+    /// included) slide along the region's current boundary polyline when rezoning, to the arc-length fractions of their reference spacing
+    /// between fixed anchor nodes (<see cref="SlideBoundary"/>). Default true.
+    /// </summary>
+    public bool RezoneBoundarySliding { get; set; } = true;
+    /// <summary>Largest relative change of the region's volume a rezoning may cause (boundary sliding cuts the polyline's corners); default 2e-4.</summary>
+    public double RezoneVolumeTolerance { get; set; } = 2e-4;
+
+    /// <summary>Current position of node n (reference + displacement in updated Lagrangian; the reference in small strain).</summary>
+    (double R, double Z) Position(int n, double[] u) => LargeDeformation ? (Mesh.R[n] + u[2 * n], Mesh.Z[n] + u[2 * n + 1]) : (Mesh.R[n], Mesh.Z[n]);
+
+    /// <summary>
+    /// Scaled Jacobian of element e on the current configuration: the smallest over its corners of (e_next × e_prev)/(|e_next| |e_prev|),
+    /// the sine of the corner angle — 1 for a rectangle of any aspect ratio, ≤ 0 for an inverted or non-convex element (Knupp,
+    /// "Achieving finite element mesh quality via optimization of the Jacobian matrix norm and associated quantities, part II",
+    /// Int. J. Numer. Meth. Eng. 48 (2000) 1165).
+    /// </summary>
+    public double ElementQuality(int e) => ElementQuality(e, U);
+
+    double ElementQuality(int e, double[] u)
+    {
+        Span<double> xr = stackalloc double[4], xz = stackalloc double[4];
+        for (int a = 0; a < 4; a++) (xr[a], xz[a]) = Position(Mesh.Conn[4 * e + a], u);
+        return Quality(xr, xz);
+    }
+
+    static double Quality(ReadOnlySpan<double> xr, ReadOnlySpan<double> xz)
+    {
+        double q = double.PositiveInfinity;
+        for (int a = 0; a < 4; a++)
+        {
+            int nx = (a + 1) % 4, pv = (a + 3) % 4;
+            double ar = xr[nx] - xr[a], az = xz[nx] - xz[a], br = xr[pv] - xr[a], bz = xz[pv] - xz[a];
+            q = Math.Min(q, (ar * bz - az * br) / Math.Sqrt((ar * ar + az * az) * (br * br + bz * bz)));
+        }
+        return q;
+    }
+
+    /// <summary>Worst <see cref="ElementQuality(int)"/> over the elements of a region.</summary>
+    public double RegionQuality(int region) => RegionQuality(region, U);
+
+    double RegionQuality(int region, double[] u)
+    {
+        double q = double.PositiveInfinity;
+        for (int e = 0; e < Mesh.ElementCount; e++) if (Mesh.Region[e] == region) q = Math.Min(q, ElementQuality(e, u));
+        return q;
+    }
+
+    /// <summary>Current volume of a region (per radian, mm³): Σ over its elements and Gauss points of r det J.</summary>
+    public double RegionVolume(int region) => RegionVolume(region, U);
+
+    double RegionVolume(int region, double[] u)
+    {
+        Span<double> xr = stackalloc double[4], xz = stackalloc double[4], n = stackalloc double[4], dr = stackalloc double[4], dz = stackalloc double[4];
+        double v = 0;
+        for (int e = 0; e < Mesh.ElementCount; e++)
+        {
+            if (Mesh.Region[e] != region) continue;
+            for (int a = 0; a < 4; a++) (xr[a], xz[a]) = Position(Mesh.Conn[4 * e + a], u);
+            try { for (int gp = 0; gp < 4; gp++) { Kinematics(e, Xi[gp], Eta[gp], xr, xz, n, dr, dz, out _, out double wr); v += wr; } }
+            catch (InvertedElementException) { return double.NaN; }
+        }
+        return v;
+    }
+
+    /// <summary>
+    /// Volume (full ring, mm³) of the part of a region that lies at r &gt; <paramref name="radiusMm"/> in the current configuration: every
+    /// element (a straight-edged quadrilateral) is clipped to the half-plane r ≥ radius and 2π ∫ r dA of the clipped polygon is summed
+    /// (exact for straight edges: ∫ r dA = Σ (r_i z_{i+1} − r_{i+1} z_i)(r_i + r_{i+1})/6).
+    /// </summary>
+    public double RegionVolumeBeyondRadius(int region, double radiusMm)
+    {
+        double v = 0;
+        var pr = new List<double>(8); var pz = new List<double>(8);
+        for (int e = 0; e < Mesh.ElementCount; e++)
+        {
+            if (Mesh.Region[e] != region) continue;
+            pr.Clear(); pz.Clear();
+            for (int a = 0; a < 4; a++)
+            {
+                var (ra, za) = Position(Mesh.Conn[4 * e + a], U);
+                var (rb, zb) = Position(Mesh.Conn[4 * e + (a + 1) % 4], U);
+                bool ina = ra >= radiusMm, inb = rb >= radiusMm;
+                if (ina) { pr.Add(ra); pz.Add(za); }
+                if (ina != inb) { double t = (radiusMm - ra) / (rb - ra); pr.Add(radiusMm); pz.Add(za + t * (zb - za)); }
+            }
+            double m = 0;
+            for (int i = 0; i < pr.Count; i++)
+            {
+                int j = (i + 1) % pr.Count;
+                m += (pr[i] * pz[j] - pr[j] * pz[i]) * (pr[i] + pr[j]);
+            }
+            v += 2 * Math.PI * m / 6;
+        }
+        return v;
+    }
+
+    /// <summary>
+    /// ALE rezoning of the sub-mesh of <see cref="RezoneRegion"/> at the current (converged) state, in two steps (the operator split of
+    /// an arbitrary Lagrangian–Eulerian method into a Lagrangian step and a rezone/remap step: Belytschko, Liu &amp; Moran, "Nonlinear
+    /// Finite Elements for Continua and Structures", 2000, ch. 7; Benson, Comput. Methods Appl. Mech. Eng. 72 (1989) 305, and 99 (1992) 235).
+    /// (1) Mesh motion, near the distorted elements only (those below <see cref="RezoneQualityThreshold"/> and <see cref="RezoneRings"/> rings
+    /// around them; the rest of the region stays Lagrangian): the nodes interior to the region (all their elements in it, not on its boundary, no prescribed DOF, in no contact)
+    /// get the harmonic extension of the displacement of the region's other nodes on the reference mesh, i.e. they solve the plane
+    /// bilinear-FE Laplace equation ∇²u = 0 on the reference coordinates with u fixed on the region boundary (Laplacian mesh motion: it
+    /// reproduces a linear displacement field exactly, so a graded reference mesh keeps its grading under a smooth deformation);
+    /// first the region's free boundary nodes slide along its current outline to their reference arc-length fractions
+    /// (<see cref="SlideBoundary"/>, when <see cref="RezoneBoundarySliding"/>), then the interior follows by the harmonic extension; without
+    /// sliding the outline and the volume are unchanged exactly, with sliding the volume change is checked against
+    /// <see cref="RezoneVolumeTolerance"/>. If the full motion would not raise the worst scaled Jacobian by more than <see cref="RezoneMinImprovement"/> (or changes the volume too much),
+    /// ½ and ¼ of it, then the motion without boundary sliding, are tried; without improvement nothing changes.
+    /// (2) Remap: every Gauss point of an element whose nodes moved takes the state (stress, plastic strain, equivalent plastic strain,
+    /// accumulated strain, birth strain) of the material point now there: the old element that contains it is found by inverting its
+    /// bilinear map, and the state is the bilinear interpolant through that element's four Gauss-point values (exact for a uniform
+    /// and for a linear field, and the identity where the mesh did not move); the equivalent plastic strain is kept ≥ 0.
+    /// Returns true when the mesh was changed.
+    /// </summary>
+    public bool Rezone()
+    {
+        int reg = RezoneRegion;
+        if (reg < 0) return false;
+        int nn = Mesh.NodeCount, ne = Mesh.ElementCount;
+        var inReg = new bool[nn]; var other = new bool[nn]; var boundary = new bool[nn];
+        var edgeCount = new Dictionary<(int, int), int>();
+        for (int e = 0; e < ne; e++)
+            for (int a = 0; a < 4; a++)
+            {
+                int n0 = Mesh.Conn[4 * e + a], n1 = Mesh.Conn[4 * e + (a + 1) % 4];
+                if (Mesh.Region[e] != reg) { other[n0] = true; continue; }
+                inReg[n0] = true;
+                var key = (Math.Min(n0, n1), Math.Max(n0, n1));
+                edgeCount[key] = edgeCount.GetValueOrDefault(key) + 1;
+            }
+        foreach (var (key, c) in edgeCount) if (c == 1) { boundary[key.Item1] = true; boundary[key.Item2] = true; }
+        var contact = new bool[nn];
+        foreach (var cp in Contacts) { contact[cp.Inner] = true; contact[cp.Outer] = true; }
+        foreach (var cc in CornerContacts) { contact[cc.Node] = true; contact[cc.CornerNode] = true; }
+        // the mesh moves only near the distorted elements (quality below the threshold, plus RezoneRings rings of neighbours), so that the
+        // remap — which smears the state a little — stays local and the well-shaped Lagrangian mesh elsewhere keeps its material points
+        var active = new bool[nn];
+        for (int e = 0; e < ne; e++)
+            if (Mesh.Region[e] == reg && ElementQuality(e, U) < RezoneQualityThreshold) for (int a = 0; a < 4; a++) active[Mesh.Conn[4 * e + a]] = true;
+        for (int ring = 0; ring < RezoneRings; ring++)
+        {
+            var grow = (bool[])active.Clone();
+            for (int e = 0; e < ne; e++)
+            {
+                if (Mesh.Region[e] != reg) continue;
+                bool any = false;
+                for (int a = 0; a < 4; a++) any |= active[Mesh.Conn[4 * e + a]];
+                if (any) for (int a = 0; a < 4; a++) grow[Mesh.Conn[4 * e + a]] = true;
+            }
+            active = grow;
+        }
+        var idx = new int[nn]; int count = 0;
+        for (int n = 0; n < nn; n++)
+            idx[n] = active[n] && inReg[n] && !other[n] && !boundary[n] && !contact[n] && !_fixed[2 * n] && !_fixed[2 * n + 1] ? count++ : -1;
+        if (count == 0) return false;
+        // (1) harmonic extension of the displacement on the reference mesh
+        var edges = new List<(int, int)>();
+        for (int e = 0; e < ne; e++)
+        {
+            if (Mesh.Region[e] != reg) continue;
+            for (int a = 0; a < 4; a++) for (int b = a + 1; b < 4; b++)
+                {
+                    int ia = idx[Mesh.Conn[4 * e + a]], ib = idx[Mesh.Conn[4 * e + b]];
+                    if (ia >= 0 && ib >= 0) edges.Add((ia, ib));
+                }
+        }
+        var k = SparseSymmetric.FromEdges(count, edges);
+        var coupling = new List<(int I, int Node, double K)>();
+        Span<double> xr = stackalloc double[4], xz = stackalloc double[4], sn = stackalloc double[4], dr = stackalloc double[4], dz = stackalloc double[4];
+        Span<double> ke = stackalloc double[16];
+        for (int e = 0; e < ne; e++)
+        {
+            if (Mesh.Region[e] != reg) continue;
+            Gather(e, Mesh.R, Mesh.Z, xr, xz);
+            ke.Clear();
+            for (int gp = 0; gp < 4; gp++)
+            {
+                Kinematics(e, Xi[gp], Eta[gp], xr, xz, sn, dr, dz, out double r, out double wr);
+                double w = wr / r; // plane Laplacian (weight det J)
+                for (int a = 0; a < 4; a++) for (int b = 0; b < 4; b++) ke[a * 4 + b] += w * (dr[a] * dr[b] + dz[a] * dz[b]);
+            }
+            for (int a = 0; a < 4; a++)
+            {
+                int ia = idx[Mesh.Conn[4 * e + a]];
+                if (ia < 0) continue;
+                for (int b = 0; b < 4; b++)
+                {
+                    int nb = Mesh.Conn[4 * e + b], ib = idx[nb];
+                    if (ib >= 0) k.Add(ia, ib, ke[a * 4 + b]);
+                    else coupling.Add((ia, nb, ke[a * 4 + b]));
+                }
+            }
+        }
+        var f = new SkylineLdlt(k);
+        f.Factor();
+        // harmonic interior displacement for the boundary displacement in ub
+        double[] Harmonic(double[] ub)
+        {
+            var rhsR = new double[count]; var rhsZ = new double[count];
+            foreach (var (i, nb, kv) in coupling) { rhsR[i] -= kv * ub[2 * nb]; rhsZ[i] -= kv * ub[2 * nb + 1]; }
+            var hr = new double[count]; var hz = new double[count];
+            f.Solve(rhsR, hr); f.Solve(rhsZ, hz);
+            var h = (double[])ub.Clone();
+            for (int n = 0; n < nn; n++) if (idx[n] >= 0) { h[2 * n] = hr[idx[n]]; h[2 * n + 1] = hz[idx[n]]; }
+            return h;
+        }
+        double q0 = RegionQuality(reg, U), v0 = RegionVolume(reg, U);
+        double[]? best = null; double qBest = q0;
+        var slid = RezoneBoundarySliding ? SlideBoundary(reg, boundary, other, edgeCount, active) : null;
+        foreach (var basis in slid != null ? new[] { slid, U } : [U])
+        {
+            var h = Harmonic(basis);
+            foreach (double beta in (ReadOnlySpan<double>)[1, 0.5, 0.25])
+            {
+                var trial = (double[])U.Clone();
+                for (int d = 0; d < trial.Length; d++) trial[d] += beta * (h[d] - U[d]);
+                double q = RegionQuality(reg, trial);
+                if (q > qBest + RezoneMinImprovement && AllGaussPointsValid(reg, trial) && Math.Abs(RegionVolume(reg, trial) - v0) <= RezoneVolumeTolerance * v0) { qBest = q; best = trial; break; }
+            }
+            if (best != null) break;
+        }
+        Stats.LastRezoneQualityBefore = q0; Stats.LastRezoneQualityAfter = qBest;
+        if (best == null) { IncrementLog?.Invoke($"rezone region {reg}: worst quality {q0:F3}, no improving mesh motion found"); return false; }
+        // frictional contact pairs keep their tangential force: the committed slip follows a moved node
+        foreach (var cp in Contacts)
+        {
+            cp.SlipMm += (best[cp.OuterTangentDof] - U[cp.OuterTangentDof]) - (best[cp.InnerTangentDof] - U[cp.InnerTangentDof]);
+            cp.TrialSlipMm = cp.SlipMm;
+        }
+        // (2) remap the Gauss-point state from the old to the new mesh
+        var oldU = (double[])U.Clone();
+        var nodeElems = new List<int>[nn];
+        for (int e = 0; e < ne; e++)
+            if (Mesh.Region[e] == reg) for (int a = 0; a < 4; a++) (nodeElems[Mesh.Conn[4 * e + a]] ??= []).Add(e);
+        var remapped = new List<(int Ip, PointState St)>();
+        Span<double> nr = stackalloc double[4];
+        for (int e = 0; e < ne; e++)
+        {
+            if (Mesh.Region[e] != reg) continue;
+            bool moved = false;
+            for (int a = 0; a < 4; a++) { int n = Mesh.Conn[4 * e + a]; if (best[2 * n] != oldU[2 * n] || best[2 * n + 1] != oldU[2 * n + 1]) moved = true; }
+            if (!moved) continue;
+            for (int a = 0; a < 4; a++) (xr[a], xz[a]) = Position(Mesh.Conn[4 * e + a], best);
+            for (int gp = 0; gp < 4; gp++)
+            {
+                ShapeFunctions(Xi[gp], Eta[gp], nr);
+                double pr = 0, pz = 0;
+                for (int a = 0; a < 4; a++) { pr += nr[a] * xr[a]; pz += nr[a] * xz[a]; }
+                remapped.Add((e * 4 + gp, StateAt(e, pr, pz, oldU, nodeElems)));
+            }
+        }
+        Array.Copy(best, U, U.Length);
+        foreach (var (ip, st) in remapped) State[ip] = st;
+        Stats.Rezonings++;
+        double v1 = RegionVolume(reg);
+        Stats.MaxRezoneVolumeChange = Math.Max(Stats.MaxRezoneVolumeChange, Math.Abs(v1 - v0) / v0);
+        IncrementLog?.Invoke($"rezone region {reg}: worst quality {q0:F3} → {qBest:F3}, {count} interior nodes, {remapped.Count} Gauss points remapped, volume change {(v1 - v0) / v0:E1}");
+        return true;
+    }
+
+    /// <summary>
+    /// Boundary sliding for <see cref="Rezone"/>: walks the region's boundary loop; anchors are the nodes that may not slide (shared with
+    /// another region, with a prescribed DOF, or at a corner of the reference outline, so that the region keeps its corners); every run of sliding nodes between two anchors is redistributed along the current
+    /// polyline A → … → B so that its nodes sit at the arc-length fractions their reference positions have along the same node sequence
+    /// (the reference grading along the surface is restored). A node with a <see cref="CornerContact"/> that lands inside its obstacle is
+    /// projected back onto the obstacle's surface. Returns the displacement with the boundary moved, or null if the boundary is not one
+    /// simple loop with at least one anchor.
+    /// </summary>
+    double[]? SlideBoundary(int reg, bool[] boundary, bool[] other, Dictionary<(int, int), int> edgeCount, bool[] active)
+    {
+        var nbr = new Dictionary<int, List<int>>();
+        foreach (var (key, c) in edgeCount)
+        {
+            if (c != 1) continue;
+            (nbr.TryGetValue(key.Item1, out var l1) ? l1 : nbr[key.Item1] = []).Add(key.Item2);
+            (nbr.TryGetValue(key.Item2, out var l2) ? l2 : nbr[key.Item2] = []).Add(key.Item1);
+        }
+        if (nbr.Count == 0 || nbr.Values.Any(l => l.Count != 2)) return null;
+        // anchors: shared with another region, a prescribed DOF, or a corner of the region's reference outline (turn > 30°)
+        bool RefCorner(int n)
+        {
+            int a = nbr[n][0], b = nbr[n][1];
+            double ar = Mesh.R[n] - Mesh.R[a], az = Mesh.Z[n] - Mesh.Z[a], br = Mesh.R[b] - Mesh.R[n], bz = Mesh.Z[b] - Mesh.Z[n];
+            double cos = (ar * br + az * bz) / Math.Sqrt((ar * ar + az * az) * (br * br + bz * bz));
+            return cos < Math.Cos(Math.PI / 6);
+        }
+        bool Anchor(int n) => !active[n] || other[n] || _fixed[2 * n] || _fixed[2 * n + 1] || RefCorner(n);
+        int start = nbr.Keys.FirstOrDefault(Anchor, -1);
+        if (start < 0) return null;
+        var loop = new List<int> { start };
+        int prev = start, cur = nbr[start][0];
+        while (cur != start)
+        {
+            if (loop.Count > nbr.Count) return null; // more than one loop
+            loop.Add(cur);
+            int nx = nbr[cur][0] == prev ? nbr[cur][1] : nbr[cur][0];
+            prev = cur; cur = nx;
+        }
+        if (loop.Count != nbr.Count) return null;
+        var u = (double[])U.Clone();
+        int m = loop.Count;
+        for (int i0 = 0; i0 < m; i0++)
+        {
+            if (!Anchor(loop[i0])) continue;
+            int i1 = i0 + 1;
+            while (!Anchor(loop[i1 % m])) i1++;
+            if (i1 - i0 < 2) continue;
+            int len = i1 - i0 + 1;
+            var sRef = new double[len]; var cr = new double[len]; var cz = new double[len]; var sCur = new double[len];
+            for (int k = 0; k < len; k++)
+            {
+                int n = loop[(i0 + k) % m];
+                (cr[k], cz[k]) = Position(n, U);
+                if (k > 0)
+                {
+                    int p = loop[(i0 + k - 1) % m];
+                    sRef[k] = sRef[k - 1] + Math.Sqrt(Math.Pow(Mesh.R[n] - Mesh.R[p], 2) + Math.Pow(Mesh.Z[n] - Mesh.Z[p], 2));
+                    sCur[k] = sCur[k - 1] + Math.Sqrt(Math.Pow(cr[k] - cr[k - 1], 2) + Math.Pow(cz[k] - cz[k - 1], 2));
+                }
+            }
+            int seg = 0;
+            for (int k = 1; k < len - 1; k++)
+            {
+                double t = sRef[k] / sRef[len - 1] * sCur[len - 1];
+                while (seg < len - 2 && sCur[seg + 1] < t) seg++;
+                double w = sCur[seg + 1] > sCur[seg] ? (t - sCur[seg]) / (sCur[seg + 1] - sCur[seg]) : 0;
+                int n = loop[(i0 + k) % m];
+                u[2 * n] = cr[seg] + w * (cr[seg + 1] - cr[seg]) - Mesh.R[n];
+                u[2 * n + 1] = cz[seg] + w * (cz[seg + 1] - cz[seg]) - Mesh.Z[n];
+            }
+            i0 = i1 - 1;
+        }
+        foreach (var cc in CornerContacts)
+        {   // keep contact nodes out of their obstacle
+            double dr = Mesh.R[cc.Node] + u[2 * cc.Node] - Mesh.R[cc.CornerNode] - u[2 * cc.CornerNode];
+            double dz = Mesh.Z[cc.Node] + u[2 * cc.Node + 1] - Mesh.Z[cc.CornerNode] - u[2 * cc.CornerNode + 1];
+            double rho = cc.FilletMm;
+            if (dr > -rho && dz > -rho)
+            {
+                double vr = dr + rho, vz = dz + rho, l = Math.Sqrt(vr * vr + vz * vz);
+                if (l < rho) { u[2 * cc.Node] += (rho - l) * vr / l; u[2 * cc.Node + 1] += (rho - l) * vz / l; }
+            }
+            else if (dr > -rho) { if (dr < 0) u[2 * cc.Node] -= dr; }
+            else if (dz > -rho) { if (dz < 0) u[2 * cc.Node + 1] -= dz; }
+            else if (dr > dz) u[2 * cc.Node] -= dr; else u[2 * cc.Node + 1] -= dz;
+        }
+        return u;
+    }
+
+    bool AllGaussPointsValid(int reg, double[] u)
+    {
+        Span<double> xr = stackalloc double[4], xz = stackalloc double[4], n = stackalloc double[4], dr = stackalloc double[4], dz = stackalloc double[4];
+        for (int e = 0; e < Mesh.ElementCount; e++)
+        {
+            if (Mesh.Region[e] != reg) continue;
+            for (int a = 0; a < 4; a++) (xr[a], xz[a]) = Position(Mesh.Conn[4 * e + a], u);
+            try { for (int gp = 0; gp < 4; gp++) Kinematics(e, Xi[gp], Eta[gp], xr, xz, n, dr, dz, out _, out _); }
+            catch (InvertedElementException) { return false; }
+        }
+        return true;
+    }
+
+    static void ShapeFunctions(double xi, double eta, Span<double> n)
+    {
+        n[0] = 0.25 * (1 - xi) * (1 - eta); n[1] = 0.25 * (1 + xi) * (1 - eta);
+        n[2] = 0.25 * (1 + xi) * (1 + eta); n[3] = 0.25 * (1 - xi) * (1 + eta);
+    }
+
+    /// <summary>Natural coordinates of the point (pr, pz) in element e with node positions from <paramref name="u"/> (Newton on the bilinear map); false if it fails.</summary>
+    bool Inverse(int e, double pr, double pz, double[] u, out double xi, out double eta)
+    {
+        Span<double> xr = stackalloc double[4], xz = stackalloc double[4], n = stackalloc double[4];
+        for (int a = 0; a < 4; a++) (xr[a], xz[a]) = Position(Mesh.Conn[4 * e + a], u);
+        xi = 0; eta = 0;
+        ReadOnlySpan<double> sx = [-1, 1, 1, -1], sy = [-1, -1, 1, 1];
+        for (int it = 0; it < 30; it++)
+        {
+            ShapeFunctions(xi, eta, n);
+            double fr = -pr, fz = -pz, j11 = 0, j12 = 0, j21 = 0, j22 = 0;
+            for (int a = 0; a < 4; a++)
+            {
+                fr += n[a] * xr[a]; fz += n[a] * xz[a];
+                double dxi = 0.25 * sx[a] * (1 + sy[a] * eta), deta = 0.25 * sy[a] * (1 + sx[a] * xi);
+                j11 += dxi * xr[a]; j21 += dxi * xz[a]; j12 += deta * xr[a]; j22 += deta * xz[a];
+            }
+            double det = j11 * j22 - j12 * j21;
+            if (!(Math.Abs(det) > 0)) return false;
+            double dXi = (j22 * fr - j12 * fz) / det, dEta = (-j21 * fr + j11 * fz) / det;
+            xi -= dXi; eta -= dEta;
+            if (Math.Abs(xi) > 10 || Math.Abs(eta) > 10) return false;
+            if (Math.Abs(dXi) + Math.Abs(dEta) < 1e-13) return true;
+        }
+        return true;
+    }
+
+    /// <summary>State of the material point at (pr, pz) on the old mesh (displacements <paramref name="u"/>): bilinear interpolation through the Gauss-point values of the old element that contains it.</summary>
+    PointState StateAt(int e0, double pr, double pz, double[] u, List<int>[] nodeElems)
+    {
+        // candidates: the element itself, its neighbours, their neighbours, then every element of the region
+        var seen = new HashSet<int>();
+        var ring = new List<int> { e0 };
+        for (int layer = 0; layer < 3 && ring.Count > 0; layer++)
+        {
+            var next = new List<int>();
+            foreach (int c in ring)
+            {
+                if (!seen.Add(c)) continue;
+                if (Inverse(c, pr, pz, u, out double xi, out double eta) && Math.Abs(xi) <= 1 + 1e-9 && Math.Abs(eta) <= 1 + 1e-9)
+                    return Interpolate(c, xi, eta);
+                for (int a = 0; a < 4; a++) foreach (int d in nodeElems[Mesh.Conn[4 * c + a]]) if (!seen.Contains(d)) next.Add(d);
+            }
+            ring = next;
+        }
+        for (int c = 0; c < Mesh.ElementCount; c++)
+            if (Mesh.Region[c] == Mesh.Region[e0] && !seen.Contains(c) && Inverse(c, pr, pz, u, out double xi, out double eta) && Math.Abs(xi) <= 1 + 1e-9 && Math.Abs(eta) <= 1 + 1e-9)
+                return Interpolate(c, xi, eta);
+        // not inside any old element (round-off at the boundary): nearest old Gauss point of the element
+        return State[e0 * 4 + NearestGaussPoint(e0, pr, pz, u)];
+    }
+
+    int NearestGaussPoint(int e, double pr, double pz, double[] u)
+    {
+        Span<double> n = stackalloc double[4];
+        int best = 0; double dmin = double.PositiveInfinity;
+        for (int gp = 0; gp < 4; gp++)
+        {
+            ShapeFunctions(Xi[gp], Eta[gp], n);
+            double r = 0, z = 0;
+            for (int a = 0; a < 4; a++) { var (xa, za) = Position(Mesh.Conn[4 * e + a], u); r += n[a] * xa; z += n[a] * za; }
+            double d = (r - pr) * (r - pr) + (z - pz) * (z - pz);
+            if (d < dmin) { dmin = d; best = gp; }
+        }
+        return best;
+    }
+
+    /// <summary>Bilinear interpolant through the four Gauss-point states of element e at (ξ, η): weights ¼(1 + ξ/ξ_g)(1 + η/η_g).</summary>
+    PointState Interpolate(int e, double xi, double eta)
+    {
+        var r = default(PointState);
+        for (int gp = 0; gp < 4; gp++)
+        {
+            double w = 0.25 * (1 + xi / Xi[gp]) * (1 + eta / Eta[gp]);
+            ref readonly var s = ref State[e * 4 + gp];
+            r.S0 += w * s.S0; r.S1 += w * s.S1; r.S2 += w * s.S2; r.S3 += w * s.S3;
+            r.P0 += w * s.P0; r.P1 += w * s.P1; r.P2 += w * s.P2; r.P3 += w * s.P3;
+            r.Eqps += w * s.Eqps;
+            r.B0 += w * s.B0; r.B1 += w * s.B1; r.B2 += w * s.B2; r.B3 += w * s.B3;
+            r.E0 += w * s.E0; r.E1 += w * s.E1; r.E2 += w * s.E2; r.E3 += w * s.E3;
+        }
+        r.Eqps = Math.Max(0, r.Eqps);
+        return r;
+    }
+
     /// <summary>Last converged internal-force vector (per radian), for reactions.</summary>
     public double[] InternalForce { get; private set; } = [];
 
@@ -678,6 +1220,7 @@ public sealed class AxiSolid
         double tau = 0, dtau = step.InitialIncrement;
         double t0 = TimeS;
         int cuts = 0;
+        double rezonedAt = double.NaN;
         while (tau < 1 - 1e-12)
         {
             dtau = Math.Min(dtau, 1 - tau);
@@ -686,7 +1229,7 @@ public sealed class AxiSolid
             Array.Copy(U, uSave, U.Length);
             foreach (var p in step.Prescribed) U[p.Dof] = p.ValueMm(tauNew);
             ExternalForce(step, tauNew, fext, U);
-            bool ok = false;
+            bool ok = false, invertedElement = false;
             inverted = "";
             int it = 0;
             double rnorm0 = 0;
@@ -740,11 +1283,23 @@ public sealed class AxiSolid
             }
             catch (InvertedElementException ex) when (LargeDeformation)
             {
-                ok = false; inverted = $" (element {ex.Element} inverts)";
+                ok = false; invertedElement = true;
+                var (er, ez) = Centroid(ex.Element);
+                inverted = $" (element {ex.Element}, region {Mesh.Region[ex.Element]}, reference centroid r = {er:F4} mm, z = {ez:F4} mm, inverts)";
+            }
+            catch (SingularMatrixException ex)
+            {   // a singular tangent (e.g. a contact set that momentarily leaves a mechanism) is treated like a non-converged increment
+                ok = false; inverted = $" ({ex.Message})";
             }
             if (!ok)
             {
                 Array.Copy(uSave, U, U.Length);
+                // an element inverted: first try rezoning the last converged state (once per τ), then cut back
+                if (invertedElement && RezoneRegion >= 0 && LargeDeformation && rezonedAt != tau)
+                {
+                    rezonedAt = tau;
+                    if (Rezone()) { BuildSystem(); continue; }
+                }
                 dtau *= 0.25; cuts++; Stats.Cutbacks++;
                 if (dtau < 1e-6)
                     throw new ConvergenceException($"step '{step.Name}': no convergence at τ = {tau:F4} even with increment {dtau:G2} (residual {rnorm0:G3}){inverted}; the last converged state is kept");
@@ -758,7 +1313,12 @@ public sealed class AxiSolid
             step.OnIncrement?.Invoke(tau, TimeS - t0);
             Progress?.Report(new ProgressReport(step.Name, tau));
             IncrementLog?.Invoke($"{step.Name}: increment {Stats.Increments}, τ = {tau:F4}, t = {TimeS:G4} s, {it} Newton iterations");
-            if (it <= 4) dtau = Math.Min(step.MaxIncrement, dtau * 1.5);
+            if (it <= GrowthIterations) dtau = Math.Min(step.MaxIncrement, dtau * 1.5);
+            if (RezoneRegion >= 0 && LargeDeformation && RegionQuality(RezoneRegion) < RezoneQualityThreshold && Rezone())
+            {
+                rezonedAt = tau;
+                BuildSystem(); // same pattern; fresh factorisation objects
+            }
         }
     }
 

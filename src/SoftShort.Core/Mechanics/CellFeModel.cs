@@ -34,6 +34,16 @@ public sealed record CellFeConfig
     /// Contact stays node-to-node (small sliding).
     /// </summary>
     public bool LargeDeformation { get; init; }
+    /// <summary>Large deformation only: edge (fillet) radius of the anode rod, µm, round which Li wraps into the rod–tube gap (ASSUMPTION 10 µm:
+    /// the plungers' edge finish is not given; the Li's outer bottom node slides round it, see <see cref="CornerContact"/>).</summary>
+    public double RodEdgeRadiusUm { get; init; } = 10;
+    /// <summary>Large deformation only: width of the outer rim of the Li foil, mm, that slides (frictionless node-to-surface contact on the rod's
+    /// top face, rounded edge and side) instead of being bonded to the anode rod, so that Li can wrap round the rod's edge; 0 (default) = the
+    /// whole foil bonded, any positive width detaches at least the Li node at the rod's edge.</summary>
+    public double LiRimSlidingMm { get; init; }
+    /// <summary>Large deformation only: ALE rezoning of the Li sub-mesh when its worst scaled Jacobian falls below this (<see cref="AxiSolid.Rezone"/>);
+    /// 0 (default) = off. Neither option lets the UL cell finish yet; bonded without rezoning gets furthest (docs/fe.md, fourth session).</summary>
+    public double LiRezoneQuality { get; init; }
     /// <summary>Length of each SS rod modelled, mm (graded mesh away from the stack). Default 2.</summary>
     public double RodLengthMm { get; init; } = 2.0;
     /// <summary>Li foil thickness, µm (paper: ≈ 250).</summary>
@@ -167,7 +177,9 @@ public sealed record CellFeConfig
         InputException.Require(ChargeIncrements is >= 2 and <= 10000, $"{source}: charge_increments", $"must be in [2, 10000], got {ChargeIncrements}");
         InputException.Require(TubeMaterial is "ptfe" or "peek", $"{source}: tube_material", $"must be \"ptfe\" or \"peek\", got \"{TubeMaterial}\"");
         InputException.Require(LiCreepModel is "narayan-anand" or "calibrated", $"{source}: li_creep_model", $"must be \"narayan-anand\" or \"calibrated\", got \"{LiCreepModel}\"");
-        Pos(LiFlowResistanceMPa, "li_flow_resistance_mpa");
+        Pos(LiFlowResistanceMPa, "li_flow_resistance_mpa"); Pos(RodEdgeRadiusUm, "rod_edge_radius_um");
+        InputException.Require(double.IsFinite(LiRimSlidingMm) && LiRimSlidingMm >= 0, $"{source}: li_rim_sliding_mm", $"must be ≥ 0, got {LiRimSlidingMm}");
+        InputException.Require(double.IsFinite(LiRezoneQuality) && LiRezoneQuality is >= 0 and < 1, $"{source}: li_rezone_quality", $"must be in [0, 1) (0 = off), got {LiRezoneQuality}");
         InputException.Require(SeModel is "compaction" or "j2", $"{source}: se_model", $"must be \"compaction\" or \"j2\", got \"{SeModel}\"");
         InputException.Require(double.IsFinite(SeLateralRatio) && SeLateralRatio is > 0.01 and < 0.99, $"{source}: se_lateral_ratio", $"must be in (0.01, 0.99), got {SeLateralRatio}");
         InputException.Require(double.IsFinite(SeTapRelativeDensity) && SeTapRelativeDensity is >= 0.1 and < SePowder.PressedRelativeDensity, $"{source}: se_tap_relative_density", $"must be in [0.1, {SePowder.PressedRelativeDensity}), got {SeTapRelativeDensity}");
@@ -352,6 +364,18 @@ public static class CellFeModel
         // lower body owning row j (an interface row belongs to the body below it, except row 0)
         int CNode(int j, int i) { int b = j <= jSe ? 0 : j <= jCa ? 1 : 2; return BNode(b, j, i); }
         int TNode(int j, int i) => tAt[j, i] + off[3];
+        // large deformation with li_rim_sliding_mm > 0: the Li foil's outer-rim bottom nodes are detached from the anode rod so that Li can
+        // wrap round the rod's edge into the rod–tube gap (tied to the rod in step 1, node-to-corner contacts from stacking on; docs/fe.md)
+        int jLiRow = Array.FindIndex(zs, z => Math.Abs(z - zLi) < 1e-12), rodCorner = BNode(0, jLiRow, nrc), liCorner = -1;
+        var rim = new List<(int Rod, int Li, double Area)>(); // detached Li bottom nodes (outer rim) and their rod partners
+        for (int i = nrc; cfg.LargeDeformation && cfg.LiRimSlidingMm > 0 && i > 0 && rc[i] >= rb - cfg.LiRimSlidingMm - 1e-9; i--)
+        {
+            var m0 = mesh;
+            (mesh, int nd) = AxiMesh.DetachNode(m0, BNode(0, jLiRow, i), e => m0.Region[e] == Li);
+            double ra = 0.5 * (rc[i - 1] + rc[i]), rbb = i < nrc ? 0.5 * (rc[i] + rc[i + 1]) : rb;
+            rim.Add((BNode(0, jLiRow, i), nd, 0.5 * (rbb * rbb - ra * ra)));
+            if (i == nrc) liCorner = nd;
+        }
 
         var s = new AxiSolid(mesh, Regions) { RelativeTolerance = cfg.NewtonTolerance, FrictionCoefficient = cfg.FrictionCoefficient, ContactPenaltyMPaPerMm = cfg.ContactPenaltyMPaPerMm, MaxNewton = cfg.MaxNewtonIterations, IncrementLog = log };
         ConfigureSolverForDiagnostics?.Invoke(s);
@@ -359,7 +383,12 @@ public static class CellFeModel
             for (int j = blockRows[b][0]; j <= blockRows[b][1]; j++)
             {
                 double dzLo = j > blockRows[b][0] ? zs[j] - zs[j - 1] : 0, dzHi = j < blockRows[b][1] ? zs[j + 1] - zs[j] : 0;
-                s.Contacts.Add(new ContactPair(BNode(b, j, nrc), TNode(j, 0), rb * 0.5 * (dzLo + dzHi)));
+                if (BNode(b, j, nrc) == rodCorner && liCorner >= 0)
+                {   // the rod's and the Li's corner nodes share the row's wall contact: rod below, Li above
+                    s.Contacts.Add(new ContactPair(rodCorner, TNode(j, 0), rb * 0.5 * dzLo));
+                    s.Contacts.Add(new ContactPair(liCorner, TNode(j, 0), rb * 0.5 * dzHi));
+                }
+                else s.Contacts.Add(new ContactPair(BNode(b, j, nrc), TNode(j, 0), rb * 0.5 * (dzLo + dzHi)));
             }
         foreach (var (b, j) in new[] { (0, jSe), (1, jCa) })
             for (int i = 0; i <= nrc; i++)
@@ -367,6 +396,8 @@ public static class CellFeModel
                 double ra = i > 0 ? 0.5 * (rc[i - 1] + rc[i]) : 0, rbb = i < nrc ? 0.5 * (rc[i] + rc[i + 1]) : rc[i];
                 s.Contacts.Add(new ContactPair(BNode(b, j, i), BNode(b + 1, j, i), 0.5 * (rbb * rbb - ra * ra), Axial: true, Bilateral: true));
             }
+        ContactPair[] cornerTie = [.. rim.SelectMany(p => new ContactPair[] { new(p.Rod, p.Li, p.Area, Axial: true, Bilateral: true), new(p.Rod, p.Li, p.Area, Bilateral: true) })];
+        s.Contacts.AddRange(cornerTie);
         var ss = CellMaterials.StainlessSteel(cfg.SsEMPa ?? 193e3, cfg.SsNu ?? 0.29);
         Material tubeMat = cfg.TubeMaterial == "peek" ? CellMaterials.Peek(cfg.TubeEMPa ?? 3600, cfg.TubeNu ?? 0.40) : CellMaterials.Ptfe(cfg.PtfeYieldMPa, cfg.PtfeHardeningMPa, cfg.TubeEMPa ?? 500, cfg.TubeNu ?? 0.46);
         var li = cfg.LiCreepModel == "calibrated" ? CellMaterials.Lithium(cfg.TemperatureK, cfg.LiCreepRateAtYieldPerS, cfg.LiYieldMPa, cfg.LiHardeningMPa, cfg.LiEMPa ?? 7820, cfg.LiNu ?? 0.381)
@@ -420,7 +451,7 @@ public static class CellFeModel
                                        || (ex is InvalidOperationException && ex.Message.StartsWith("zero pivot", StringComparison.Ordinal)))
             {
                 Array.Copy(uOk, s.U, uOk.Length);
-                var inv = System.Text.RegularExpressions.Regex.Match(ex.Message, @"element (\d+) (is )?invert");
+                var inv = System.Text.RegularExpressions.Regex.Match(ex.Message, @"element (\d+)\b[^()]*?invert");
                 result.InvertedElement = ex is InvertedElementException ie ? ie.Element : inv.Success ? int.Parse(inv.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : -1;
                 result.Status = "stopped"; result.StoppedStep = ls.Name; result.StoppedTau = tauOk; result.StoppedTimeS = s.TimeS;
                 result.StoppedReason = (ex is ConvergenceException or IncrementBudgetException ? ex.Message : $"step '{ls.Name}' at τ = {tauOk:F4}: {ex.Message}")
@@ -511,6 +542,14 @@ public static class CellFeModel
         ct.ThrowIfCancellationRequested();
         if (cfg.LargeDeformation) s.SwitchToLargeDeformation();
         s.Activate(Li, li);
+        if (cfg.LargeDeformation && cfg.LiRezoneQuality > 0) { s.RezoneRegion = Li; s.RezoneQualityThreshold = cfg.LiRezoneQuality; s.GrowthIterations = 8; } // remapped states need a few more iterations
+        if (liCorner >= 0)
+        {   // from stacking on the Li corner node slides on the rod's rounded edge (and the Li wall nodes cannot enter the rod either)
+            foreach (var t in cornerTie) s.Contacts.Remove(t);
+            foreach (var p in rim) s.CornerContacts.Add(new CornerContact(p.Li, rodCorner, p.Area, cfg.RodEdgeRadiusUm / 1000));
+            for (int j = jLiRow + 1; j <= jSe; j++)
+                s.CornerContacts.Add(new CornerContact(BNode(0, j, nrc), rodCorner, rb * 0.5 * (zs[Math.Min(j + 1, jSe)] - zs[j - 1]), cfg.RodEdgeRadiusUm / 1000));
+        }
         s.Activate(Cathode, CellMaterials.Cathode(cfg.CathodeEMPa ?? 15e3, cfg.CathodeNu ?? 0.3));
         double ps = cfg.StackPressureMPa;
         RunStep(new LoadStep { Name = "2 stacking", DurationS = cfg.StackTimeS, Prescribed = supports, Pressures = TopPressure(t => ps * t), InitialIncrement = 0.1, MaxIncrement = 0.25 });
@@ -519,7 +558,8 @@ public static class CellFeModel
 
         // Li that crossed the bore radius (into the gap): ∫ 2π r_b u_r dz over the Li wall nodes
         double LiInGap()
-        {
+        {   // large deformation: the Li volume outside the bore radius in the deformed configuration
+            if (cfg.LargeDeformation) return s.RegionVolumeBeyondRadius(Li, rb);
             double v = 0;
             for (int j = 0; j + 1 < nz; j++)
             {

@@ -209,7 +209,7 @@ public sealed class SkylineLdlt
                 _env[pi + j] = lij;
             }
             if (!(Math.Abs(dii) > 1e-14 * Math.Max(maxDiag, 1e-300)))
-                throw new InvalidOperationException($"zero pivot at equation {_perm[i]}: the system is singular (a body without enough supports?)");
+                throw new SingularMatrixException(_perm[i]);
             d[i] = dii;
             _env[pi + i] = dii;
         }
@@ -343,7 +343,7 @@ public sealed class SkylineLu
             double uii = _u[pi + i];
             if (i > fi) uii -= SkylineLdlt.Dot(new ReadOnlySpan<double>(_l, pi + fi, i - fi), new ReadOnlySpan<double>(_u, pi + fi, i - fi));
             if (!(Math.Abs(uii) > 1e-14 * Math.Max(maxDiag, 1e-300)))
-                throw new InvalidOperationException($"zero pivot at equation {_perm[i]}: the system is singular (a body without enough supports?)");
+                throw new SingularMatrixException(_perm[i]);
             _u[pi + i] = uii;
         }
     }
@@ -367,4 +367,13 @@ public sealed class SkylineLu
         }
         for (int i = 0; i < N; i++) x[_perm[i]] = y[i];
     }
+}
+
+/// <summary>A pivot of the factorisation vanished: the tangent is singular (a mechanism, e.g. a body without enough supports or a perfectly
+/// plastic layer that can slide). An <see cref="InvalidOperationException"/> so that existing handlers keep working.</summary>
+public sealed class SingularMatrixException(int equation)
+    : InvalidOperationException($"zero pivot at equation {equation}: the system is singular (a body without enough supports?)")
+{
+    /// <summary>Equation (in the original numbering) whose pivot vanished.</summary>
+    public int Equation { get; } = equation;
 }

@@ -101,6 +101,10 @@ public class SparseSolverTests
         double[,] l = { { 1, -1, 0 }, { -1, 2, -1 }, { 0, -1, 1 } };
         for (int i = 0; i < 3; i++) for (int k = a.RowStart[i]; k < a.RowStart[i + 1]; k++) a.Val[k] = l[i, a.Col[k]];
         var f = new SkylineLdlt(a);
-        Assert.Throws<InvalidOperationException>(f.Factor);
+        var ex = Assert.Throws<SingularMatrixException>(f.Factor);
+        Assert.IsAssignableFrom<InvalidOperationException>(ex); // existing handlers (the CLI) catch InvalidOperationException
+        Assert.InRange(ex.Equation, 0, 2);
+        var lu = new SkylineLu(a);
+        Assert.Throws<SingularMatrixException>(lu.Factor);
     }
 }

@@ -59,10 +59,10 @@ public static class RadialUnmixing
     /// <param name="spectrum">Beam spectrum (for the hardened Σ_Li).</param>
     /// <param name="li">Li metal cross sections.</param>
     /// <param name="boreRadiusUm">Bore radius, µm (the area a thickness over the bore refers to).</param>
-    /// <param name="maxRelU">Zones whose centre is within this fraction of R are fitted. Default 0.9.</param>
+    /// <param name="maxRelU">Zones whose centre is within this fraction of R are fitted. Default 0.95 (with the 16 zones of the zone kymograph: all of them; the outermost zones carry most of the gap signal, and leaving them out triples the noise of the unmixing).</param>
     /// <returns>The unmixing, or null when there is no zone kymograph, no P3 band or no core outline.</returns>
     public static RadialUnmixingResult? Unmix(KymographBuilder k, IReadOnlyList<DetectedBand> bands, LayerBoundaries lb, double pixelSizeUm,
-        Synthetic.NeutronSpectrum spectrum, Synthetic.NeutronMaterial li, double boreRadiusUm, double maxRelU = 0.9)
+        Synthetic.NeutronSpectrum spectrum, Synthetic.NeutronMaterial li, double boreRadiusUm, double maxRelU = 0.95)
     {
         var z = k.Zones;
         var refImg = k.Reference;
@@ -71,54 +71,19 @@ public static class RadialUnmixing
         var p3 = bands.FirstOrDefault(b => b.Name == "P3" && b.Roi == 0);
         if (p3 is null || !double.IsFinite(lb.SsLi) || !double.IsFinite(lb.LiSe)) return null;
         var p4 = bands.FirstOrDefault(b => b.Name == "P4");
-        int h = k.Height, nz = z.Zones;
-        int dir = lb.LiSe > lb.SsLi ? 1 : -1; // +1: the anode (SS rod, Li foil) is above the pellet
-        double umPx = pixelSizeUm;
-        int Rows(double um, int min) => Math.Max(min, (int)Math.Ceiling(um / umPx));
-
-        // geometry: core outline on the anode side, gap outer radius from the pellet rows
-        var core = k.AnodeOutline ?? k.Outline;
-        if (core is null) return null;
-        double axis = core.AxisX, rCore = core.RadiusPx, rGap = rCore;
+        int h = k.Height;
+        // the gap's outer radius: the outline of the pellet rows (the pressed pellet fills the bulged bore)
+        double? rGap = null;
         try
         {
             int a = (int)Math.Ceiling(Math.Min(lb.LiSe, lb.SeCathode)) + 2, b = (int)Math.Floor(Math.Max(lb.LiSe, lb.SeCathode)) - 2;
-            if (b - a >= 4) rGap = Math.Max(rCore, CellOutline.Detect(refImg, a, b).RadiusPx);
+            if (b - a >= 4) rGap = CellOutline.Detect(refImg, a, b).RadiusPx;
         }
         catch (InputException) { }
-        double gapPx = rGap - rCore;
-
-        // reference levels on both sides of the SS|Li edge, per zone: SS rows 75–250 µm into the rod, Li rows from 75 µm after
-        // SS|Li to 75 µm before Li|SE (at least 2 px from each interface)
-        int m0 = Rows(75, 2), ssFar = Rows(250, m0 + 2);
-        double yb0 = lb.SsLi;
-        var ssRows = Enumerable.Range(1, ssFar).Where(d => d >= m0).Select(d => (int)Math.Round(yb0 - dir * d)).Where(y => y >= 0 && y < h).ToArray();
-        int liLen = (int)Math.Floor(Math.Abs(lb.LiSe - lb.SsLi)) - 2 * m0;
-        var liRows = Enumerable.Range(m0, Math.Max(0, liLen + 1)).Select(d => (int)Math.Round(yb0 + dir * d)).Where(y => y >= 0 && y < h).ToArray();
-        if (ssRows.Length == 0 || liRows.Length == 0) return null;
-        var ssLevel = new double[nz]; var liLevel = new double[nz];
-        for (int q = 0; q < nz; q++)
-        {
-            ssLevel[q] = ssRows.Average(y => (double)z.Reference[y * nz + q]);
-            liLevel[q] = liRows.Average(y => (double)z.Reference[y * nz + q]);
-        }
-
-        // zones in the fit and their centres
-        var uc = new double[nz];
-        for (int q = 0; q < nz; q++) uc[q] = 0.5 * (z.X0[q] + z.X1[q]) - axis;
-        var use = Enumerable.Range(0, nz).Where(q => Math.Abs(uc[q]) <= maxRelU * rCore).ToArray();
-        if (use.Length < 3) return null;
-
-        // vertical blur: fit σ and the edge row to the normalised SS|Li edge of the central zones
-        var central = use.Where(q => Math.Abs(uc[q]) <= 0.5 * rCore).DefaultIfEmpty(use[use.Length / 2]).ToArray();
-        double ssC = central.Average(q => ssLevel[q]), liC = central.Average(q => liLevel[q]);
-        int fitHalf = Rows(150, 5);
-        var fitRows = Enumerable.Range(-fitHalf, 2 * fitHalf + 1).Select(d => (int)Math.Round(yb0) + d).Where(y => y >= 0 && y < h).ToArray();
-        var edge = fitRows.Select(y => (central.Average(q => (double)z.Reference[y * nz + q]) - ssC) / (liC - ssC)).ToArray();
-        var (sigmaPx, edgeRow) = FitBlurredStep(fitRows, edge, dir, yb0);
-
-        // row window: the P3 and P4 bands ± a pad, stopping at the other bands' rows
-        int pad = Math.Max(3, (int)Math.Ceiling(3 * sigmaPx) + 1);
+        // the blur decides the pad of the row window: fit it first (Unmix(rows) fits it again, the same way)
+        var edge = FitEdge(k, lb.SsLi, lb.LiSe, pixelSizeUm, maxRelU);
+        if (edge is null) return null;
+        int pad = Math.Max(3, (int)Math.Ceiling(3 * edge.Value.SigmaPx) + 1);
         int y0 = p3.FirstRow, y1 = p3.LastRow;
         if (p4 is not null && p4.LastRow >= p3.FirstRow - 4 * pad && p4.FirstRow <= p3.LastRow + 4 * pad) { y0 = Math.Min(y0, p4.FirstRow); y1 = Math.Max(y1, p4.LastRow); }
         y0 = Math.Max(0, y0 - pad); y1 = Math.Min(h - 1, y1 + pad);
@@ -129,6 +94,28 @@ public static class RadialUnmixing
             if (o.FirstRow > p3.LastRow) y1 = Math.Min(y1, o.FirstRow - 1);
         }
         if (y1 < y0) return null;
+        return Unmix(k, y0, y1, lb.SsLi, lb.LiSe, pixelSizeUm, spectrum, li, boreRadiusUm, rGap, maxRelU);
+    }
+
+    /// <summary>
+    /// The unmixing over an explicit row window <paramref name="firstRow"/>..<paramref name="lastRow"/> (see the class summary),
+    /// with the SS|Li and Li|SE rows of Tr₀ (they place the SS and Li reference levels and the edge whose blur is fitted) and
+    /// the gap's outer radius (null: a thin gap, L_g → 2R/√(R² − u²) per unit width).
+    /// </summary>
+    public static RadialUnmixingResult? Unmix(KymographBuilder k, int firstRow, int lastRow, double ssLiRow, double liSeRow, double pixelSizeUm,
+        Synthetic.NeutronSpectrum spectrum, Synthetic.NeutronMaterial li, double boreRadiusUm, double? gapOuterRadiusPx = null, double maxRelU = 0.95)
+    {
+        var z = k.Zones;
+        var refImg = k.Reference;
+        if (z is null || refImg is null || z.Bins.Count != k.TimesS.Count || z.Bins.Count == 0) return null;
+        InputException.Require(pixelSizeUm > 0 && boreRadiusUm > 0, "quantify", "pixel size and bore radius must be positive");
+        int h = k.Height, nz = z.Zones;
+        int y0 = Math.Max(0, firstRow), y1 = Math.Min(h - 1, lastRow);
+        if (y1 < y0) return null;
+        var fe = FitEdge(k, ssLiRow, liSeRow, pixelSizeUm, maxRelU);
+        if (fe is null) return null;
+        var (sigmaPx, edgeRow, dir, axis, rCore, ssLevel, liLevel, liRows, use) = fe.Value;
+        double rGap = Math.Max(rCore, gapOuterRadiusPx ?? rCore), gapPx = rGap - rCore;
 
         // per zone and row: Σ_eff, and the blur-correction factor T0b·B⁻¹(1/T0u) from the fitted step model
         int rows = y1 - y0 + 1;
@@ -159,7 +146,7 @@ public static class RadialUnmixing
         }
 
         // basis per zone: Tr₀-weighted mean over its columns of L_c and L_g/(R_g − R) (cm), Tr₀ from the Li rows
-        double px = umPx * 1e-4, rc = rCore * px, rg = rGap * px, g = rg - rc;
+        double px = pixelSizeUm * 1e-4, rc = rCore * px, rg = rGap * px, g = rg - rc;
         var lc = new double[nz]; var lg = new double[nz];
         foreach (int q in use)
         {
@@ -236,6 +223,50 @@ public static class RadialUnmixing
                 if (c > 0) { m /= c; for (int i = 0; i < nb; i++) arr[i] -= m; }
             }
         return new RadialUnmixingResult(times, coreUm, coreMm3, gapMm3, gapUm, axis, rCore, rGap, sigmaPx, edgeRow, y0, y1, use.Length);
+    }
+
+    /// <summary>
+    /// The anode-side geometry and the vertical blur: core outline (axis, radius), per-zone SS and Li reference levels of Tr₀
+    /// (SS rows 75–250 µm into the rod, Li rows from 75 µm after SS|Li to 75 µm before Li|SE, at least 2 px from each
+    /// interface), the zones to fit, and σ and the edge row fitted to the normalised SS|Li edge of the central zones.
+    /// </summary>
+    static (double SigmaPx, double EdgeRow, int Dir, double Axis, double RCore, double[] SsLevel, double[] LiLevel, int[] LiRows, int[] Use)? FitEdge(
+        KymographBuilder k, double ssLiRow, double liSeRow, double pixelSizeUm, double maxRelU)
+    {
+        var z = k.Zones!;
+        int h = k.Height, nz = z.Zones;
+        if (!double.IsFinite(ssLiRow) || !double.IsFinite(liSeRow)) return null;
+        int dir = liSeRow > ssLiRow ? 1 : -1; // +1: the anode (SS rod, Li foil) is above the pellet
+        int Rows(double um, int min) => Math.Max(min, (int)Math.Ceiling(um / pixelSizeUm));
+        var core = k.AnodeOutline ?? k.Outline;
+        if (core is null)
+        {
+            try { core = CellOutline.Detect(k.Reference!, dir > 0 ? 0 : (int)Math.Ceiling(liSeRow) + 1, dir > 0 ? (int)Math.Floor(liSeRow) - 1 : h - 1); }
+            catch (InputException) { return null; }
+        }
+        int m0 = Rows(75, 2), ssFar = Rows(250, m0 + 2);
+        var ssRows = Enumerable.Range(m0, ssFar - m0 + 1).Select(d => (int)Math.Round(ssLiRow - dir * d)).Where(y => y >= 0 && y < h).ToArray();
+        int liLen = (int)Math.Floor(Math.Abs(liSeRow - ssLiRow)) - 2 * m0;
+        var liRows = Enumerable.Range(m0, Math.Max(0, liLen + 1)).Select(d => (int)Math.Round(ssLiRow + dir * d)).Where(y => y >= 0 && y < h).ToArray();
+        if (ssRows.Length == 0 || liRows.Length == 0) return null;
+        var ssLevel = new double[nz]; var liLevel = new double[nz];
+        for (int q = 0; q < nz; q++)
+        {
+            ssLevel[q] = ssRows.Average(y => (double)z.Reference[y * nz + q]);
+            liLevel[q] = liRows.Average(y => (double)z.Reference[y * nz + q]);
+        }
+        var uc = new double[nz];
+        for (int q = 0; q < nz; q++) uc[q] = 0.5 * (z.X0[q] + z.X1[q]) - core.AxisX;
+        var use = Enumerable.Range(0, nz).Where(q => Math.Abs(uc[q]) <= maxRelU * core.RadiusPx).ToArray();
+        if (use.Length < 3) return null;
+        var central = use.Where(q => Math.Abs(uc[q]) <= 0.5 * core.RadiusPx).DefaultIfEmpty(use[use.Length / 2]).ToArray();
+        double ssC = central.Average(q => ssLevel[q]), liC = central.Average(q => liLevel[q]);
+        if (!(Math.Abs(liC - ssC) > 1e-6)) return null;
+        int fitHalf = Rows(150, 5);
+        var fitRows = Enumerable.Range(-fitHalf, 2 * fitHalf + 1).Select(d => (int)Math.Round(ssLiRow) + d).Where(y => y >= 0 && y < h).ToArray();
+        var edge = fitRows.Select(y => (central.Average(q => (double)z.Reference[y * nz + q]) - ssC) / (liC - ssC)).ToArray();
+        var (sigmaPx, edgeRow) = FitBlurredStep(fitRows, edge, dir, ssLiRow);
+        return (sigmaPx, edgeRow, dir, core.AxisX, core.RadiusPx, ssLevel, liLevel, liRows, use);
     }
 
     /// <summary>

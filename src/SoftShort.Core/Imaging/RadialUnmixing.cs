@@ -86,6 +86,9 @@ public static class RadialUnmixing
         int pad = Math.Max(3, (int)Math.Ceiling(3 * edge.Value.SigmaPx) + 1);
         int y0 = p3.FirstRow, y1 = p3.LastRow;
         if (p4 is not null && p4.LastRow >= p3.FirstRow - 4 * pad && p4.FirstRow <= p3.LastRow + 4 * pad) { y0 = Math.Min(y0, p4.FirstRow); y1 = Math.Max(y1, p4.LastRow); }
+        // a detected band's extent shrinks with the noise; the gap Li shows most clearly in ROI II (the columns just outside the
+        // core): extend the window over the contiguous rows around the bands where ROI II's late-time change is significant
+        (y0, y1) = ExtendBySignificantRoiII(k, y0, y1);
         y0 = Math.Max(0, y0 - pad); y1 = Math.Min(h - 1, y1 + pad);
         foreach (var o in bands)
         {
@@ -93,6 +96,9 @@ public static class RadialUnmixing
             if (o.LastRow < p3.FirstRow) y0 = Math.Max(y0, o.LastRow + 1);
             if (o.FirstRow > p3.LastRow) y1 = Math.Min(y1, o.FirstRow - 1);
         }
+        // and the window keeps 2σ + ½ px off the Li|SE edge (P2 sits behind it in the core)
+        double liSeLimit = lb.LiSe - Math.Sign(lb.LiSe - lb.SsLi) * (0.5 + 2 * edge.Value.SigmaPx);
+        if (lb.LiSe > lb.SsLi) y1 = Math.Min(y1, (int)Math.Floor(liSeLimit)); else y0 = Math.Max(y0, (int)Math.Ceiling(liSeLimit));
         if (y1 < y0) return null;
         return Unmix(k, y0, y1, lb.SsLi, lb.LiSe, pixelSizeUm, spectrum, li, boreRadiusUm, rGap, maxRelU);
     }
@@ -223,6 +229,29 @@ public static class RadialUnmixing
                 if (c > 0) { m /= c; for (int i = 0; i < nb; i++) arr[i] -= m; }
             }
         return new RadialUnmixingResult(times, coreUm, coreMm3, gapMm3, gapUm, axis, rCore, rGap, sigmaPx, edgeRow, y0, y1, use.Length);
+    }
+
+    /// <summary>
+    /// Widens the row window [y0, y1] over the contiguous rows where ROI II's mean Tr_t/Tr₀ − 1 over the last third of the
+    /// bins differs from 0 by more than 3 of its standard errors (a gap of one quiet row is bridged); unchanged without ROI II.
+    /// </summary>
+    static (int Y0, int Y1) ExtendBySignificantRoiII(KymographBuilder k, int y0, int y1)
+    {
+        if (k.RatioRows.Count < 2 || k.RatioRows[1].Count < 6) return (y0, y1);
+        var rows = k.RatioRows[1];
+        int n = rows.Count, from = n - n / 3, h = k.Height;
+        bool Significant(int y)
+        {
+            double s = 0, s2 = 0; int c = 0;
+            for (int b = from; b < n; b++) { double v = rows[b][y] - 1; if (double.IsFinite(v)) { s += v; s2 += v * v; c++; } }
+            if (c < 3) return false;
+            double m = s / c, var = Math.Max(0, (s2 - c * m * m) / (c - 1));
+            return Math.Abs(m) > 3 * Math.Sqrt(var / c);
+        }
+        int a = y0, b2 = y1;
+        while (a - 1 >= 0 && (Significant(a - 1) || (a - 2 >= 0 && Significant(a - 2)))) a--;
+        while (b2 + 1 < h && (Significant(b2 + 1) || (b2 + 2 < h && Significant(b2 + 2)))) b2++;
+        return (a, b2);
     }
 
     /// <summary>

@@ -27,9 +27,11 @@ public sealed record RadialUnmixingResult(double[] TimesS, double[] CoreLiUm, do
 /// at Li|SS) and the gap annulus the tube's bulge leaves around the Li foil and the rod (P4: the crept Li). Every ray through
 /// the core also crosses the gap twice, so a projection alone sees only the net change, which creep (Li conserved) makes
 /// small; the axisymmetry separates them.
-/// <para><b>Geometry.</b> Cell axis x_a and core radius R from the core outline detected on the anode-side rows of Tr₀
-/// (<see cref="KymographBuilder.AnodeOutline"/>); the gap's outer radius R_g from the outline of the pellet rows (the pressed
-/// pellet fills the bulged bore, so its radius is the tube's inner radius at the bulge); lateral coordinate u = (x − x_a)·pixel.
+/// <para><b>Geometry.</b> Cell axis x_a and core radius R start from the core outline detected on the anode-side rows of Tr₀
+/// (<see cref="KymographBuilder.AnodeOutline"/>) and are refined by fitting the chord model to ln(Tr₀,SS/Tr₀,Li) across each edge
+/// (<see cref="RefineCoreEdges"/>; the steepest slope lies ≈ 1 px inside the edge); the gap's outer radius R_g from the outline of
+/// the pellet rows (the pressed pellet fills the bulged bore, so its radius is the tube's inner radius at the bulge), shifted by the
+/// same refinement; lateral coordinate u = (x − x_a)·pixel.
 /// A ray at |u| &lt; R crosses the core over L_c(u) = 2√(R² − u²) and the gap annulus over
 /// L_g(u) = 2(√(R_g² − u²) − √(R² − u²)) (→ 2Rg/√(R² − u²) for a thin gap of width g).</para>
 /// <para><b>Estimator.</b> Onion peeling (Dasch, Appl. Opt. 31, 1146, 1992: "One-dimensional tomography: a comparison of
@@ -83,6 +85,8 @@ public static class RadialUnmixing
         // the blur decides the pad of the row window: fit it first (Unmix(rows) fits it again, the same way)
         var edge = FitEdge(k, lb.SsLi, lb.LiSe, pixelSizeUm, maxRelU);
         if (edge is null) return null;
+        // the pellet's outline has the same ≈ 1-px inset as the core's detected edge: shift it by the core's refinement
+        if (rGap.HasValue && (k.AnodeOutline ?? k.Outline) is { } det) rGap += edge.Value.RCore - det.RadiusPx;
         int pad = Math.Max(3, (int)Math.Ceiling(3 * edge.Value.SigmaPx) + 1);
         int y0 = p3.FirstRow, y1 = p3.LastRow;
         if (p4 is not null && p4.LastRow >= p3.FirstRow - 4 * pad && p4.FirstRow <= p3.LastRow + 4 * pad) { y0 = Math.Min(y0, p4.FirstRow); y1 = Math.Max(y1, p4.LastRow); }
@@ -295,7 +299,58 @@ public static class RadialUnmixing
         var fitRows = Enumerable.Range(-fitHalf, 2 * fitHalf + 1).Select(d => (int)Math.Round(ssLiRow) + d).Where(y => y >= 0 && y < h).ToArray();
         var edge = fitRows.Select(y => (central.Average(q => (double)z.Reference[y * nz + q]) - ssC) / (liC - ssC)).ToArray();
         var (sigmaPx, edgeRow) = FitBlurredStep(fitRows, edge, dir, ssLiRow);
-        return (sigmaPx, edgeRow, dir, core.AxisX, core.RadiusPx, ssLevel, liLevel, liRows, use);
+        var (axis, rCore) = RefineCoreEdges(k.Reference!, ssRows, liRows, core.AxisX, core.RadiusPx, sigmaPx);
+        return (sigmaPx, edgeRow, dir, axis, rCore, ssLevel, liLevel, liRows, use);
+    }
+
+    /// <summary>
+    /// The core's edges from a model, not from the steepest slope (which a smoothed derivative places ≈ 1 px inside the edge):
+    /// per column d(x) = ln(Tr₀,SS / Tr₀,Li), the SS rows' over the Li rows' mean transmission, which cancels the tube and the
+    /// gap and leaves (Σ_Li − Σ_SS)·L_c(u) inside the core and 0 outside. On each side, over the columns from 0.8 R to R + 5 px,
+    /// d is fitted by c·B∗L̄_c(u; R_side), L̄_c the chord 2√(R² − u²) averaged over 8 sub-columns per pixel and B the Gaussian of the
+    /// vertical blur σ (an isotropic detector blur assumed), with c in closed form and R_side on a 0.02-px grid within
+    /// [R − 2, R + 3] px. Returns the axis (x_a + (R_right − R_left)/2) and R = (R_left + R_right)/2; the detected ones when a side
+    /// cannot be fitted.
+    /// </summary>
+    public static (double AxisX, double RadiusPx) RefineCoreEdges(Image2D<float> reference, IReadOnlyList<int> ssRows, IReadOnlyList<int> liRows, double axisX, double radiusPx, double sigmaPx)
+    {
+        int w = reference.Width;
+        var d = new double[w];
+        for (int x = 0; x < w; x++)
+        {
+            double ss = 0, li = 0; int cs = 0, cl = 0;
+            foreach (int y in ssRows) { float v = reference[y, x]; if (float.IsFinite(v)) { ss += v; cs++; } }
+            foreach (int y in liRows) { float v = reference[y, x]; if (float.IsFinite(v)) { li += v; cl++; } }
+            d[x] = cs > 0 && cl > 0 && ss > 0 && li > 0 ? Math.Log(ss / cs / (li / cl)) : double.NaN;
+        }
+        var kernel = GaussianKernel(sigmaPx);
+        double? Side(int side)
+        {
+            int a = (int)Math.Round(axisX + side * 0.8 * radiusPx), b = (int)Math.Round(axisX + side * (radiusPx + 5));
+            int lo = Math.Min(a, b), hi = Math.Max(a, b), kr = kernel.Length / 2, m = 8 + kr;
+            if (lo - m < 0 || hi + m >= w) return null;
+            double best = double.PositiveInfinity, bestR = double.NaN;
+            var chord = new double[hi - lo + 1 + 2 * m];
+            for (double r = radiusPx - 2; r <= radiusPx + 3 + 1e-9; r += 0.02)
+            {
+                for (int i = 0; i < chord.Length; i++)
+                {
+                    double s = 0;
+                    for (int j = 0; j < 8; j++) { double u = lo - m + i + (j + 0.5) / 8 - 0.5 - axisX; double q = r * r - u * u; if (q > 0) s += 2 * Math.Sqrt(q); }
+                    chord[i] = s / 8;
+                }
+                var bl = Convolve(chord, kernel);
+                double smm = 0, smd = 0, sdd = 0;
+                for (int x = lo; x <= hi; x++) { double mv = bl[x - lo + m], dv = d[x]; if (!double.IsFinite(dv)) continue; smm += mv * mv; smd += mv * dv; sdd += dv * dv; }
+                if (!(smm > 0)) continue;
+                double res = sdd - smd * smd / smm;
+                if (res < best) { best = res; bestR = r; }
+            }
+            return double.IsFinite(bestR) ? bestR : null;
+        }
+        var right = Side(+1); var left = Side(-1);
+        if (right is null || left is null) return (axisX, radiusPx);
+        return (axisX + (right.Value - left.Value) / 2, (right.Value + left.Value) / 2);
     }
 
     /// <summary>

@@ -45,7 +45,7 @@ public sealed record RadialUnmixingResult(double[] TimesS, double[] CoreLiUm, do
 /// <para><b>Per row.</b> Δℓ = −ln(Tr_t/Tr₀)/Σ_eff with the spectrum-hardened Li attenuation Σ_eff of
 /// <see cref="LiQuantification.EffectiveAttenuationPerCm"/>. The rows summed are the P3 and P4 bands' rows ± a pad (blur
 /// conserves the sum), stopping at other bands. Blur along the axis mixes the dark Li rows with the bright SS rows across the
-/// SS|Li interface, where P3 sits; the log of a blurred transmission then under-weights the change (≈ 10–20 % of P3 for a
+/// SS|Li interface, where P3 sits; the log of a blurred transmission then under-weights the change (≈ 7–15 % of P3 for a
 /// 25–35 µm blur). The vertical blur is therefore measured: a sampled Gaussian of σ (px) applied to a pixel-integrated step
 /// between the SS and Li levels of Tr₀ is fitted to the SS|Li edge; with the step model T0u (unblurred) and its blurred image
 /// T0b, each row's Δℓ is multiplied by T0b·B⁻¹(1/T0u) (B⁻¹ by van Cittert iteration), the factor that turns the

@@ -22,13 +22,13 @@ public sealed class RadiographyCommands : ICommandModule
         b.SetDescription("Operando neutron radiography: normalisation, median binning, profiles, ratio maps, kymographs, Li quantification.");
         b.AddCommand<RadNormalizeCommand>("normalize").WithDescription("Gamma filter + Eq. 1 normalisation (I − DF)/(OB − DF): one float32 TIFF per sample file.")
             .WithExample("radiography", "normalize", "--sample", "raw/sample.tif", "--ob", "raw/ob.tif", "--df", "raw/df.tif", "--roi", "0,0,9,103", "--out", "norm");
-        b.AddCommand<RadBinCommand>("bin").WithDescription("Streaming per-pixel median of every N frames (paper: 30 → 5 min).")
+        b.AddCommand<RadBinCommand>("bin").WithDescription("Streaming per-pixel median of every N frames (paper: 30 → 5 min), and their per-pixel mean (binned_mean.tif).")
             .WithExample("radiography", "bin", "norm/sample.tif", "--times", "raw/frames.csv", "-n", "30", "--out", "binned");
         b.AddCommand<RadProfileCommand>("profile").WithDescription("Line profile with Savitzky–Golay derivative and layer boundaries (Fig. 1C, S3).")
             .WithExample("radiography", "profile", "binned/binned.tif", "--from", "211,0", "--to", "211,103", "--width-px", "20", "--pixel-size-um", "25", "--out", "profile");
         b.AddCommand<RadKymographCommand>("kymograph").WithDescription("Tr_t/Tr_0 ratio maps and kymographs of ROI I and II, bands P1–P4 (Fig. 2C–E), the ratio series as an animated GIF (Video S1).")
             .WithExample("radiography", "kymograph", "binned/binned.tif", "--bins", "binned/bins.csv", "--pixel-size-um", "25", "--out", "kymo");
-        b.AddCommand<RadQuantifyCommand>("quantify").WithDescription("Li thickness change at P1–P3 from Beer–Lambert vs Faraday's law; P1 slopes before/after the soft short.")
+        b.AddCommand<RadQuantifyCommand>("quantify").WithDescription("Li change at P1–P4 from Beer–Lambert (bin means; P3/P4 by radial unmixing of core and gap) vs Faraday's law; P1 slopes before/after the soft short.")
             .WithExample("radiography", "quantify", "binned/binned.tif", "--bins", "binned/bins.csv", "--pixel-size-um", "25", "--out", "quant");
         b.AddCommand<RadRunCommand>("run").WithDescription("The whole chain streamed straight from the synthetic experiment (any size, bounded memory, no disk).")
             .WithExample("radiography", "run", "--size", "paper", "--out", "run-paper");
@@ -79,6 +79,23 @@ public sealed class RadiographyCommands : ICommandModule
         var mode = reference switch { "before-current" => ReferenceMode.BeforeCurrent, "first" => ReferenceMode.FirstBin, _ => throw new InputException("--reference", $"'{reference}' is not before-current or first") };
         var k = new KymographBuilder(info.Width, info.Height, regions, mode, snapshots.ToArray()) { PixelSizeUm = pixelUm };
         foreach (var b in ReadBinned(files, binsCsv)) k.Add(b);
+        k.Complete();
+        return k;
+    }
+
+    /// <summary>Kymographs of a binned series already read (e.g. with its per-pixel means).</summary>
+    internal static KymographBuilder BuildKymographs(IEnumerable<BinnedFrame> bins, string sizeFrom, string? roiI, string? roiII, string reference, double pixelUm, IEnumerable<double> snapshots)
+    {
+        var info = FrameFiles.Info(sizeFrom);
+        IReadOnlyList<PixelRegion>? regions = null;
+        if (roiI is not null || roiII is not null)
+        {
+            if (roiI is null || roiII is null) throw new InputException("--roi-i/--roi-ii", "give both or neither");
+            regions = [PixelRegion.Parse(roiI, "--roi-i"), PixelRegion.Parse(roiII, "--roi-ii")];
+        }
+        var mode = reference switch { "before-current" => ReferenceMode.BeforeCurrent, "first" => ReferenceMode.FirstBin, _ => throw new InputException("--reference", $"'{reference}' is not before-current or first") };
+        var k = new KymographBuilder(info.Width, info.Height, regions, mode, snapshots.ToArray()) { PixelSizeUm = pixelUm };
+        foreach (var b in bins) k.Add(b);
         k.Complete();
         return k;
     }
@@ -396,17 +413,20 @@ public sealed class RadBinCommand : Command<RadBinCommand.Settings>
                 }
             }
             using var w = TiffStackWriter<float>.Create(Path.Combine(dir, "binned.tif"), info.Width, info.Height, (int)(total / s.N + 1));
-            foreach (var b in MedianBinning.Bin(Frames(), info.Width, info.Height, s.N, s.DropPartial))
+            // the per-pixel means of the same bins (linear in the counts): what `radiography quantify` and the streamed pipeline use
+            using var wm = TiffStackWriter<float>.Create(Path.Combine(dir, "binned_mean.tif"), info.Width, info.Height, (int)(total / s.N + 1));
+            foreach (var b in MedianBinning.Bin(Frames(), info.Width, info.Height, s.N, s.DropPartial, keepMean: true))
             {
-                w.Append(b.Pixels, b.TimeS, null); bt.Add(b.TimeS); bn.Add(b.Frames); bp.Add(b.Partial ? 1 : 0); bc.Add(b.CurrentA);
+                w.Append(b.Pixels, b.TimeS, null); wm.Append(b.MeanPixels!, b.TimeS, null);
+                bt.Add(b.TimeS); bn.Add(b.Frames); bp.Add(b.Partial ? 1 : 0); bc.Add(b.CurrentA);
             }
             if (bt.Count == 0) throw new InputException("FILES", "no complete bin (fewer frames than -n and --drop-partial)");
-            w.Commit();
+            w.Commit(); wm.Commit();
         });
         CsvTable.Write(Path.Combine(dir, "bins.csv"), [("bin", Enumerable.Range(0, bt.Count).Select(x => (double)x).ToList()), ("time_s", bt), ("frames", bn), ("partial", bp), ("current_A", bc)]);
         new SummaryJson("radiography bin").Parameter("n", s.N).Parameter("drop_partial", s.DropPartial).Parameter("times", s.Times ?? "").Parameter("time_source", timeSource)
             .Set("frames", total).Set("bins", bt.Count).Set("last_bin_partial", bp.Count > 0 && bp[^1] > 0).Write(Path.Combine(dir, "summary.json"));
-        Console.Error.WriteLine($"binned {total} frames into {bt.Count} bins ({dir}/binned.tif, bins.csv)");
+        Console.Error.WriteLine($"binned {total} frames into {bt.Count} bins ({dir}/binned.tif medians, binned_mean.tif means, bins.csv)");
         return 0;
     }
 }
@@ -477,11 +497,14 @@ public class RadSeriesSettings : OutDirSettings
     [CommandOption("--pixel-size-um <UM>")][Description("Pixel size, µm. Default: 25")][DefaultValue(25.0)]
     public double PixelSizeUm { get; init; } = 25;
 
+    /// <summary>Whether --bins is required (quantify can take the bin times from the TIFF metadata).</summary>
+    protected virtual bool BinsRequired => true;
+
     public override ValidationResult Validate()
     {
         var b = base.Validate();
         if (!b.Successful) return b;
-        if (Bins is null) return ValidationResult.Error("--bins is required");
+        if (Bins is null && BinsRequired) return ValidationResult.Error("--bins is required");
         if (!(PixelSizeUm > 0)) return ValidationResult.Error("--pixel-size-um must be positive");
         return CheckPathOption(Bins, "--bins");
     }
@@ -541,23 +564,89 @@ public sealed class RadQuantifyCommand : Command<RadQuantifyCommand.Settings>
 {
     public sealed class Settings : RadSeriesSettings
     {
+        [CommandOption("--means <FILES>")][Description("The bins' per-pixel means (binned_mean.tif of `radiography bin`), pages matching FILES. Default: <name>_mean.tif beside a single FILES stack when it exists")]
+        public string[]? Means { get; init; }
         [CommandOption("--split-h <H>")][Description("Time after the current start that separates the P1 slopes (soft short), h. Default: detected P2 fluctuation onset, else 4.5")]
         public double? SplitH { get; init; }
         [CommandOption("--current-ua <UA>")][Description("Current for the Faraday comparison, µA. Default: from bins.csv, else the paper's C/20")]
         public double? CurrentUA { get; init; }
+        [CommandOption("--current-start-s <S>")][Description("Without --bins: the time the current starts, s (bins before it make Tr0; the current is --current-ua). Default: none (Tr0 = the first bin)")]
+        public double? CurrentStartS { get; init; }
+
+        protected override bool BinsRequired => false;
+
+        public override ValidationResult Validate()
+        {
+            var b = base.Validate();
+            if (!b.Successful) return b;
+            if (CurrentStartS is { } t && !double.IsFinite(t)) return ValidationResult.Error("--current-start-s must be a number");
+            if (CurrentStartS.HasValue && Bins is not null) return ValidationResult.Error("--current-start-s is for stacks without --bins (bins.csv holds the current)");
+            return ValidationResult.Success();
+        }
     }
 
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
         string dir = s.Out ?? "quantify";
         var files = FrameFiles.Expand(s.Files, "FILES");
-        var k = CliProgress.Run("radiography quantify", _ => RadiographyCommands.BuildKymographs(files, s.Bins!, s.RoiI, s.RoiII, s.Reference, s.PixelSizeUm, []));
+        IReadOnlyList<string>? means = s.Means is { Length: > 0 } m ? FrameFiles.Expand(m, "--means") : null;
+        if (means is null && files.Count == 1)
+        {
+            string sibling = Path.Combine(Path.GetDirectoryName(files[0]) ?? "", Path.GetFileNameWithoutExtension(files[0]) + "_mean" + Path.GetExtension(files[0]));
+            if (File.Exists(sibling)) means = [sibling];
+        }
+        // streamed: the builder keeps only the reference bins and its per-bin rows and zones
+        var k = CliProgress.Run("radiography quantify", _ => RadiographyCommands.BuildKymographs(ReadBins(files, means, s.Bins, s.CurrentUA, s.CurrentStartS), files[0], s.RoiI, s.RoiII, s.Reference, s.PixelSizeUm, []));
         var r = OperandoPipeline.Analyse(k, new OperandoPipelineOptions { PixelSizeUm = s.PixelSizeUm });
         var q = OperandoQuantification.Run(r, s.PixelSizeUm, s.SplitH, s.CurrentUA);
         Directory.CreateDirectory(dir);
         OperandoQuantification.Write(dir, r, q);
+        if (means is null) Console.Error.WriteLine("no bin means (binned_mean.tif): the bins' medians were used, and the ROI I estimator with Σ_Li at the mean wavelength (biased low, docs/radiography.md)");
         Console.WriteLine(q.Summary);
         return 0;
+    }
+
+    /// <summary>
+    /// The binned series with its per-pixel means (when given) and times: from bins.csv when given (it also holds the current),
+    /// else from each page's TIFF metadata (time_s), the current then --current-ua from --current-start-s on (none: NaN, Tr₀ =
+    /// the first bin).
+    /// </summary>
+    internal static IEnumerable<BinnedFrame> ReadBins(IReadOnlyList<string> files, IReadOnlyList<string>? means, string? binsCsv, double? currentUA, double? currentStartS)
+    {
+        double[] t, c;
+        if (binsCsv is not null) (t, c) = FrameFiles.ReadTimes(binsCsv);
+        else
+        {
+            var times = files.SelectMany(FrameFiles.Times).ToArray();
+            int missing = Array.FindIndex(times, v => !v.HasValue);
+            if (missing >= 0) throw new InputException(files[0], $"page {missing} has no acquisition time in its metadata (give --bins bins.csv)");
+            t = times.Select(v => v!.Value).ToArray();
+            double i = (currentUA ?? double.NaN) * 1e-6;
+            if (currentStartS.HasValue && !currentUA.HasValue) i = SoftShort.Electrochemistry.ChargeBudget.ForPaperCell(new CellGeometry()).CurrentA;
+            c = t.Select(v => currentStartS is { } t0 ? (v >= t0 ? i : 0) : double.NaN).ToArray();
+        }
+        if (means is not null)
+        {
+            var mt = means.SelectMany(FrameFiles.Times).ToArray();
+            if (mt.Length != t.Length) throw new InputException(means[0], $"holds {mt.Length} pages, the binned stack {t.Length}");
+        }
+        using var meanPages = means is null ? null : FrameFiles.Read(means).Select(p => p.Image).GetEnumerator();
+        int n = 0;
+        foreach (var (file, _, img, _) in FrameFiles.Read(files))
+        {
+            if (n >= t.Length) throw new InputException(binsCsv ?? file, $"has {t.Length} bins but {file} holds more pages");
+            float[]? mean = null;
+            if (meanPages is not null)
+            {
+                meanPages.MoveNext();
+                var mi = meanPages.Current;
+                if (mi.Width != img.Width || mi.Height != img.Height) throw new InputException(means![0], $"is {mi.Width}×{mi.Height}, the binned stack {img.Width}×{img.Height}");
+                mean = mi.Pixels;
+            }
+            yield return new BinnedFrame(n, t[n], 0, false, c[n], img.Pixels) { MeanPixels = mean };
+            n++;
+        }
+        if (n != t.Length) throw new InputException(binsCsv ?? files[0], $"has {t.Length} bins but the stack holds {n} pages");
     }
 }
 
@@ -597,6 +686,22 @@ public sealed class RadRunCommand : Command<RadRunCommand.Settings>
         OperandoQuantification.Write(dir, r, q); // writes bands.csv, boundaries_over_time.csv, li_quantification.csv, summary.json
         CsvTable.WriteRows(Path.Combine(dir, "truth_bands.csv"), ["band", "sign", "roi", "row_px", "position_mm", "onset_s", "final_li_um"],
             g.Truth.Select(b => (IReadOnlyList<string>)[b.Name, b.Sign.ToString(CultureInfo.InvariantCulture), b.Roi, RadiographyCommands.F(b.Row), RadiographyCommands.F(b.PositionMm), RadiographyCommands.F(b.OnsetS), RadiographyCommands.F(b.FinalLiUm)]));
+        // planted Li of P1–P4 per bin (mean over the bin's 300 s) beside the measured series, and the least-squares factor
+        // measured/planted over the charge: a comparison that averages the per-bin noise
+        var kt = r.Kymographs.TimesS;
+        var planted = kt.Select(t => Enumerable.Range(0, 30).Select(j => g.ProcessLiVolumesCm3(t - 145 + 10 * j)).Aggregate(new double[4], (a, v) => { for (int i = 0; i < 4; i++) a[i] += v[i] / 30; return a; })).ToList();
+        CsvTable.Write(Path.Combine(dir, "truth_li.csv"), [("time_s", kt), .. Enumerable.Range(0, 4).Select(p => ($"p{p + 1}_li_um", (IReadOnlyList<double>)planted.Select(v => v[p] / g.Cell.BoreAreaCm2 * 1e4).ToList())),
+            ("p3_li_mm3", planted.Select(v => v[2] * 1e3).ToList()), ("p4_li_mm3", planted.Select(v => v[3] * 1e3).ToList())]);
+        var fit = new List<string>();
+        foreach (var b in q.Bands)
+        {
+            int p = b.Name[1] - '1';
+            if (p is < 0 or > 3) continue;
+            double sxy = 0, sxx = 0;
+            for (int i = 0; i < kt.Count; i++) if (kt[i] > g.Scenario.RestS && double.IsFinite(b.LiUm[i])) { double y = planted[i][p] / g.Cell.BoreAreaCm2 * 1e4; sxy += b.LiUm[i] * y; sxx += y * y; }
+            fit.Add(FormattableString.Invariant($"{b.Name} {sxy / sxx:F3}"));
+        }
+        if (q.Radial is { } rad) fit.Add(FormattableString.Invariant($"P3 core {rad.CoreLiMm3[^1]:F4} mm³ at the end (planted {planted[^1][2] * 1e3:F4}), P4 gap {rad.GapLiMm3[^1]:F4} mm³ (planted {planted[^1][3] * 1e3:F4})"));
         double secs = sw.Elapsed.TotalSeconds;
         Console.WriteLine($"{r.Frames} frames {g.Width}×{g.Height} → {r.Bins} bins in {secs:F1} s ({r.Frames / secs:F1} frames/s), peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB");
         foreach (var b in r.Bands)
@@ -605,6 +710,7 @@ public sealed class RadRunCommand : Command<RadRunCommand.Settings>
             Console.WriteLine($"{b.Name}: row {b.Row:F2} (truth {t.Row:F2}), onset {b.OnsetS:F0} s (truth {t.OnsetS:F0}), fluctuation from {b.FluctuationOnsetS:F0} s (soft short planted at {g.Scenario.RestS + g.Scenario.SoftShortOnsetS:F0})");
         }
         Console.WriteLine(q.Summary);
+        Console.WriteLine("Li measured/planted (least squares over the charge): " + string.Join("; ", fit));
         return 0;
     }
 }

@@ -10,7 +10,14 @@ namespace SoftShort.Imaging;
 /// </summary>
 public static class OperandoQuantification
 {
-    public sealed record Result(IReadOnlyList<BandQuantification> Bands, double FaradayLiUm, double CurrentA, double CurrentStartS, double SplitS, string Summary);
+    /// <param name="Bands">P1, P2 (zone estimator) and, when the radial unmixing ran, P3 = its core and P4 = its gap annulus (else P3 from the zone estimator).</param>
+    /// <param name="FaradayLiUm">Faraday's-law Li thickness for the current and duration, µm.</param>
+    /// <param name="CurrentA">Current used, A.</param>
+    /// <param name="CurrentStartS">Time the current starts, s.</param>
+    /// <param name="SplitS">Time separating the two slopes (soft short), s.</param>
+    /// <param name="Summary">Human-readable summary.</param>
+    /// <param name="Radial">The radial (onion-peeling) unmixing of P3/P4 (<see cref="RadialUnmixing"/>), null when it could not run.</param>
+    public sealed record Result(IReadOnlyList<BandQuantification> Bands, double FaradayLiUm, double CurrentA, double CurrentStartS, double SplitS, string Summary, RadialUnmixingResult? Radial = null);
 
     public static Result Run(OperandoPipelineResult r, double pixelUm, double? splitH = null, double? currentUA = null)
     {
@@ -31,19 +38,37 @@ public static class OperandoQuantification
         var bands = r.Bands.Where(b => b.Roi == 0).Select(b =>
             (k.Zones is { FromMeans: true } ? LiQuantification.QuantifyZones(k, b, pixelUm, spectrum, NeutronCrossSections.Lithium, cell.BoreRadiusUm, tStart, split, cell.BoreAreaCm2, others: r.Bands) : null)
             ?? LiQuantification.Quantify(k, b, pixelUm, sigmaLi, chord, tStart, split, cell.BoreAreaCm2)).ToList();
+        // P3 (core) and P4 (gap) from the radial unmixing at the anode interface: the crept Li (P4) lies on the same rays as P3
+        var radial = k.Zones is { FromMeans: true } ? RadialUnmixing.Unmix(k, r.Bands, r.Boundaries, pixelUm, spectrum, NeutronCrossSections.Lithium, cell.BoreRadiusUm) : null;
+        if (radial is not null)
+        {
+            bands.RemoveAll(b => b.Name is "P3" or "P4");
+            bands.Add(FromSeries("P3", radial.TimesS, radial.CoreLiUm, tStart, split, cell.BoreAreaCm2));
+            bands.Add(FromSeries("P4", radial.TimesS, radial.GapLiUm, tStart, split, cell.BoreAreaCm2));
+        }
         double duration = k.TimesS[^1] - tStart;
         double faraday = Electrochemistry.Faraday.PlatedLiThicknessUm(current * Math.Max(0, duration), cell.BoreAreaCm2);
         var sb = new System.Text.StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"Faraday's law: {current * 1e6:F1} µA for {duration / 3600:F2} h → {faraday:F2} µm of dense Li over the bore");
         foreach (var b in bands)
             sb.AppendLine(CultureInfo.InvariantCulture, $"{b.Name}: Li change at the end {b.LiUm[^1]:F2} µm; slope {b.SlopeBeforeUmPerH:F3} µm/h before and {b.SlopeAfterUmPerH:F3} µm/h after {(split - tStart) / 3600:F2} h ≙ {b.CurrentBeforeA * 1e6:F1} / {b.CurrentAfterA * 1e6:F1} µA");
-        return new Result(bands, faraday, current, tStart, split, sb.ToString().TrimEnd());
+        if (radial is not null)
+            sb.AppendLine(CultureInfo.InvariantCulture, $"Radial unmixing (rows {radial.FirstRow}–{radial.LastRow}, axis {radial.AxisX:F1} px, core radius {radial.CoreRadiusPx:F1} px, gap to {radial.GapOuterRadiusPx:F1} px, vertical blur σ {radial.BlurSigmaPx:F2} px): core (P3) {radial.CoreLiMm3[^1]:F4} mm³, gap (P4) {radial.GapLiMm3[^1]:F4} mm³ at the end");
+        return new Result(bands, faraday, current, tStart, split, sb.ToString().TrimEnd(), radial);
+    }
+
+    static BandQuantification FromSeries(string name, double[] t, double[] liUm, double tStart, double split, double boreAreaCm2)
+    {
+        double sb = LiQuantification.Slope(t, liUm, tStart, split), sa = LiQuantification.Slope(t, liUm, split, double.PositiveInfinity);
+        double umPerHToA(double umPerH) => Math.Abs(umPerH) * 1e-4 * boreAreaCm2 / Electrochemistry.Faraday.LiMolarVolumeCm3PerMol * Electrochemistry.Faraday.ConstantCPerMol / 3600;
+        return new BandQuantification(name, t, liUm, sb, sa, umPerHToA(sb), umPerHToA(sa));
     }
 
     public static void Write(string dir, OperandoPipelineResult r, Result q)
     {
         var cols = new List<(string, IReadOnlyList<double>)> { ("time_s", r.Kymographs.TimesS) };
         foreach (var b in q.Bands) cols.Add(($"{b.Name.ToLowerInvariant()}_li_um", b.LiUm));
+        if (q.Radial is { } rad) { cols.Add(("p3_core_li_mm3", rad.CoreLiMm3)); cols.Add(("p4_gap_li_mm3", rad.GapLiMm3)); }
         CsvTable.Write(Path.Combine(dir, "li_quantification.csv"), cols);
         WriteBands(dir, r);
         var sum = new SummaryJson("radiography quantify").Set("faraday_li_um", q.FaradayLiUm).Set("current_uA", q.CurrentA * 1e6)
@@ -54,6 +79,10 @@ public static class OperandoQuantification
             sum.Set($"{n}_li_end_um", b.LiUm[^1]).Set($"{n}_slope_before_um_per_h", b.SlopeBeforeUmPerH).Set($"{n}_slope_after_um_per_h", b.SlopeAfterUmPerH)
                .Set($"{n}_current_before_uA", b.CurrentBeforeA * 1e6).Set($"{n}_current_after_uA", b.CurrentAfterA * 1e6);
         }
+        if (q.Radial is { } radSum)
+            sum.Set("p3_core_li_end_mm3", radSum.CoreLiMm3[^1]).Set("p4_gap_li_end_mm3", radSum.GapLiMm3[^1]).Set("radial_axis_x_px", radSum.AxisX)
+               .Set("radial_core_radius_px", radSum.CoreRadiusPx).Set("radial_gap_outer_radius_px", radSum.GapOuterRadiusPx).Set("radial_blur_sigma_px", radSum.BlurSigmaPx)
+               .Set("radial_first_row_px", radSum.FirstRow).Set("radial_last_row_px", radSum.LastRow);
         sum.Write(Path.Combine(dir, "summary.json"));
     }
 

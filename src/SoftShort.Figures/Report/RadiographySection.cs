@@ -151,7 +151,19 @@ public sealed class RadiographySection : IReportSection
         qs.Add(new Series("Faraday's law (full current)", th, faradayLine, Dash: "dash"));
         qs.Add(new Series("− Faraday's law", th, faradayLine.Select(v => -v).ToList(), Dash: "dash"));
         ctx.Chart(Charts.Lines(qs, "time of charge (h)", "dense-Li thickness change over the bore (µm)"),
-            "Li gained (+) or lost (−) in each band from Beer–Lambert (Σ_Li at the mean wavelength of the CG1D spectrum), against Faraday's law for the charge current.");
+            "Li gained (+) or lost (−) in each band from Beer–Lambert (bin means, Σ_Li for the spectrum hardened by the cell), against Faraday's law for the charge current. P3 (core) and P4 (gap) come from the radial two-shell unmixing of the rows at Li|SS: the crept Li in the gap lies on the same rays as the core's loss.");
+        if (q.Radial is { } rad)
+        {
+            var planted = r.Kymographs.TimesS.Select(t => g.ProcessLiVolumesCm3(t)).ToList();
+            ctx.Chart(Charts.Lines([new Series("P3: core, radial unmixing", th, rad.CoreLiMm3), new Series("P4: gap, radial unmixing", th, rad.GapLiMm3),
+                    new Series("planted P3", th, planted.Select(v => v[2] * 1e3).ToList(), Dash: "dash"), new Series("planted P4", th, planted.Select(v => v[3] * 1e3).ToList(), Dash: "dash")],
+                    "time of charge (h)", "Li volume change (mm³)"),
+                $"Li lost from the core at Li|SS (P3) and gained in the gap annulus (P4), from the projections inverted over two radial shells (onion peeling, Dasch 1992): core r < {rad.CoreRadiusPx:F1} px, gap to {rad.GapOuterRadiusPx:F1} px, rows {rad.FirstRow}–{rad.LastRow}, fitted vertical blur σ = {rad.BlurSigmaPx:F2} px.");
+            ctx.Number("p3_core_li_end_mm3", rad.CoreLiMm3[^1], "P3: core Li change at the end (mm³)");
+            ctx.Number("p3_core_li_planted_mm3", planted[^1][2] * 1e3, "P3: planted (mm³)");
+            ctx.Number("p4_gap_li_end_mm3", rad.GapLiMm3[^1], "P4: gap Li change at the end (mm³)");
+            ctx.Number("p4_gap_li_planted_mm3", planted[^1][3] * 1e3, "P4: planted (mm³)");
+        }
         foreach (var b in q.Bands)
         {
             string n = b.Name.ToLowerInvariant();

@@ -133,6 +133,9 @@ public sealed class DendriteRun
         // written only with Li plasticity, so the summaries of the (elastic) bundled runs stay what the code writes
         if (p.LiPlasticity) summary.Parameter("li_plasticity", $"J2, elastic-perfectly-plastic, yield {p.LiYieldMPa.ToString(CultureInfo.InvariantCulture)} MPa")
                 .Parameter("plasticity_max_iterations", p.PlasticityMaxIterations).Parameter("plasticity_tolerance_MPa", p.PlasticityToleranceMPa);
+        if (p.LiPlasticity && Simulation.Mechanics is { } m)
+            summary.Set("plastic_solves", m.PlasticSolves).Set("plastic_newton_iterations", m.TotalPlasticIterations)
+                .Set("plastic_unconverged_solves", m.UnconvergedPlasticSolves).Set("plastic_largest_unconverged_change_MPa", m.LargestUnconvergedChangeMPa);
         summary
             .Parameter("pressure_MPa", p.PressureMPa).Parameter("time_s", p.TimeS).Parameter("dx_um", p.DxUm).Parameter("seed", p.Seed)
             .Parameter("porosity", p.Porosity).Parameter("mean_pore_diameter_um", p.MeanPoreDiameterUm).Parameter("applied_voltage_V", p.AppliedVoltageV)

@@ -355,9 +355,11 @@ public sealed class PlaneStrainElasticity
     {
         AllocatePlastic();
         var epn = _epn!; var ep = _ep!; var wc = _wCommitted!; var f0 = _f0!;
-        int elems = _w.Length;
+        int elems = _w.Length, dofs = _u.Length;
         _tangent ??= new double[6 * elems];
         _tangentCoef ??= new double[elems];
+        _epTry ??= new double[4 * elems]; _uOld ??= new double[dofs]; _uNewton ??= new double[dofs];
+        var epTry = _epTry; var uOld = _uOld; var uNewton = _uNewton;
         for (int e = 0; e < elems; e++)
         {
             double w = _w[e];
@@ -369,74 +371,90 @@ public sealed class PlaneStrainElasticity
             wc[e] = w;
         }
         Array.Copy(_f, f0, f0.Length);
-        Array.Copy(epn, ep, ep.Length);
-        Array.Clear(_tangentCoef);
-        double nuL = p.LiPoisson, eLi = p.LiYoungGPa * 1e3;
-        double muL = 1 / (2 * (1 + nuL));
-        double mu = eLi * muL, sy = p.LiYieldMPa;
+        var (mu, muL, sy) = (p.LiYoungGPa * 1e3 / (2 * (1 + p.LiPoisson)), 1 / (2 * (1 + p.LiPoisson)), p.LiYieldMPa);
         double tol = p.PlasticityToleranceMPa;
         int maxIt = p.PlasticityMaxIterations, cgTotal = 0, it = 0;
         double change = double.PositiveInfinity;
-        var rowChange = new double[_my];
-        var tc = _tangentCoef; var tm = _tangent;
-        Span<int> dof = stackalloc int[8];
-        Span<double> ue = stackalloc double[8];
+        // start from the warm-start displacement: its return map and consistent tangent
+        ReturnMap(epn, ep, mu, sy);
+        double res = Residual(ep, muL);
         while (it < maxIt)
         {
-            // Newton step written for the new displacement: J u_{k+1} = f_growth + f(εᵖ(u_k)) − P_k u_k, J = K_el − P_k,
-            // f(εᵖ) = ∫Bᵀ(b·2μ̃_L εᵖ) (εᵖ deviatoric), P_k u = Σ A B₀ᵀ(2μ_L w)[(1−θ)D + θ v vᵀ]B₀ u (0 in the first step)
-            Array.Copy(f0, _f, _f.Length);
-            for (int ey = 0; ey < _my; ey++)
-                for (int ex = 0; ex < _mx; ex++)
-                {
-                    int e = ey * _mx + ex;
-                    double s = _b[e] * 2 * muL;
-                    if (s == 0) continue;
-                    double pxx = s * ep[4 * e], pyy = s * ep[4 * e + 1], pxy = s * ep[4 * e + 3];
-                    double c = tc[e];
-                    if (pxx == 0 && pyy == 0 && pxy == 0 && c == 0) continue;
-                    Dofs(ex, ey, dof);
-                    if (c != 0)
-                    {
-                        for (int k = 0; k < 8; k++) ue[k] = _fixedDof[dof[k]] ? 0 : _u[dof[k]];
-                        var (qxx, qyy, qxy) = TangentStress(e, ue);
-                        pxx -= qxx; pyy -= qyy; pxy -= qxy;
-                    }
-                    for (int k = 0; k < 4; k++)
-                    {
-                        _f[dof[2 * k]] += pxx * _g[2 * k] + pxy * _g[2 * k + 1];
-                        _f[dof[2 * k + 1]] += pxy * _g[2 * k] + pyy * _g[2 * k + 1];
-                    }
-                }
-            for (int i = 0; i < _f.Length; i++) if (_fixedDof[i]) _f[i] = 0;
-            _tangentOn = it > 0;
+            // Newton step written for the new displacement: J u* = f_growth + f(εᵖ(u_k)) − P_k u_k, J = K_el − P_k,
+            // f(εᵖ) = ∫Bᵀ(b·2μ̃_L εᵖ) (εᵖ deviatoric), P_k u = Σ A B₀ᵀ(2μ_L w)[(1−θ)D + θ v vᵀ]B₀ u
+            AssemblePlasticLoad(ep, muL, tangent: true);
+            Array.Copy(_u, uOld, dofs);
+            _tangentOn = true;
             Pcg(tolerance: 1e-6, maxIterations: 20000);
             _tangentOn = false;
             cgTotal += LastIterations;
             it++;
-            // radial return of the Li stress at each element centre from the committed εᵖₙ; the consistent tangent for the next step
-            Parallel.For(0, _my, ey =>
+            Array.Copy(_u, uNewton, dofs);
+            // backtracking line search on the equilibrium residual (full Newton steps cycle when elements switch between
+            // plastic loading and elastic unloading)
+            double alpha = 1, resTry = 0;
+            for (int halvings = 0; ; halvings++)
             {
-                Span<int> d = stackalloc int[8];
-                double maxChange = 0;
-                for (int ex = 0; ex < _mx; ex++)
+                if (halvings > 0)
+                    for (int i = 0; i < dofs; i++) _u[i] = uOld[i] + alpha * (uNewton[i] - uOld[i]);
+                ReturnMap(epn, epTry, mu, sy);
+                resTry = Residual(epTry, muL);
+                if (resTry < res || halvings >= 6) break;
+                alpha *= 0.5;
+            }
+            change = 0;
+            for (int e = 0; e < elems; e++)
+            {
+                double cxx = epTry[4 * e] - ep[4 * e], cyy = epTry[4 * e + 1] - ep[4 * e + 1], czz = epTry[4 * e + 2] - ep[4 * e + 2], cxy = epTry[4 * e + 3] - ep[4 * e + 3];
+                change = Math.Max(change, 2 * mu * _w[e] * Math.Sqrt(1.5 * (cxx * cxx + cyy * cyy + czz * czz + 2 * cxy * cxy)));
+            }
+            Array.Copy(epTry, ep, ep.Length);
+            res = resTry;
+            if (change <= tol || LastIterations == 0) break;   // converged, or at the linear solver's tolerance
+        }
+        Array.Copy(ep, epn, ep.Length);
+        LastPlasticIterations = it; LastPlasticChangeMPa = change; LastPlasticCgIterations = cgTotal;
+        PlasticSolves++; TotalPlasticIterations += it;
+        if (change > tol && LastIterations > 0) { UnconvergedPlasticSolves++; LargestUnconvergedChangeMPa = Math.Max(LargestUnconvergedChangeMPa, change); }
+    }
+
+    /// <summary>Li plasticity: mechanics solves so far (this process; not checkpointed).</summary>
+    public long PlasticSolves { get; private set; }
+    /// <summary>Li plasticity: Newton iterations over all solves so far.</summary>
+    public long TotalPlasticIterations { get; private set; }
+    /// <summary>Li plasticity: solves that stopped at the iteration cap above the tolerance.</summary>
+    public long UnconvergedPlasticSolves { get; private set; }
+    /// <summary>Li plasticity: the largest last-iteration change of those solves, MPa.</summary>
+    public double LargestUnconvergedChangeMPa { get; private set; }
+
+    double[]? _epTry, _uOld, _uNewton;
+
+    /// <summary>Radial return at every element centre from the committed εᵖₙ for the current displacement: writes εᵖ(u) and the consistent tangent.</summary>
+    void ReturnMap(double[] epn, double[] ep, double mu, double sy)
+    {
+        var tc = _tangentCoef!; var tm = _tangent!;
+        Parallel.For(0, _my, ey =>
+        {
+            Span<int> d = stackalloc int[8];
+            for (int ex = 0; ex < _mx; ex++)
+            {
+                int e = ey * _mx + ex;
+                tc[e] = 0;
+                double nxx = epn[4 * e], nyy = epn[4 * e + 1], nzz = epn[4 * e + 2], nxy = epn[4 * e + 3];
+                if (_w[e] >= 1e-3)
                 {
-                    int e = ey * _mx + ex;
-                    tc[e] = 0;
-                    if (_w[e] < 1e-3) continue;
                     var (exx, eyy, gxy) = CentreStrain(ex, ey, d);
-                    double xx = exx - _eig[4 * e] - epn[4 * e], yy = eyy - _eig[4 * e + 1] - epn[4 * e + 1];
-                    double zz = -_eig[4 * e + 2] - epn[4 * e + 2], xy = 0.5 * gxy - _eig[4 * e + 3] - epn[4 * e + 3];
+                    double xx = exx - _eig[4 * e] - nxx, yy = eyy - _eig[4 * e + 1] - nyy;
+                    double zz = -_eig[4 * e + 2] - nzz, xy = 0.5 * gxy - _eig[4 * e + 3] - nxy;
                     double m3 = (xx + yy + zz) / 3;
-                    double dxx = xx - m3, dyy = yy - m3, dzz = zz - m3;            // dev ε_tr (tensor; xy already tensor)
+                    double dxx = xx - m3, dyy = yy - m3, dzz = zz - m3;            // dev ε_tr (tensor components)
                     double norm = Math.Sqrt(dxx * dxx + dyy * dyy + dzz * dzz + 2 * xy * xy);
-                    double q = 2 * mu * Math.Sqrt(1.5) * norm;                       // Mises of the trial stress
-                    double nxx = epn[4 * e], nyy = epn[4 * e + 1], nzz = epn[4 * e + 2], nxy = epn[4 * e + 3];
+                    double q = 2 * mu * Math.Sqrt(1.5) * norm;                       // Mises stress of the trial state
                     if (q > sy)
                     {
                         double theta = sy / q, k = 1 - theta;
                         nxx += k * dxx; nyy += k * dyy; nzz += k * dzz; nxy += k * xy;
-                        // tangent P = (2μ_L w)[(1−θ)D + θ v vᵀ], D = 2·I_dev/2 on (ε_xx, ε_yy, γ_xy) with ε_zz = 0, v = (N_xx, N_yy, N_xy)
+                        // tangent P = (2μ_L w)[(1−θ)D + θ v vᵀ] on (ε_xx, ε_yy, γ_xy) with ε_zz = 0: D = I_dev, v = (N_xx, N_yy, N_xy)
                         double vx = dxx / norm, vy = dyy / norm, vxy = xy / norm;
                         tc[e] = 2 * mu * _w[e];
                         tm[6 * e] = k * 2.0 / 3 + theta * vx * vx;
@@ -446,19 +464,52 @@ public sealed class PlaneStrainElasticity
                         tm[6 * e + 4] = theta * vy * vxy;
                         tm[6 * e + 5] = k * 0.5 + theta * vxy * vxy;
                     }
-                    double cxx = nxx - ep[4 * e], cyy = nyy - ep[4 * e + 1], czz = nzz - ep[4 * e + 2], cxy = nxy - ep[4 * e + 3];
-                    double dq = 2 * mu * _w[e] * Math.Sqrt(1.5 * (cxx * cxx + cyy * cyy + czz * czz + 2 * cxy * cxy));
-                    maxChange = Math.Max(maxChange, dq);
-                    ep[4 * e] = nxx; ep[4 * e + 1] = nyy; ep[4 * e + 2] = nzz; ep[4 * e + 3] = nxy;
                 }
-                rowChange[ey] = maxChange;
-            });
-            change = 0;
-            for (int ey = 0; ey < _my; ey++) change = Math.Max(change, rowChange[ey]);
-            if (change <= tol) break;
-        }
-        Array.Copy(ep, epn, ep.Length);
-        LastPlasticIterations = it; LastPlasticChangeMPa = change; LastPlasticCgIterations = cgTotal;
+                ep[4 * e] = nxx; ep[4 * e + 1] = nyy; ep[4 * e + 2] = nzz; ep[4 * e + 3] = nxy;
+            }
+        });
+    }
+
+    /// <summary>_f = f_growth + f(εᵖ) (− P u with the tangent, for the Newton right-hand side), fixed dofs zeroed.</summary>
+    void AssemblePlasticLoad(double[] ep, double muL, bool tangent)
+    {
+        var tc = _tangentCoef!;
+        Array.Copy(_f0!, _f, _f.Length);
+        Span<int> dof = stackalloc int[8];
+        Span<double> ue = stackalloc double[8];
+        for (int ey = 0; ey < _my; ey++)
+            for (int ex = 0; ex < _mx; ex++)
+            {
+                int e = ey * _mx + ex;
+                double s = _b[e] * 2 * muL;
+                if (s == 0) continue;
+                double pxx = s * ep[4 * e], pyy = s * ep[4 * e + 1], pxy = s * ep[4 * e + 3];
+                double c = tangent ? tc[e] : 0;
+                if (pxx == 0 && pyy == 0 && pxy == 0 && c == 0) continue;
+                Dofs(ex, ey, dof);
+                if (c != 0)
+                {
+                    for (int k = 0; k < 8; k++) ue[k] = _fixedDof[dof[k]] ? 0 : _u[dof[k]];
+                    var (qxx, qyy, qxy) = TangentStress(e, ue);
+                    pxx -= qxx; pyy -= qyy; pxy -= qxy;
+                }
+                for (int k = 0; k < 4; k++)
+                {
+                    _f[dof[2 * k]] += pxx * _g[2 * k] + pxy * _g[2 * k + 1];
+                    _f[dof[2 * k + 1]] += pxy * _g[2 * k] + pyy * _g[2 * k + 1];
+                }
+            }
+        for (int i = 0; i < _f.Length; i++) if (_fixedDof[i]) _f[i] = 0;
+    }
+
+    /// <summary>Equilibrium residual ‖f_growth + f(εᵖ) − K_el u‖ over the free dofs (N per µm).</summary>
+    double Residual(double[] ep, double muL)
+    {
+        AssemblePlasticLoad(ep, muL, tangent: false);
+        Apply(_u, _q);
+        double r = 0;
+        for (int i = 0; i < _f.Length; i++) if (!_fixedDof[i]) { double d = _f[i] - _q[i]; r += d * d; }
+        return Math.Sqrt(r);
     }
 
     double[]? _tangent, _tangentCoef;

@@ -267,6 +267,8 @@ public sealed class PhaseFieldRunCommand : Command<PhaseFieldRunCommand.Settings
         Console.WriteLine(FormattableString.Invariant($"short_type = {type.ToString().ToLowerInvariant()}, short_time_s = {time:F1}"));
         Console.WriteLine(FormattableString.Invariant($"dendrite_length_um = {last.DendriteLengthUm:F1}, li_in_se_um3_per_um = {last.LiInSeUm2:F1}, max P_m = {run.Series.Max(o => o.MaxHydrostaticMPa):F2} MPa"));
         Console.WriteLine(FormattableString.Invariant($"charge balance: plated {last.LiVolumeUm2 - run.Simulation.InitialLiUm2:F2} vs ∫I dt·V_m/F {last.PlatedFromChargeUm2:F2} µm³/µm ({100 * run.ChargeBalanceError():F3} %)"));
+        if (p.LiPlasticity && run.Simulation.Mechanics is { } m)
+            Console.WriteLine(FormattableString.Invariant($"Li plasticity (J2, σ_y = {p.LiYieldMPa} MPa): {m.PlasticSolves} mechanics solves, {m.TotalPlasticIterations} Newton iterations, {m.UnconvergedPlasticSolves} stopped at the iteration cap"));
         Console.Error.WriteLine($"wrote {dir}/timeseries.csv, summary.json, fields_t*.tif, {DendriteRun.CheckpointName}");
         return 0;
     }

@@ -103,6 +103,7 @@ public sealed class PlaneStrainElasticity
             {
                 foreach (double v in _epn) w.Write(v);
                 foreach (double v in _wCommitted!) w.Write(v);
+                w.Write(PlasticSolves); w.Write(TotalPlasticIterations); w.Write(UnconvergedPlasticSolves); w.Write(LargestUnconvergedChangeMPa);
             }
         }
     }
@@ -120,6 +121,7 @@ public sealed class PlaneStrainElasticity
             AllocatePlastic();
             for (int i = 0; i < _epn!.Length; i++) _epn[i] = r.ReadDouble();
             for (int i = 0; i < _wCommitted!.Length; i++) _wCommitted[i] = r.ReadDouble();
+            PlasticSolves = r.ReadInt64(); TotalPlasticIterations = r.ReadInt64(); UnconvergedPlasticSolves = r.ReadInt64(); LargestUnconvergedChangeMPa = r.ReadDouble();
         }
     }
 
@@ -418,7 +420,7 @@ public sealed class PlaneStrainElasticity
         if (change > tol && LastIterations > 0) { UnconvergedPlasticSolves++; LargestUnconvergedChangeMPa = Math.Max(LargestUnconvergedChangeMPa, change); }
     }
 
-    /// <summary>Li plasticity: mechanics solves so far (this process; not checkpointed).</summary>
+    /// <summary>Li plasticity: mechanics solves so far (checkpointed with the plastic state).</summary>
     public long PlasticSolves { get; private set; }
     /// <summary>Li plasticity: Newton iterations over all solves so far.</summary>
     public long TotalPlasticIterations { get; private set; }

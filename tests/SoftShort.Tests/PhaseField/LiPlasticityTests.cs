@@ -104,7 +104,6 @@ public class LiPlasticityTests(Xunit.Abstractions.ITestOutputHelper output)
         for (int x = xf + 1; R(x) < 1.6 * front; x++) if (R(x) > 1.2 * front) fits.Add(R(x) * Math.Sqrt(vm[row + x] / Yield));
         double c = fits.Average();
         output.WriteLine($"iterations {mech.LastPlasticIterations}, change {mech.LastPlasticChangeMPa}, CG {mech.LastPlasticCgIterations}; front {front}, fit c {c} ({string.Join(", ", fits.Select(v => v.ToString("F2")))})");
-        for (int x = n / 2; x < n / 2 + 40; x += 2) output.WriteLine($"r {R(x)} pm {pm[row + x]:F4} vm {vm[row + x]:F4}");
         Assert.InRange(c / a, 2, 4);                                  // a genuinely plastic annulus
         Assert.Equal(front, c, 1.5 * dx);
         foreach (double cf in fits) Assert.Equal(c, cf, 0.03 * c);   // the 1/r² decay of the elastic zone
@@ -114,5 +113,13 @@ public class LiPlasticityTests(Xunit.Abstractions.ITestOutputHelper output)
             Assert.Equal(Yield, vm[row + x], 1e-3);
             Assert.Equal(2 * k * Math.Log(c / R(x)), pm[row + x], 0.05);
         }
+    }
+
+    [Fact]
+    public void ImpossibleYield_IsRejectedBeforeTheRun()
+    {
+        var e = Assert.Throws<InputException>(() => new DendriteSimulation(new DendriteParameters { LiPlasticity = true, LiYieldMPa = -0.8 }));
+        Assert.Contains("--li-yield-mpa", e.Message);
+        Assert.Throws<InputException>(() => new DendriteSimulation(new DendriteParameters { LiPlasticity = true, PlasticityMaxIterations = 0 }));
     }
 }

@@ -133,6 +133,8 @@ public sealed record DendriteParameters
     public int PlasticityMaxIterations { get; init; } = 30;
     /// <summary>Li plasticity: the iterations stop when no Li stress changes by more than this between iterations, MPa (numerical). Default 0.04 (5 % of σ_y).</summary>
     public double PlasticityToleranceMPa { get; init; } = 0.04;
+    /// <summary>Mechanics element size aimed at, µm (the phase-field grid coarsened by an integer factor). Default 4 (numerical).</summary>
+    public double MechanicsElementUm { get; init; } = 4;
     /// <summary>Solve mechanics every this many seconds of simulated time (quasi-static). Default 5.</summary>
     public double MechanicsIntervalS { get; init; } = 5;
 
@@ -177,6 +179,7 @@ public sealed record DendriteParameters
             $"Δt = {MaxDtS} s cannot be met: it must lie in [1e-4 s, the mechanics interval {MechanicsIntervalS} s]");
         InputException.Require(MechanicsIntervalS > 0 && double.IsFinite(MechanicsIntervalS), "mechanics_interval_s", $"must be positive, got {MechanicsIntervalS}");
         InputException.Require(DepositionEigenstrain >= 0 && DepositionEigenstrain <= 2, "--eigenstrain", $"must be in [0, 2], got {DepositionEigenstrain}");
+        InputException.Require(MechanicsElementUm > 0 && double.IsFinite(MechanicsElementUm), "mechanics_element_um", $"must be positive, got {MechanicsElementUm}");
         InputException.Require(LiYieldMPa > 0 && double.IsFinite(LiYieldMPa), "--li-yield-mpa", $"must be positive, got {LiYieldMPa}");
         InputException.Require(PlasticityMaxIterations >= 1 && PlasticityToleranceMPa > 0, "plasticity_iterations", $"need ≥ 1 iteration and a positive tolerance, got {PlasticityMaxIterations} and {PlasticityToleranceMPa}");
         InputException.Require(LiYoungGPa > 0 && SeYoungGPa > 0 && LiPoisson is > -1 and < 0.5 && SePoisson is > -1 and < 0.5, "elastic constants", "E > 0 and −1 < ν < 0.5 required");

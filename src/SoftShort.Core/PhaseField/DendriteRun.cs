@@ -192,7 +192,8 @@ public sealed class DendriteRun
 
     static string ParametersKey(DendriteParameters p) => string.Create(CultureInfo.InvariantCulture,
         $"P={p.PressureMPa};dx={p.DxUm};seed={p.Seed};por={p.Porosity};i0={p.ExchangeCurrentDensityAPerM2};V={p.AppliedVoltageV};eps={p.DepositionEigenstrain};form={p.DepositionStrainForm}")
-        + (p.LiPlasticity ? string.Create(CultureInfo.InvariantCulture, $";liyield={p.LiYieldMPa};plit={p.PlasticityMaxIterations};pltol={p.PlasticityToleranceMPa}") : "");
+        + (p.LiPlasticity ? string.Create(CultureInfo.InvariantCulture, $";liyield={p.LiYieldMPa};plit={p.PlasticityMaxIterations};pltol={p.PlasticityToleranceMPa}") : "")
+        + (p.MechanicsElementUm != 4 ? string.Create(CultureInfo.InvariantCulture, $";mech={p.MechanicsElementUm}") : "");
 
     static void WriteObservation(BinaryWriter w, DendriteObservation o)
     {

@@ -137,7 +137,7 @@ public sealed class DendriteSimulation
             }
         InitialLiUm2 = LiArea();
         _ionic = new CellPoisson(Nx, Ny, DxUm) { RightValue = 0 };
-        if (mechanics) _mech = new PlaneStrainElasticity(Nx, Ny, DxUm, liPlasticity: p.LiPlasticity);
+        if (mechanics) _mech = new PlaneStrainElasticity(Nx, Ny, DxUm, p.MechanicsElementUm, liPlasticity: p.LiPlasticity);
         DtS = Math.Min(p.MaxDtS, 0.01);
         UpdateConnectivity();
         if (_mech != null) SolveMechanics();

@@ -7,7 +7,9 @@ namespace SoftShort.PhaseField;
 /// <see cref="DendriteParameters.DepositionStrainForm"/>), the external pressure as a traction on the right
 /// (SE) boundary, the left boundary fixed and rollers on top/bottom (the pellet is confined laterally by its die).
 /// Matrix-free CG preconditioned by one multigrid V-cycle per displacement component (see BuildPreconditioner), warm-started
-/// by linear extrapolation from the last two solutions. Units: MPa, µm.
+/// by linear extrapolation from the last two solutions. Optionally (<see cref="DendriteParameters.LiPlasticity"/>) the Li is
+/// elastic–perfectly-plastic (J2), solved by Newton's method with a centre-point radial return (see SolvePlastic).
+/// Units: MPa, µm.
 /// </summary>
 public sealed class PlaneStrainElasticity
 {
@@ -346,7 +348,7 @@ public sealed class PlaneStrainElasticity
     /// θ = σ_y/σ̄_tr (exact for perfect plasticity; Simo &amp; Hughes, "Computational Inelasticity", 1998, §3.3), and the
     /// equilibrium K_el u = f_growth + f(εᵖ(u)) is solved by Newton's method with the consistent tangent
     /// C_alg = K 1⊗1 + 2μθ(I_dev − N⊗N) at the element centres (the elastic 2×2 part keeps the hourglass stiffness), each
-    /// linear solve by the same multigrid-preconditioned CG. It stops when no Li stress changes by more than
+    /// linear solve by the same multigrid-preconditioned CG, with a backtracking line search on the equilibrium residual. It stops when no Li stress changes by more than
     /// <see cref="DendriteParameters.PlasticityToleranceMPa"/> between iterations, or after
     /// <see cref="DendriteParameters.PlasticityMaxIterations"/> (the stresses are then still returned to the yield surface;
     /// the unbalanced remainder is carried into the next increment, i.e. the coupling becomes staggered). Li plated since

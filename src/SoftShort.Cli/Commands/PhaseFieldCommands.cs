@@ -221,6 +221,10 @@ public sealed class PhaseFieldRunCommand : Command<PhaseFieldRunCommand.Settings
         public string EigenstrainForm { get; init; } = "normal";
         [CommandOption("--eigenstrain <E>")][DefaultValue(1.0)][Description("Eigenstrain magnitude: growth strain ε_g (normal form; 1 = the SE keeps its volume, derived) or volumetric ε_v (isotropic form). Default: 1")]
         public double Eigenstrain { get; init; } = 1.0;
+        [CommandOption("--li-plasticity")][Description("Li elastic-perfectly-plastic (J2, yield --li-yield-mpa) instead of elastic (the paper's choice, the default)")]
+        public bool LiPlasticity { get; init; }
+        [CommandOption("--li-yield-mpa <SY>")][DefaultValue(0.8)][Description("Li yield stress with --li-plasticity, MPa. Default: 0.8 (Masias et al., J. Mater. Sci. 2019)")]
+        public double LiYieldMPa { get; init; } = 0.8;
         [CommandOption("--every-s <T>")][DefaultValue(5.0)][Description("Time-series interval, s. Default: 5")]
         public double EveryS { get; init; } = 5;
         [CommandOption("--snapshot-every-s <T>")][DefaultValue(100.0)][Description("Field snapshot (and checkpoint) interval, s. Default: 100")]
@@ -249,6 +253,7 @@ public sealed class PhaseFieldRunCommand : Command<PhaseFieldRunCommand.Settings
             ExchangeCurrentDensityAPerM2 = s.I0MaCm2 is double i0 ? i0 * 10 : new DendriteParameters().ExchangeCurrentDensityAPerM2,
             DepositionStrainForm = s.EigenstrainForm == "isotropic" ? DepositionStrainForm.Isotropic : DepositionStrainForm.InterfaceNormal,
             DepositionEigenstrain = s.Eigenstrain,
+            LiPlasticity = s.LiPlasticity, LiYieldMPa = s.LiYieldMPa,
         };
         p.Validate();
         string dir = s.Out ?? $"phasefield_{s.PressureMPa:0.#}MPa";
@@ -262,6 +267,8 @@ public sealed class PhaseFieldRunCommand : Command<PhaseFieldRunCommand.Settings
         Console.WriteLine(FormattableString.Invariant($"short_type = {type.ToString().ToLowerInvariant()}, short_time_s = {time:F1}"));
         Console.WriteLine(FormattableString.Invariant($"dendrite_length_um = {last.DendriteLengthUm:F1}, li_in_se_um3_per_um = {last.LiInSeUm2:F1}, max P_m = {run.Series.Max(o => o.MaxHydrostaticMPa):F2} MPa"));
         Console.WriteLine(FormattableString.Invariant($"charge balance: plated {last.LiVolumeUm2 - run.Simulation.InitialLiUm2:F2} vs ∫I dt·V_m/F {last.PlatedFromChargeUm2:F2} µm³/µm ({100 * run.ChargeBalanceError():F3} %)"));
+        if (p.LiPlasticity && run.Simulation.Mechanics is { } m)
+            Console.WriteLine(FormattableString.Invariant($"Li plasticity (J2, σ_y = {p.LiYieldMPa} MPa): {m.PlasticSolves} mechanics solves, {m.TotalPlasticIterations} Newton iterations, {m.UnconvergedPlasticSolves} stopped at the iteration cap"));
         Console.Error.WriteLine($"wrote {dir}/timeseries.csv, summary.json, fields_t*.tif, {DendriteRun.CheckpointName}");
         return 0;
     }

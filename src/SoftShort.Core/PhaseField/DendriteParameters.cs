@@ -116,6 +116,25 @@ public sealed record DendriteParameters
     /// volumetric strain ε_v (session 1 assumed 0.1 without a source: ≈ 450 MPa of growth stress in a confined layer).
     /// </summary>
     public double DepositionEigenstrain { get; init; } = 1.0;
+    /// <summary>
+    /// Li is elastic–perfectly-plastic (J2, yield <see cref="LiYieldMPa"/>) instead of elastic (<c>--li-plasticity</c>). Off by
+    /// default (the paper keeps both phases elastic). The plastic strain is a history variable of the Li in each mechanics
+    /// element; the elastic solve sees eigenstrain = growth + plastic (see <see cref="PlaneStrainElasticity"/>).
+    /// Rate-independent rather than creep: over the strain rates of the runs (10⁻⁴–10⁻² s⁻¹) the Narayan &amp; Anand (2018)
+    /// flow rule for Li, ε̇ = A e^(−Q/RT) (σ/S)^(1/m) with A = 4.25×10⁴ s⁻¹, Q = 37 kJ mol⁻¹, m = 0.15, S₀ = 0.95 MPa (the
+    /// constants of <c>CellMaterials.NarayanAnand</c>), gives a flow stress of 0.44–0.89 MPa at 300 K, within a factor two of
+    /// the 0.8 MPa yield, so a rate-independent cap at the cited yield carries the same physics with an unconditionally
+    /// stable return map.
+    /// </summary>
+    public bool LiPlasticity { get; init; }
+    /// <summary>Yield stress of Li, MPa: 0.8 (Masias, Felten, Garcia-Mendez, Wolfenstine, Sakamoto, J. Mater. Sci. 54 (2019) 2585; the paper's ref. 9).</summary>
+    public double LiYieldMPa { get; init; } = 0.8;
+    /// <summary>Li plasticity: largest number of return-map (initial-strain) iterations per mechanics solve (numerical). Default 30.</summary>
+    public int PlasticityMaxIterations { get; init; } = 30;
+    /// <summary>Li plasticity: the iterations stop when no Li stress changes by more than this between iterations, MPa (numerical). Default 0.04 (5 % of σ_y).</summary>
+    public double PlasticityToleranceMPa { get; init; } = 0.04;
+    /// <summary>Mechanics element size aimed at, µm (the phase-field grid coarsened by an integer factor). Default 4 (numerical).</summary>
+    public double MechanicsElementUm { get; init; } = 4;
     /// <summary>Solve mechanics every this many seconds of simulated time (quasi-static). Default 5.</summary>
     public double MechanicsIntervalS { get; init; } = 5;
 
@@ -160,6 +179,9 @@ public sealed record DendriteParameters
             $"Δt = {MaxDtS} s cannot be met: it must lie in [1e-4 s, the mechanics interval {MechanicsIntervalS} s]");
         InputException.Require(MechanicsIntervalS > 0 && double.IsFinite(MechanicsIntervalS), "mechanics_interval_s", $"must be positive, got {MechanicsIntervalS}");
         InputException.Require(DepositionEigenstrain >= 0 && DepositionEigenstrain <= 2, "--eigenstrain", $"must be in [0, 2], got {DepositionEigenstrain}");
+        InputException.Require(MechanicsElementUm > 0 && double.IsFinite(MechanicsElementUm), "mechanics_element_um", $"must be positive, got {MechanicsElementUm}");
+        InputException.Require(LiYieldMPa > 0 && double.IsFinite(LiYieldMPa), "--li-yield-mpa", $"must be positive, got {LiYieldMPa}");
+        InputException.Require(PlasticityMaxIterations >= 1 && PlasticityToleranceMPa > 0, "plasticity_iterations", $"need ≥ 1 iteration and a positive tolerance, got {PlasticityMaxIterations} and {PlasticityToleranceMPa}");
         InputException.Require(LiYoungGPa > 0 && SeYoungGPa > 0 && LiPoisson is > -1 and < 0.5 && SePoisson is > -1 and < 0.5, "elastic constants", "E > 0 and −1 < ν < 0.5 required");
     }
 }

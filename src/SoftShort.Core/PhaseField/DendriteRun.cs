@@ -129,7 +129,14 @@ public sealed class DendriteRun
         var p = Simulation.Parameters;
         var (type, time) = Short();
         var last = S[^1];
-        new SummaryJson("phasefield run")
+        var summary = new SummaryJson("phasefield run");
+        // written only with Li plasticity, so the summaries of the (elastic) bundled runs stay what the code writes
+        if (p.LiPlasticity) summary.Parameter("li_plasticity", $"J2, elastic-perfectly-plastic, yield {p.LiYieldMPa.ToString(CultureInfo.InvariantCulture)} MPa")
+                .Parameter("plasticity_max_iterations", p.PlasticityMaxIterations).Parameter("plasticity_tolerance_MPa", p.PlasticityToleranceMPa);
+        if (p.LiPlasticity && Simulation.Mechanics is { } m)
+            summary.Set("plastic_solves", m.PlasticSolves).Set("plastic_newton_iterations", m.TotalPlasticIterations)
+                .Set("plastic_unconverged_solves", m.UnconvergedPlasticSolves).Set("plastic_largest_unconverged_change_MPa", m.LargestUnconvergedChangeMPa);
+        summary
             .Parameter("pressure_MPa", p.PressureMPa).Parameter("time_s", p.TimeS).Parameter("dx_um", p.DxUm).Parameter("seed", p.Seed)
             .Parameter("porosity", p.Porosity).Parameter("mean_pore_diameter_um", p.MeanPoreDiameterUm).Parameter("applied_voltage_V", p.AppliedVoltageV)
             .Parameter("exchange_current_density_mA_per_cm2", p.ExchangeCurrentDensityAPerM2 / 10).Parameter("se_ionic_conductivity_S_per_m", p.SeIonicConductivitySPerM)
@@ -184,7 +191,9 @@ public sealed class DendriteRun
     }
 
     static string ParametersKey(DendriteParameters p) => string.Create(CultureInfo.InvariantCulture,
-        $"P={p.PressureMPa};dx={p.DxUm};seed={p.Seed};por={p.Porosity};i0={p.ExchangeCurrentDensityAPerM2};V={p.AppliedVoltageV};eps={p.DepositionEigenstrain};form={p.DepositionStrainForm}");
+        $"P={p.PressureMPa};dx={p.DxUm};seed={p.Seed};por={p.Porosity};i0={p.ExchangeCurrentDensityAPerM2};V={p.AppliedVoltageV};eps={p.DepositionEigenstrain};form={p.DepositionStrainForm}")
+        + (p.LiPlasticity ? string.Create(CultureInfo.InvariantCulture, $";liyield={p.LiYieldMPa};plit={p.PlasticityMaxIterations};pltol={p.PlasticityToleranceMPa}") : "")
+        + (p.MechanicsElementUm != 4 ? string.Create(CultureInfo.InvariantCulture, $";mech={p.MechanicsElementUm}") : "");
 
     static void WriteObservation(BinaryWriter w, DendriteObservation o)
     {

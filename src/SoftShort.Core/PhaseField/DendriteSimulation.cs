@@ -78,6 +78,8 @@ public sealed class DendriteSimulation
     public int LastPcgIterations { get; private set; }
     /// <summary>CG iterations of the last elasticity solve.</summary>
     public int LastMechanicsIterations => _mech?.LastIterations ?? 0;
+    /// <summary>The elasticity solver (null with mechanics off): plastic-strain field and return-map diagnostics.</summary>
+    public PlaneStrainElasticity? Mechanics => _mech;
 
     readonly CellPoisson _ionic;
     readonly double[] _sigma, _diff, _rate, _rs, _alin, _rhs, _xiOld;
@@ -135,7 +137,7 @@ public sealed class DendriteSimulation
             }
         InitialLiUm2 = LiArea();
         _ionic = new CellPoisson(Nx, Ny, DxUm) { RightValue = 0 };
-        if (mechanics) _mech = new PlaneStrainElasticity(Nx, Ny, DxUm);
+        if (mechanics) _mech = new PlaneStrainElasticity(Nx, Ny, DxUm, p.MechanicsElementUm, liPlasticity: p.LiPlasticity);
         DtS = Math.Min(p.MaxDtS, 0.01);
         UpdateConnectivity();
         if (_mech != null) SolveMechanics();

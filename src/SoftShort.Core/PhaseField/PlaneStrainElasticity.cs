@@ -7,7 +7,9 @@ namespace SoftShort.PhaseField;
 /// <see cref="DendriteParameters.DepositionStrainForm"/>), the external pressure as a traction on the right
 /// (SE) boundary, the left boundary fixed and rollers on top/bottom (the pellet is confined laterally by its die).
 /// Matrix-free CG preconditioned by one multigrid V-cycle per displacement component (see BuildPreconditioner), warm-started
-/// by linear extrapolation from the last two solutions. Units: MPa, µm.
+/// by linear extrapolation from the last two solutions. Optionally (<see cref="DendriteParameters.LiPlasticity"/>) the Li is
+/// elastic–perfectly-plastic (J2), solved by Newton's method with a centre-point radial return (see SolvePlastic).
+/// Units: MPa, µm.
 /// </summary>
 public sealed class PlaneStrainElasticity
 {
@@ -15,6 +17,12 @@ public sealed class PlaneStrainElasticity
     readonly double _h;
     readonly double[] _kSe, _kLi, _g;          // 8×8 unit-modulus element matrices and ∫Bᵀ(1,1,0)dA
     readonly double[] _u, _uPrev, _f, _r, _z, _p, _q, _diag, _a, _b, _sxx, _syy, _szz, _sxy, _xi0, _dep;
+    // eigenstrain per element (xx, yy, zz, xy; the element's growth strain) and the element's Li fraction w
+    readonly double[] _eig, _w;
+    // Li plasticity (allocated on the first solve with DendriteParameters.LiPlasticity): plastic strain of the Li in each
+    // element (xx, yy, zz, xy; deviatoric) — committed (_epn), current iterate (_ep), the Li fraction at the last commit,
+    // and the growth + traction load vector the plastic load is added to
+    double[]? _epn, _ep, _wCommitted, _f0;
     bool _havePrev;
     readonly bool[] _fixedDof;
     // displacement-decoupled multigrid preconditioner: one scalar V-cycle per displacement component on the node grid
@@ -26,10 +34,35 @@ public sealed class PlaneStrainElasticity
     /// <summary>Coarsening factor between the phase-field grid and the mechanics grid.</summary>
     public int Coarsening => _m;
     public int LastIterations { get; private set; }
-
-    public PlaneStrainElasticity(int nx, int ny, double dxUm, double targetCellUm = 4)
+    /// <summary>Li plasticity only: fixed-point (return-map) iterations of the last solve.</summary>
+    public int LastPlasticIterations { get; private set; }
+    /// <summary>Li plasticity only: largest change of the Li stress between the last two return-map iterations, MPa (Mises measure).</summary>
+    public double LastPlasticChangeMPa { get; private set; }
+    /// <summary>Li plasticity only: total CG iterations of the last solve (all return-map iterations).</summary>
+    public int LastPlasticCgIterations { get; private set; }
+    /// <summary>Li plasticity only: equivalent plastic strain √(2/3 εᵖ:εᵖ) of the Li in each mechanics element (null without plasticity).</summary>
+    public double[]? EquivalentPlasticStrain()
     {
-        _nx = nx; _ny = ny;
+        if (_epn == null) return null;
+        var q = new double[_w.Length];
+        for (int e = 0; e < q.Length; e++)
+        {
+            double xx = _epn[4 * e], yy = _epn[4 * e + 1], zz = _epn[4 * e + 2], xy = _epn[4 * e + 3];
+            q[e] = Math.Sqrt(2.0 / 3 * (xx * xx + yy * yy + zz * zz + 2 * xy * xy));
+        }
+        return q;
+    }
+    /// <summary>Mechanics elements along x and y.</summary>
+    public (int X, int Y) Elements => (_mx, _my);
+
+    /// <param name="nx">Phase-field cells along x.</param>
+    /// <param name="ny">Phase-field cells along y.</param>
+    /// <param name="dxUm">Phase-field grid spacing, µm.</param>
+    /// <param name="targetCellUm">Mechanics element size aimed at, µm.</param>
+    /// <param name="liPlasticity">Li is elastic–perfectly-plastic (J2, <see cref="DendriteParameters.LiYieldMPa"/>); see <see cref="Solve"/>.</param>
+    public PlaneStrainElasticity(int nx, int ny, double dxUm, double targetCellUm = 4, bool liPlasticity = false)
+    {
+        _nx = nx; _ny = ny; _plastic = liPlasticity;
         int m = Math.Max(1, (int)Math.Round(targetCellUm / dxUm));
         while (m > 1 && (nx % m != 0 || ny % m != 0)) m--;
         _m = m; _mx = nx / m; _my = ny / m; _h = dxUm * m;
@@ -43,6 +76,7 @@ public sealed class PlaneStrainElasticity
         _fixX = new bool[nodes]; _fixY = new bool[nodes];
         _a = new double[elems]; _b = new double[elems]; _sxx = new double[elems]; _syy = new double[elems]; _szz = new double[elems]; _sxy = new double[elems];
         _xi0 = new double[nx * ny]; _dep = new double[nx * ny];
+        _eig = new double[4 * elems]; _w = new double[elems];
         for (int y = 0; y <= _my; y++)
             for (int x = 0; x <= _mx; x++)
             {
@@ -63,6 +97,17 @@ public sealed class PlaneStrainElasticity
         w.Write(_u.Length);
         foreach (double v in _u) w.Write(v);
         foreach (double v in _uPrev) w.Write(v);
+        if (_plastic)
+        {
+            // written only with Li plasticity, so the elastic checkpoint format is unchanged
+            w.Write(_epn != null);
+            if (_epn != null)
+            {
+                foreach (double v in _epn) w.Write(v);
+                foreach (double v in _wCommitted!) w.Write(v);
+                w.Write(PlasticSolves); w.Write(TotalPlasticIterations); w.Write(UnconvergedPlasticSolves); w.Write(LargestUnconvergedChangeMPa);
+            }
+        }
     }
 
     /// <summary>Restores the state written by <see cref="WriteState"/> (same grid).</summary>
@@ -73,6 +118,22 @@ public sealed class PlaneStrainElasticity
         if (n != _u.Length) throw new InputException("checkpoint", $"mechanics state has {n} unknowns, the grid has {_u.Length}");
         for (int i = 0; i < n; i++) _u[i] = r.ReadDouble();
         for (int i = 0; i < n; i++) _uPrev[i] = r.ReadDouble();
+        if (_plastic && r.ReadBoolean())
+        {
+            AllocatePlastic();
+            for (int i = 0; i < _epn!.Length; i++) _epn[i] = r.ReadDouble();
+            for (int i = 0; i < _wCommitted!.Length; i++) _wCommitted[i] = r.ReadDouble();
+            PlasticSolves = r.ReadInt64(); TotalPlasticIterations = r.ReadInt64(); UnconvergedPlasticSolves = r.ReadInt64(); LargestUnconvergedChangeMPa = r.ReadDouble();
+        }
+    }
+
+    readonly bool _plastic;
+
+    void AllocatePlastic()
+    {
+        int elems = _w.Length;
+        _epn ??= new double[4 * elems]; _ep ??= new double[4 * elems]; _f0 ??= new double[_f.Length];
+        if (_wCommitted == null) { _wCommitted = new double[elems]; Array.Fill(_wCommitted, -1.0); }   // −1: no Li fraction committed yet
     }
 
     static readonly double[] Gauss = [0.5 - 0.5 / Math.Sqrt(3), 0.5 + 0.5 / Math.Sqrt(3)];
@@ -150,6 +211,16 @@ public sealed class PlaneStrainElasticity
                 int row = i * 8;
                 for (int j = 0; j < 8; j++) { sa += _kSe[row + j] * ue[j]; sb += _kLi[row + j] * ue[j]; }
                 y[dof[i]] += a * sa + b * sb;
+            }
+            if (_tangentOn && _tangentCoef![e] != 0)
+            {
+                // Newton with Li plasticity: J = K_el − P, P = A B₀ᵀ(2μ_L w)[(1−θ)D + θ v vᵀ]B₀ at the element centre
+                var (qxx, qyy, qxy) = TangentStress(e, ue);
+                for (int k = 0; k < 4; k++)
+                {
+                    y[dof[2 * k]] -= qxx * _g[2 * k] + qxy * _g[2 * k + 1];
+                    y[dof[2 * k + 1]] -= qxy * _g[2 * k] + qyy * _g[2 * k + 1];
+                }
             }
         }
     }
@@ -236,6 +307,8 @@ public sealed class PlaneStrainElasticity
                 _syy[e] = lam * trs + twoMu * eys;
                 _szz[e] = lam * trs + twoMu * ezs;
                 _sxy[e] = twoMu * exys;
+                _w[e] = w;
+                _eig[4 * e] = exs; _eig[4 * e + 1] = eys; _eig[4 * e + 2] = ezs; _eig[4 * e + 3] = exys;
                 Dofs(ex, ey, dof);
                 for (int k = 0; k < 4; k++)
                 {
@@ -263,9 +336,215 @@ public sealed class PlaneStrainElasticity
         for (int i = 0; i < _diag.Length; i++) if (_fixedDof[i] || _diag[i] <= 0) _diag[i] = 1;
         BuildPreconditioner(p);
 
-        Pcg(tolerance: 1e-6, maxIterations: 20000);
+        if (_plastic) SolvePlastic(p);
+        else Pcg(tolerance: 1e-6, maxIterations: 20000);
         Stresses(p, pressureMPa, vonMisesMPa, volStrain);
     }
+
+    /// <summary>
+    /// Elastic–perfectly-plastic Li (J2, yield σ_y), one load increment from the committed plastic strain εᵖₙ. The plastic
+    /// strain of the Li part of each element is a constant eigenstrain of that element, evaluated at the element centre: the
+    /// Li stress there, σ_tr = C_Li(ε_c − ε* − εᵖₙ), is returned radially to the Mises cylinder, εᵖ = εᵖₙ + (1 − θ) dev(ε_tr),
+    /// θ = σ_y/σ̄_tr (exact for perfect plasticity; Simo &amp; Hughes, "Computational Inelasticity", 1998, §3.3), and the
+    /// equilibrium K_el u = f_growth + f(εᵖ(u)) is solved by Newton's method with the consistent tangent
+    /// C_alg = K 1⊗1 + 2μθ(I_dev − N⊗N) at the element centres (the elastic 2×2 part keeps the hourglass stiffness), each
+    /// linear solve by the same multigrid-preconditioned CG, with a backtracking line search on the equilibrium residual. It stops when no Li stress changes by more than
+    /// <see cref="DendriteParameters.PlasticityToleranceMPa"/> between iterations, or after
+    /// <see cref="DendriteParameters.PlasticityMaxIterations"/> (the stresses are then still returned to the yield surface;
+    /// the unbalanced remainder is carried into the next increment, i.e. the coupling becomes staggered). Li plated since
+    /// the last increment starts with εᵖ = 0: the element's εᵖ (the mean over its Li) is diluted by w_old/w_new when its Li
+    /// fraction w grows.
+    /// </summary>
+    void SolvePlastic(DendriteParameters p)
+    {
+        AllocatePlastic();
+        var epn = _epn!; var ep = _ep!; var wc = _wCommitted!; var f0 = _f0!;
+        int elems = _w.Length, dofs = _u.Length;
+        _tangent ??= new double[6 * elems];
+        _tangentCoef ??= new double[elems];
+        _epTry ??= new double[4 * elems]; _uOld ??= new double[dofs]; _uNewton ??= new double[dofs];
+        var epTry = _epTry; var uOld = _uOld; var uNewton = _uNewton;
+        for (int e = 0; e < elems; e++)
+        {
+            double w = _w[e];
+            if (wc[e] >= 0 && w > wc[e] && w > 0)
+            {
+                double k = wc[e] / w;
+                for (int c = 0; c < 4; c++) epn[4 * e + c] *= k;
+            }
+            wc[e] = w;
+        }
+        Array.Copy(_f, f0, f0.Length);
+        var (mu, muL, sy) = (p.LiYoungGPa * 1e3 / (2 * (1 + p.LiPoisson)), 1 / (2 * (1 + p.LiPoisson)), p.LiYieldMPa);
+        double tol = p.PlasticityToleranceMPa;
+        int maxIt = p.PlasticityMaxIterations, cgTotal = 0, it = 0;
+        double change = double.PositiveInfinity;
+        // start from the warm-start displacement: its return map and consistent tangent
+        ReturnMap(epn, ep, mu, sy);
+        double res = Residual(ep, muL);
+        while (it < maxIt)
+        {
+            // Newton step written for the new displacement: J u* = f_growth + f(εᵖ(u_k)) − P_k u_k, J = K_el − P_k,
+            // f(εᵖ) = ∫Bᵀ(b·2μ̃_L εᵖ) (εᵖ deviatoric), P_k u = Σ A B₀ᵀ(2μ_L w)[(1−θ)D + θ v vᵀ]B₀ u
+            AssemblePlasticLoad(ep, muL, tangent: true);
+            Array.Copy(_u, uOld, dofs);
+            _tangentOn = true;
+            Pcg(tolerance: 1e-6, maxIterations: 20000);
+            _tangentOn = false;
+            cgTotal += LastIterations;
+            it++;
+            Array.Copy(_u, uNewton, dofs);
+            // backtracking line search on the equilibrium residual (full Newton steps cycle when elements switch between
+            // plastic loading and elastic unloading)
+            double alpha = 1, resTry = 0;
+            for (int halvings = 0; ; halvings++)
+            {
+                if (halvings > 0)
+                    for (int i = 0; i < dofs; i++) _u[i] = uOld[i] + alpha * (uNewton[i] - uOld[i]);
+                ReturnMap(epn, epTry, mu, sy);
+                resTry = Residual(epTry, muL);
+                if (resTry < res || halvings >= 6) break;
+                alpha *= 0.5;
+            }
+            change = 0;
+            for (int e = 0; e < elems; e++)
+            {
+                double cxx = epTry[4 * e] - ep[4 * e], cyy = epTry[4 * e + 1] - ep[4 * e + 1], czz = epTry[4 * e + 2] - ep[4 * e + 2], cxy = epTry[4 * e + 3] - ep[4 * e + 3];
+                change = Math.Max(change, 2 * mu * _w[e] * Math.Sqrt(1.5 * (cxx * cxx + cyy * cyy + czz * czz + 2 * cxy * cxy)));
+            }
+            Array.Copy(epTry, ep, ep.Length);
+            res = resTry;
+            if (change <= tol || LastIterations == 0) break;   // converged, or at the linear solver's tolerance
+        }
+        Array.Copy(ep, epn, ep.Length);
+        LastPlasticIterations = it; LastPlasticChangeMPa = change; LastPlasticCgIterations = cgTotal;
+        PlasticSolves++; TotalPlasticIterations += it;
+        if (change > tol && LastIterations > 0) { UnconvergedPlasticSolves++; LargestUnconvergedChangeMPa = Math.Max(LargestUnconvergedChangeMPa, change); }
+    }
+
+    /// <summary>Li plasticity: mechanics solves so far (checkpointed with the plastic state).</summary>
+    public long PlasticSolves { get; private set; }
+    /// <summary>Li plasticity: Newton iterations over all solves so far.</summary>
+    public long TotalPlasticIterations { get; private set; }
+    /// <summary>Li plasticity: solves that stopped at the iteration cap above the tolerance.</summary>
+    public long UnconvergedPlasticSolves { get; private set; }
+    /// <summary>Li plasticity: the largest last-iteration change of those solves, MPa.</summary>
+    public double LargestUnconvergedChangeMPa { get; private set; }
+
+    double[]? _epTry, _uOld, _uNewton;
+
+    /// <summary>Radial return at every element centre from the committed εᵖₙ for the current displacement: writes εᵖ(u) and the consistent tangent.</summary>
+    void ReturnMap(double[] epn, double[] ep, double mu, double sy)
+    {
+        var tc = _tangentCoef!; var tm = _tangent!;
+        Parallel.For(0, _my, ey =>
+        {
+            Span<int> d = stackalloc int[8];
+            for (int ex = 0; ex < _mx; ex++)
+            {
+                int e = ey * _mx + ex;
+                tc[e] = 0;
+                double nxx = epn[4 * e], nyy = epn[4 * e + 1], nzz = epn[4 * e + 2], nxy = epn[4 * e + 3];
+                if (_w[e] >= 1e-3)
+                {
+                    var (exx, eyy, gxy) = CentreStrain(ex, ey, d);
+                    double xx = exx - _eig[4 * e] - nxx, yy = eyy - _eig[4 * e + 1] - nyy;
+                    double zz = -_eig[4 * e + 2] - nzz, xy = 0.5 * gxy - _eig[4 * e + 3] - nxy;
+                    double m3 = (xx + yy + zz) / 3;
+                    double dxx = xx - m3, dyy = yy - m3, dzz = zz - m3;            // dev ε_tr (tensor components)
+                    double norm = Math.Sqrt(dxx * dxx + dyy * dyy + dzz * dzz + 2 * xy * xy);
+                    double q = 2 * mu * Math.Sqrt(1.5) * norm;                       // Mises stress of the trial state
+                    if (q > sy)
+                    {
+                        double theta = sy / q, k = 1 - theta;
+                        nxx += k * dxx; nyy += k * dyy; nzz += k * dzz; nxy += k * xy;
+                        // tangent P = (2μ_L w)[(1−θ)D + θ v vᵀ] on (ε_xx, ε_yy, γ_xy) with ε_zz = 0: D = I_dev, v = (N_xx, N_yy, N_xy)
+                        double vx = dxx / norm, vy = dyy / norm, vxy = xy / norm;
+                        tc[e] = 2 * mu * _w[e];
+                        tm[6 * e] = k * 2.0 / 3 + theta * vx * vx;
+                        tm[6 * e + 1] = -k / 3 + theta * vx * vy;
+                        tm[6 * e + 2] = theta * vx * vxy;
+                        tm[6 * e + 3] = k * 2.0 / 3 + theta * vy * vy;
+                        tm[6 * e + 4] = theta * vy * vxy;
+                        tm[6 * e + 5] = k * 0.5 + theta * vxy * vxy;
+                    }
+                }
+                ep[4 * e] = nxx; ep[4 * e + 1] = nyy; ep[4 * e + 2] = nzz; ep[4 * e + 3] = nxy;
+            }
+        });
+    }
+
+    /// <summary>_f = f_growth + f(εᵖ) (− P u with the tangent, for the Newton right-hand side), fixed dofs zeroed.</summary>
+    void AssemblePlasticLoad(double[] ep, double muL, bool tangent)
+    {
+        var tc = _tangentCoef!;
+        Array.Copy(_f0!, _f, _f.Length);
+        Span<int> dof = stackalloc int[8];
+        Span<double> ue = stackalloc double[8];
+        for (int ey = 0; ey < _my; ey++)
+            for (int ex = 0; ex < _mx; ex++)
+            {
+                int e = ey * _mx + ex;
+                double s = _b[e] * 2 * muL;
+                if (s == 0) continue;
+                double pxx = s * ep[4 * e], pyy = s * ep[4 * e + 1], pxy = s * ep[4 * e + 3];
+                double c = tangent ? tc[e] : 0;
+                if (pxx == 0 && pyy == 0 && pxy == 0 && c == 0) continue;
+                Dofs(ex, ey, dof);
+                if (c != 0)
+                {
+                    for (int k = 0; k < 8; k++) ue[k] = _fixedDof[dof[k]] ? 0 : _u[dof[k]];
+                    var (qxx, qyy, qxy) = TangentStress(e, ue);
+                    pxx -= qxx; pyy -= qyy; pxy -= qxy;
+                }
+                for (int k = 0; k < 4; k++)
+                {
+                    _f[dof[2 * k]] += pxx * _g[2 * k] + pxy * _g[2 * k + 1];
+                    _f[dof[2 * k + 1]] += pxy * _g[2 * k] + pyy * _g[2 * k + 1];
+                }
+            }
+        for (int i = 0; i < _f.Length; i++) if (_fixedDof[i]) _f[i] = 0;
+    }
+
+    /// <summary>Equilibrium residual ‖f_growth + f(εᵖ) − K_el u‖ over the free dofs (N per µm).</summary>
+    double Residual(double[] ep, double muL)
+    {
+        AssemblePlasticLoad(ep, muL, tangent: false);
+        Apply(_u, _q);
+        double r = 0;
+        for (int i = 0; i < _f.Length; i++) if (!_fixedDof[i]) { double d = _f[i] - _q[i]; r += d * d; }
+        return Math.Sqrt(r);
+    }
+
+    double[]? _tangent, _tangentCoef;
+    bool _tangentOn;
+
+    /// <summary>P_e u_e of the consistent tangent (stress-like, xx, yy, xy) for the element displacement <paramref name="ue"/>.</summary>
+    (double Sxx, double Syy, double Sxy) TangentStress(int e, ReadOnlySpan<double> ue)
+    {
+        double exx = 0, eyy = 0, gxy = 0;
+        for (int k = 0; k < 4; k++)
+        {
+            exx += Ds[k] * ue[2 * k] / _h; eyy += Dt[k] * ue[2 * k + 1] / _h; gxy += (Dt[k] * ue[2 * k] + Ds[k] * ue[2 * k + 1]) / _h;
+        }
+        var t = _tangent!; double c = _tangentCoef![e]; int o = 6 * e;
+        return (c * (t[o] * exx + t[o + 1] * eyy + t[o + 2] * gxy), c * (t[o + 1] * exx + t[o + 3] * eyy + t[o + 4] * gxy),
+                c * (t[o + 2] * exx + t[o + 4] * eyy + t[o + 5] * gxy));
+    }
+
+    (double Exx, double Eyy, double Gxy) CentreStrain(int ex, int ey, Span<int> dof)
+    {
+        Dofs(ex, ey, dof);
+        double exx = 0, eyy = 0, gxy = 0;
+        for (int k = 0; k < 4; k++)
+        {
+            double ux = _u[dof[2 * k]], uy = _u[dof[2 * k + 1]];
+            exx += Ds[k] * ux / _h; eyy += Dt[k] * uy / _h; gxy += (Dt[k] * ux + Ds[k] * uy) / _h;
+        }
+        return (exx, eyy, gxy);
+    }
+
+    static readonly double[] Ds = [-0.5, 0.5, 0.5, -0.5], Dt = [-0.5, -0.5, 0.5, 0.5];
 
     /// <summary>
     /// Displacement-decoupled preconditioner (Blaheta, Numer. Linear Algebra Appl. 1 (1994) 107; spectrally equivalent to the
@@ -379,6 +658,12 @@ public sealed class PlaneStrainElasticity
                 double syy = lam * exx + (lam + twoMu) * eyy - _syy[e];
                 double szz = lam * (exx + eyy) - _szz[e];
                 double txy = 0.5 * twoMu * gxy - _sxy[e];
+                if (_epn != null)
+                {
+                    // the plastic strain of the Li part (deviatoric): σ −= b·2μ̃_L εᵖ
+                    double s2 = b * 2 * muL;
+                    sxx -= s2 * _epn[4 * e]; syy -= s2 * _epn[4 * e + 1]; szz -= s2 * _epn[4 * e + 2]; txy -= s2 * _epn[4 * e + 3];
+                }
                 double pm = -(sxx + syy + szz) / 3;
                 double vm = Math.Sqrt(0.5 * ((sxx - syy) * (sxx - syy) + (syy - szz) * (syy - szz) + (szz - sxx) * (szz - sxx)) + 3 * txy * txy);
                 for (int yy = 0; yy < _m; yy++)

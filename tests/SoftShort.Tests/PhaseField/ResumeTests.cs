@@ -7,10 +7,10 @@ public class ResumeTests
 {
     // porous, two protrusions, mechanics on (lagged every 5 s, so the resumed run needs the displacement warm start and the
     // extrapolation times), adaptive Δt still ramping when the run is stopped
-    static DendriteParameters Case(double timeS) => new()
+    static DendriteParameters Case(double timeS, bool liPlasticity = false) => new()
     {
         DomainWidthUm = 160, DomainHeightUm = 80, LiThicknessUm = 50, DxUm = 2, ProtrusionCount = 2, TimeS = timeS, Seed = 5,
-        PressureMPa = 10,
+        PressureMPa = 10, LiPlasticity = liPlasticity,
     };
 
     /// <summary>Cancels the run synchronously once an observation at or after <paramref name="stopAtS"/> has been reported.</summary>
@@ -19,25 +19,27 @@ public class ResumeTests
         public void Report(ProgressReport value) { if (value.Fraction * endS >= stopAtS - 1e-9) cts.Cancel(); }
     }
 
-    [Fact]
-    public void StoppedAndResumedRun_IsBitIdenticalToTheUninterruptedRun()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]    // with Li plasticity the checkpoint also carries the plastic strain and the Li fraction it was committed at
+    public void StoppedAndResumedRun_IsBitIdenticalToTheUninterruptedRun(bool liPlasticity)
     {
         string root = Path.Combine(Path.GetTempPath(), $"softshort-resume-{Guid.NewGuid():N}");
         string whole = Path.Combine(root, "whole"), parts = Path.Combine(root, "parts");
         try
         {
-            var reference = new DendriteRun(Case(30)) { OutputIntervalS = 2.5, SnapshotIntervalS = 10 };
+            var reference = new DendriteRun(Case(30, liPlasticity)) { OutputIntervalS = 2.5, SnapshotIntervalS = 10 };
             reference.Run(whole);
 
             // the same run, killed after t = 15 s: the last checkpoint is the snapshot at 10 s (Δt is then mid-ramp/clipped,
             // two elasticity solves have happened, the observation and snapshot schedules are part-way)
             using (var cts = new CancellationTokenSource())
             {
-                var first = new DendriteRun(Case(30)) { OutputIntervalS = 2.5, SnapshotIntervalS = 10 };
+                var first = new DendriteRun(Case(30, liPlasticity)) { OutputIntervalS = 2.5, SnapshotIntervalS = 10 };
                 Assert.ThrowsAny<OperationCanceledException>(() => first.Run(parts, new StopAt(15, 30, cts), cts.Token));
                 Assert.True(first.Simulation.TimeS >= 15);
             }
-            var resumed = new DendriteRun(Case(30)) { OutputIntervalS = 2.5, SnapshotIntervalS = 10 };
+            var resumed = new DendriteRun(Case(30, liPlasticity)) { OutputIntervalS = 2.5, SnapshotIntervalS = 10 };
             resumed.ReadCheckpoint(Path.Combine(parts, DendriteRun.CheckpointName));
             Assert.Equal(10, resumed.Simulation.TimeS, 1e-9);
             resumed.Run(parts);
@@ -54,6 +56,7 @@ public class ResumeTests
             Assert.Equal(a.VolumetricStrain, b.VolumetricStrain);
             Assert.Equal(reference.Series, resumed.Series);           // records: every column, exact
             Assert.True(a.Profile.MechanicsSolves > 0);
+            if (liPlasticity) Assert.Equal(a.Mechanics!.EquivalentPlasticStrain(), b.Mechanics!.EquivalentPlasticStrain());
             // the written outputs: same files, same bytes
             var names = Directory.GetFiles(whole).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
             Assert.Equal(names, Directory.GetFiles(parts).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray());

@@ -11,7 +11,7 @@ namespace SoftShort.Imaging;
 /// <param name="PositionMm">Position in mm from the cathode|SS interface towards the anode.</param>
 /// <param name="FirstRow">First row of the band.</param>
 /// <param name="LastRow">Last row of the band.</param>
-/// <param name="OnsetS">Onset time, s: the change point of a two-phase fit (0 before, growing after), see <see cref="BandDetection"/>.</param>
+/// <param name="OnsetS">Onset time, s: the change point of a continuous two-phase (hinge) fit (a baseline before, growing after), see <see cref="BandDetection.Onset"/>.</param>
 /// <param name="Magnitude">The extreme over time of the band-mean Tr_t/Tr_0 − 1.</param>
 /// <param name="FluctuationIndexBefore">rms of the detrended post-onset band signal before the fluctuation onset (or over the whole
 /// post-onset series when it never fluctuates), in units of the quiet-signal noise σ₀.</param>
@@ -37,8 +37,13 @@ public sealed record BandDetectionOptions
     /// <summary>A row belongs to a band when |late mean ln ratio| exceeds this many noise σ. Default 5.</summary>
     public double ThresholdSigma { get; init; } = 5;
     /// <summary>
+    /// A band found at <see cref="ThresholdSigma"/> is extended on each side over the rows of its sign above this many σ
+    /// (hysteresis thresholding), so that its centroid includes its weak wings. Default 2.
+    /// </summary>
+    public double ExtendSigma { get; init; } = 2;
+    /// <summary>
     /// Length of the post-onset signal used by the onset fit, s (cut earlier at the fluctuation onset). Long enough to pin the
-    /// slope, short enough that a quadratic describes the growth. Default 6 h.
+    /// slope, short enough that a ramp or a first-order relaxation describes the growth. Default 6 h.
     /// </summary>
     public double OnsetFitWindowS { get; init; } = 6 * 3600;
     /// <summary>CUSUM allowance k and decision interval h, in σ₀ (Page 1954): where the onset search stops. Default 0.5 and 8.</summary>
@@ -55,6 +60,13 @@ public sealed record BandDetectionOptions
     /// </summary>
     public double FalseAlarmProbability { get; init; } = 1e-3;
     /// <summary>
+    /// Level of the per-bin test that refines a fluctuation onset to its first loud bin (e² &gt; χ²₁(1 − p)·σ₀²). A quiet bin just
+    /// before the soft short passes it by chance with this probability and is then taken as the onset. Default 0.01 (at 0.05,
+    /// 1 of 34 paper-rate synthetic runs found the soft short 1.37 bins early; at 0.01 none more than 0.74 bin early, the
+    /// latest +1.24 bins).
+    /// </summary>
+    public double LoudBinProbability { get; init; } = 0.01;
+    /// <summary>
     /// Time the bands of ROI I (P1–P3) by a matched filter over the zone kymograph (<see cref="BandDetection.MatchedSignal"/>)
     /// when one is available, instead of the ROI I band mean. Default true.
     /// </summary>
@@ -70,20 +82,22 @@ public sealed record BandDetectionOptions
 /// grouped into runs; runs are named by sign and by the nearest layer boundary (P1 depletion in the cathode, P2 enrichment at Li|SE,
 /// P3 depletion at SS|Li in ROI I, P4 enrichment at SS|Li in ROI II); each gets a sub-pixel centroid.</item>
 /// <item>Timed signal: for P1–P3, when the kymograph builder kept a zone kymograph (<see cref="KymographBuilder.Zones"/>), the band's
-/// matched-filter amplitude over its rows and the whole core width (<see cref="MatchedSignal"/>, scaled to the band mean's late
-/// level), whose noise is several times lower than the ROI I band mean's; otherwise (and for P4) the ROI band mean.</item>
+/// matched-filter amplitude in optical density ln(Tr_t/Tr₀) (linear in the Li moved) over its rows and the whole core width
+/// (<see cref="MatchedSignal"/>, scaled to the band mean's late level), whose noise is several times lower than the ROI I band
+/// mean's; otherwise (and for P4) the ROI band mean.</item>
 /// <item>Noise: σ₀ of the band signal s = band-mean Tr_t/Tr_0 − 1 from the bins before the onset (the reference bins, whose mean is
 /// 0 by construction, and the quiet bins up to the onset).</item>
 /// <item>Onset: a CUSUM (Page 1954) on s/σ₀ in the band's direction bounds where the change can be; the onset is then the change
-/// point of a two-phase regression (Hinkley 1971): s = 0 before τ, b·x + c·x² after (x = t − τ, growth in the band's direction),
-/// least squares over τ on a 1/20-bin grid, fitted up to <see cref="BandDetectionOptions.OnsetFitWindowS"/> after the alarm and
-/// never into the band's fluctuations.</item>
+/// point of a continuous two-phase (hinge) regression (Hudson 1966; Hinkley 1971; <see cref="Onset"/>): a baseline c before τ,
+/// c + b·g(t − τ) after (a ramp, or a first-order relaxation when an F test asks for it), c, b and τ jointly by least squares
+/// with each bin's regressor averaged over the bin, τ on a 1/20-bin grid with its 95 % profile-likelihood interval, fitted up
+/// to <see cref="BandDetectionOptions.OnsetFitWindowS"/> after the alarm and never into the band's fluctuations.</item>
 /// <item>Fluctuation (soft-short signature, Fig. S9): after the onset, each bin is predicted from the preceding post-onset bins by a
 /// local quadratic (<see cref="BandDetectionOptions.DetrendWindowS"/>) and the prediction residual is standardised (only the past
 /// enters, so a fluctuation cannot leak backwards); a window of <see cref="BandDetectionOptions.FluctuationWindowS"/> slides along
 /// and its mean square is F-tested against the pooled quiet noise of everything before it (Bonferroni over the windows). The first
 /// significant window is refined to the bin where the variance changes (maximum likelihood, known variance before) and then to the
-/// first bin that is itself significantly loud (5 %): that bin's start is the fluctuation onset. The earliest fluctuation onset of
+/// first bin that is itself significantly loud (<see cref="BandDetectionOptions.LoudBinProbability"/>, 1 %): that bin's start is the fluctuation onset. The earliest fluctuation onset of
 /// the bands (the soft short is a cell-wide event) ends every band's onset fit.</item>
 /// </list>
 /// </summary>
@@ -163,30 +177,38 @@ public static class BandDetection
     }
 
     /// <summary>
-    /// Matched-filter amplitude of a band (North 1943; the optimal linear detector of a known pattern in white noise): the
-    /// band's spatial pattern is estimated from the data, p(y, z) = the late-time mean of Tr_t − Tr₀ in row y and core zone z
-    /// (no blur or geometry is assumed); each cell is weighted by p/σ² with its own per-bin noise variance σ² (robust, from the
-    /// cell's consecutive differences), and every bin's change is projected on it: a(t) = Σ w·(Tr_t − Tr₀) / Σ w·p, which is
-    /// 1 on average late in the series and 0 before the band appears. Linear in the transmissions (no per-pixel ratios of low
-    /// counts) and using the whole core width and every row of the band, its noise is several times lower than the ROI I
-    /// band mean's.
-    /// <para>The estimated pattern and every bin's change share the noise of Tr₀ (the mean of the reference bins), which adds
-    /// Σ_cells var(Tr₀)/σ² = cells/n_ref to the numerator of every bin after the reference (an errors-in-variables bias: a
-    /// step at the end of the reference that would pull every onset early); it is subtracted.</para>
+    /// Matched-filter amplitude of a band (North 1943; the optimal linear detector of a known pattern in white noise), in
+    /// optical density: per core zone z and row y, d(t) = ln(Tr_t/Tr₀), which Beer–Lambert makes linear in the Li added or
+    /// removed along the rays (−ln T = Σ·ℓ); the transmission change Tr_t − Tr₀ = Tr₀(e^(−ΣΔℓ) − 1) is not: it grows convexly
+    /// for a depletion and concavely for an enrichment, and on the forward model's noise-free transmissions that curvature
+    /// (slope at the soft short / slope at the start 1.10–1.13 for P1, 0.91–0.92 for P2, 6-h charge) moved a straight-ramp
+    /// onset fit by +0.4…+0.6 bin (P1) and −0.3…−0.5 bin (P2); in optical density the ratio is 0.99–1.01 and the shift
+    /// ≤ 0.07 bin (what is left is beam hardening: the polychromatic −ln T is slightly concave in ℓ).
+    /// <para>The band's pattern is estimated from the data, p(y, z) = the late-time mean of d (no blur or geometry is assumed);
+    /// each cell is weighted by p/σ² with its own per-bin noise variance σ² of d (robust, from the cell's consecutive
+    /// differences), and every bin is projected on it: a(t) = Σ w·d(t) / Σ w·p, which is 1 on average late in the series and
+    /// 0 before the band appears. Using the whole core width and every row of the band, its noise is several times lower than
+    /// the ROI I band mean's.</para>
+    /// <para>The estimated pattern and every bin's d share the noise of ln Tr₀ (the mean of the reference bins), which adds
+    /// Σ_cells var(ln Tr₀)/σ² to the numerator of every bin after the reference (an errors-in-variables bias: a step at the
+    /// end of the reference that would pull every onset early); it is subtracted, with var(ln Tr₀) from each cell's scatter
+    /// over the reference bins / n_ref. (σ² of the whole series, the weight's, is inflated by the soft-short fluctuations in
+    /// the bands' cells: taking var(ln Tr₀) = σ²/n_ref from it over-corrected, and P2's onsets came out 0.36 bin late on
+    /// average over 23 synthetic runs, 0.15 with the reference scatter.)</para>
     /// </summary>
     /// <param name="z">Zone kymograph.</param>
     /// <param name="firstRow">First row (clamped to the image).</param>
     /// <param name="lastRow">Last row.</param>
     /// <param name="lateFraction">Fraction of the bins, at the end, that define the pattern.</param>
     /// <param name="referenceBins">Leading bins whose mean is Tr₀.</param>
-    /// <returns>a(t) per bin, or null when the pattern is empty.</returns>
+    /// <returns>a(t) per bin (dimensionless, 1 late), or null when the pattern is empty.</returns>
     public static double[]? MatchedSignal(ZoneKymograph z, int firstRow, int lastRow, double lateFraction, int referenceBins)
     {
         int nb = z.Bins.Count, nz = z.Zones, nref = Math.Max(1, referenceBins);
         if (nb < 4) return null;
         int y0 = Math.Max(0, firstRow), y1 = Math.Min(z.Height - 1, lastRow);
         int nl = Math.Max(1, (int)Math.Round(nb * lateFraction));
-        var cells = new List<(int Index, double W, double P)>();
+        var cells = new List<(int Index, double W, double P, double LnRef, double Eiv)>();
         var diffs = new List<double>(nb);
         for (int y = y0; y <= y1; y++)
             for (int zz = 0; zz < nz; zz++)
@@ -194,30 +216,35 @@ public static class BandDetection
                 int i = y * nz + zz;
                 double r = z.Reference[i];
                 if (!(r > 0) || z.Counts[i] == 0) continue;
+                double lnr = Math.Log(r);
                 double p = 0; int c = 0;
-                for (int b = nb - nl; b < nb; b++) { double v = z.Bins[b][i]; if (double.IsFinite(v)) { p += v - r; c++; } }
+                for (int b = nb - nl; b < nb; b++) { double v = Math.Log(z.Bins[b][i]) - lnr; if (double.IsFinite(v)) { p += v; c++; } }
                 diffs.Clear();
-                for (int b = 1; b < nb; b++) { double d = z.Bins[b][i] - z.Bins[b - 1][i]; if (double.IsFinite(d)) diffs.Add(Math.Abs(d)); }
+                for (int b = 1; b < nb; b++) { double d = Math.Log(z.Bins[b][i]) - Math.Log(z.Bins[b - 1][i]); if (double.IsFinite(d)) diffs.Add(Math.Abs(d)); }
                 if (c == 0 || diffs.Count < 3) continue;
                 double sd = Statistics.MedianInPlace(CollectionsMarshal.AsSpan(diffs)) / 0.6745 / Math.Sqrt(2);
                 if (!(sd > 0)) continue;
                 p /= c;
-                cells.Add((i, p / (sd * sd), p));
+                // variance of ln Tr₀ = the reference bins' own scatter / n_ref (σ² / n_ref when there is a single reference bin)
+                double ss = 0; int cr = 0;
+                for (int b = 0; b < Math.Min(nref, nb); b++) { double v = Math.Log(z.Bins[b][i]) - lnr; if (double.IsFinite(v)) { ss += v * v; cr++; } }
+                double varRef = (cr >= 2 ? ss / (cr - 1) : sd * sd) / nref;
+                cells.Add((i, p / (sd * sd), p, lnr, varRef / (sd * sd)));
             }
         if (cells.Count == 0) return null;
-        double wp = 0;
-        foreach (var (_, w, p) in cells) wp += w * p;
+        double wp = 0, eiv = 0;
+        foreach (var (_, w, p, _, e) in cells) { wp += w * p; eiv += e; }
         if (!(wp > 0)) return null;
-        double bias = cells.Count / (double)nref / wp;
+        double bias = eiv / wp;
         var a = new double[nb];
         for (int b = 0; b < nb; b++)
         {
             double num = 0, den = 0;
-            foreach (var (i, w, p) in cells)
+            foreach (var (i, w, p, lnr, _) in cells)
             {
-                double v = z.Bins[b][i];
+                double v = Math.Log(z.Bins[b][i]) - lnr;
                 if (!double.IsFinite(v)) continue;
-                num += w * (v - z.Reference[i]); den += w * p;
+                num += w * v; den += w * p;
             }
             a[b] = den > 0 ? num / den - (b >= nref ? bias * wp / den : 0) : double.NaN;
         }
@@ -256,6 +283,20 @@ public static class BandDetection
             int sign = v > 0 ? 1 : -1;
             if (spans.Count > 0 && spans[^1].Sign == sign && y - spans[^1].Last <= 4) spans[^1] = (sign, spans[^1].First, y);
             else spans.Add((sign, y, y));
+        }
+        // ... extended on each side while the rows keep the sign and stay above the lower threshold (hysteresis, Canny 1986): a
+        // band's weak wing (e.g. the creep band beside the SS rod, where the rays see less Li) would otherwise be cut at the
+        // 5σ level wherever the noise happens to fall, and its centroid pulled towards the strong side (with 3 frames per bin,
+        // P4 came out 0.5–2.7 px from the planted centroid, always on the SE side) ...
+        double low = o.ExtendSigma * sigma;
+        bool Same(int y, int sign) => double.IsFinite(late[y]) && Math.Sign(late[y]) == sign && Math.Abs(late[y]) > low;
+        for (int k = 0; k < spans.Count; k++)
+        {
+            var (sign, first, last) = spans[k];
+            int lo = k > 0 ? spans[k - 1].Last + 1 : 0, hi = k + 1 < spans.Count ? spans[k + 1].First - 1 : h - 1;
+            while (first - 1 >= lo && Same(first - 1, sign)) first--;
+            while (last + 1 <= hi && Same(last + 1, sign)) last++;
+            spans[k] = (sign, first, last);
         }
         // ... then split at deep valleys: two bands side by side (e.g. P2 and the foot of the creep band) are two bands
         var runs = new List<Run>();
@@ -385,16 +426,27 @@ public static class BandDetection
     }
 
     /// <summary>
-    /// Change point of a signal that is 0 before τ and grows after it (two-phase regression, Hinkley 1971), by least squares over
-    /// the first <paramref name="count"/> bins, τ on a grid of 1/20 bin from half a bin before the first bin to <paramref name="latestS"/>.
-    /// Growth after τ is a straight ramp s = b·x (Li moved in proportion to the charge passed by a constant current) or a
-    /// first-order relaxation s = b·θ(1 − e^(−x/θ)) (creep relaxing under the stack pressure), x = t − τ, θ from 1/4 h to 16 h.
-    /// The relaxation is used only when its extra parameter is significant (F test, p &lt; 0.01), so that a ramp is fitted with one
-    /// parameter less. Growth must start in the band's direction (b·sign ≥ 0), so that a dip-then-rise cannot mimic a later onset;
-    /// an accelerating onset is not fitted, since with noise it would trade a later onset for curvature.
+    /// Onset of a band: the change point τ of a continuous two-phase ("hinge") regression (Hudson 1966, JASA 61, 1097; Hinkley
+    /// 1971, JASA 66, 736): s = c before τ and s = c + b·g(t − τ) after it, with the baseline c, the growth b and τ estimated
+    /// jointly by least squares (τ on a grid of 1/20 bin from half a bin before the first bin to <paramref name="latestS"/>,
+    /// c and b in closed form at each τ: the profile likelihood of τ for Gaussian noise).
+    /// <list type="bullet">
+    /// <item>Growth g: a straight ramp g(x) = x (Li moved in proportion to the charge passed at a constant current) or a
+    /// first-order relaxation g(x) = θ(1 − e^(−x/θ)) (creep relaxing under the stack pressure), x = t − τ in h, θ from 1/4 h
+    /// to 16 h. The relaxation is used only when its extra parameter is significant (F test, p &lt; 0.01), so that a ramp is
+    /// fitted with one parameter less. Growth must start in the band's direction (b·sign ≥ 0), so that a dip-then-rise cannot
+    /// mimic a later onset; an accelerating onset is not fitted, since with noise it would trade a later onset for curvature.</item>
+    /// <item>Bins are averages: each bin's regressor is the mean of g over the bin, [t_i − Δ/2, t_i + Δ/2] (Δ the mean bin
+    /// spacing; in closed form), not g at the bin's mean time. Away from τ the two agree for a ramp; in the bin that contains
+    /// τ a point sample would be b·max(0, t_i − τ), while the bin really holds b·(t_i + Δ/2 − τ)²/(2Δ): without this, an
+    /// onset inside a bin (the creep's) is biased towards the bin centre.</item>
+    /// <item>Baseline: the reference bins that make Tr₀ have mean 0 by construction, but the baseline of the bins after them
+    /// is known only to σ/√n_ref (the noise of Tr₀ itself): estimating c jointly uses every bin before τ (for a band that
+    /// starts later than the current, e.g. the creep, those after the reference as well) instead of fixing it at 0.</item>
+    /// </list>
     /// </summary>
-    /// <param name="t">Bin times, s.</param>
-    /// <param name="s">Signal (0 = no change).</param>
+    /// <param name="t">Bin times (mean frame time of each bin), s.</param>
+    /// <param name="s">Signal (0 = no change; only differences from the baseline matter).</param>
     /// <param name="count">Bins used (from the first).</param>
     /// <param name="latestS">Latest onset considered, s.</param>
     /// <param name="sign">Direction of growth (+1, −1; 0 = either).</param>
@@ -408,47 +460,65 @@ public static class BandDetection
         int n = Math.Min(Math.Max(count, 4), t.Count);
         double bestL = double.NaN, sseL = double.PositiveInfinity, bestQ = double.NaN, sseQ = double.PositiveInfinity;
         double dt = (t[n - 1] - t[0]) / Math.Max(1, n - 1);
+        double halfH = dt / 2 / 3600;
         double last = Math.Min(latestS, t[n - 1]);
         int m = 0;
-        for (int i = 0; i < n; i++) if (double.IsFinite(s[i])) m++;
+        double sy = 0, syy = 0;
+        for (int i = 0; i < n; i++) if (double.IsFinite(s[i])) { m++; sy += s[i]; syy += s[i] * s[i]; }
         for (double t0 = t[0] - dt / 2; t0 <= last; t0 += dt / 20)
         {
             double pl = double.PositiveInfinity, pq = double.PositiveInfinity;
             foreach (double theta in RelaxationTimesH)
             {
-                // g(x) = θ(1 − e^(−x/θ)) (x in h): slope 1 at the onset, saturating with time constant θ; θ = ∞ is the straight ramp
-                double sgg = 0, sgs = 0, ss = 0;
+                double sg = 0, sgg = 0, sgs = 0;
                 for (int i = 0; i < n; i++)
                 {
                     if (!double.IsFinite(s[i])) continue;
-                    double x = Math.Max(0, t[i] - t0) / 3600;
-                    double gx = double.IsPositiveInfinity(theta) ? x : theta * (1 - Math.Exp(-x / theta));
-                    sgg += gx * gx; sgs += gx * s[i]; ss += s[i] * s[i];
+                    double gx = BinMeanGrowth((t[i] - t0) / 3600, halfH, theta);
+                    sg += gx; sgg += gx * gx; sgs += gx * s[i];
                 }
-                if (!(sgg > 0)) continue;
-                double b = sgs / sgg;
+                // least squares s = c + b·g: b = cov(g, s)/var(g), c = mean(s) − b·mean(g)
+                double vg = sgg - sg * sg / m, cgs = sgs - sg * sy / m;
+                if (!(vg > 1e-12 * Math.Max(1, sgg))) continue;
+                double b = cgs / vg;
                 if (sign != 0 && b * sign < 0) continue;
-                double e = ss - b * sgs;
+                double e = (syy - sy * sy / m) - b * cgs;
                 if (double.IsPositiveInfinity(theta)) { pl = e; if (e < sseL) { sseL = e; bestL = t0; } }
                 pq = Math.Min(pq, e);
                 if (e < sseQ) { sseQ = e; bestQ = t0; }
             }
             taus.Add(t0); profL.Add(pl); profQ.Add(pq);
         }
-        // F test of the relaxation time (2 vs 3 parameters: slope, time constant, onset)
+        // F test of the relaxation time (3 vs 4 parameters: baseline, slope, onset, time constant)
         curved = double.IsNaN(bestL);
-        if (!curved && m > 4 && sseQ > 0 && double.IsFinite(sseQ))
+        if (!curved && m > 5 && sseQ > 0 && double.IsFinite(sseQ))
         {
-            double f = (sseL - sseQ) / (sseQ / (m - 3));
-            curved = f > FisherSnedecor.InvCDF(1, m - 3, 0.99);
+            double f = (sseL - sseQ) / (sseQ / (m - 4));
+            curved = f > FisherSnedecor.InvCDF(1, m - 4, 0.99);
         }
         var prof = curved ? profQ : profL;
         double best = curved ? bestQ : bestL, sseMin = curved ? sseQ : sseL;
-        double limit = sseMin + 3.84 * sseMin / Math.Max(1, m - (curved ? 3 : 2));
+        double limit = sseMin + 3.84 * sseMin / Math.Max(1, m - (curved ? 4 : 3));
         lowS = highS = best;
         for (int i = 0; i < taus.Count; i++)
             if (prof[i] <= limit) { lowS = Math.Min(lowS, taus[i]); highS = Math.Max(highS, taus[i]); }
         return best;
+    }
+
+    /// <summary>
+    /// Mean over a bin [x − h, x + h] (h) of the growth g(u) = 0 for u ≤ 0, u (θ = ∞) or θ(1 − e^(−u/θ)) for u &gt; 0; x, h, θ in h.
+    /// </summary>
+    public static double BinMeanGrowth(double x, double h, double theta)
+    {
+        double a = x - h, b = x + h;
+        if (b <= 0) return 0;
+        if (!(h > 0)) return double.IsPositiveInfinity(theta) ? x : theta * (1 - Math.Exp(-x / theta));
+        a = Math.Max(0, a);
+        // ∫ g over [a, b] / (2h)
+        double integral = double.IsPositiveInfinity(theta)
+            ? 0.5 * (b * b - a * a)
+            : theta * (b - a) - theta * theta * (Math.Exp(-a / theta) - Math.Exp(-b / theta));
+        return integral / (2 * h);
     }
 
     /// <summary>Relaxation times θ (h) tried by <see cref="Onset"/>: ∞ (straight ramp) and 1/4 h to 16 h in steps of √2.</summary>
@@ -501,9 +571,10 @@ public static class BandDetection
             double cost = (cum[m] - cum[alarm]) / s0 + (cnt[m] - cnt[alarm]) * Math.Log(s0) + n2 * Math.Log(v2) + n2;
             if (cost < bestCost) { bestCost = cost; bestM = m; }
         }
-        // the fluctuating segment starts with a bin that is itself significantly louder than the quiet noise (e² > χ²₁(0.95)·σ₀²),
-        // so that a quiet bin is not taken as its start
-        while (bestM < Math.Min(alarm + w, n - 1) && !(e[bestM] * e[bestM] > 3.84 * s0)) bestM++;
+        // the fluctuating segment starts with a bin that is itself significantly louder than the quiet noise
+        // (e² > χ²₁(1 − p)·σ₀², p = LoudBinProbability), so that a quiet bin is not taken as its start
+        double loud = ChiSquared.InvCDF(1, 1 - o.LoudBinProbability);
+        while (bestM < Math.Min(alarm + w, n - 1) && !(e[bestM] * e[bestM] > loud * s0)) bestM++;
         double sigma = Math.Sqrt(Ms(0, bestM));
         double onsetF = bestM > 0 ? 0.5 * (t[bestM - 1] + t[bestM]) : t[0];
         return new FluctuationResult(sigma, onsetF, Math.Sqrt(Ms(on, bestM)) / sigma, Math.Sqrt(Ms(bestM, n)) / sigma);

@@ -55,14 +55,13 @@ public class OperandoPipelineTests(ITestOutputHelper output)
             output.WriteLine($"{t.Name}: row {b.Row:F2} (truth {t.Row:F2}), onset {(b.OnsetS - t.OnsetS) / bin:F2} bins off (95 % interval {(b.OnsetLowS - t.OnsetS) / bin:F1}…{(b.OnsetHighS - t.OnsetS) / bin:F1}), " +
                              $"fluctuation from {b.FluctuationOnsetS:F0} s (soft short {shortS:F0}), magnitude {b.Magnitude:F3}");
             Assert.Equal(t.Sign, b.Sign);
-            // P4 lies in the three columns just outside the core edge, where the blur (here up to 35 µm) spills the P3 depletion in:
-            // at the paper's rate it is within 0.3 px (docs/radiography.md), with 3-frame bins and the widest blur up to 2.1 px
-            double tol = t.Name == "P4" ? 2.5 : 2;
-            Assert.InRange(b.Row, t.Row - tol, t.Row + tol);
+            // the 2 px for every band, P4 included (its weak wing beside the SS rod is kept by the hysteresis threshold;
+            // measured with 3-frame bins, seeds 2–15: P4 within 0.87 px, P1–P3 within 0.85 px; before, P4 up to 2.7 px)
+            Assert.InRange(b.Row, t.Row - 2, t.Row + 2);
             if (t.Name != "P4") Assert.InRange(b.PositionMm, t.PositionMm - 2 * 0.025, t.PositionMm + 2 * 0.025);
         }
         // the soft-short signature (P2 fluctuation, P1 oscillation) is found, not a bin before the planted soft short and within 1 h
-        // after it (measured with 3-frame bins: +1.7 and +1.1 bins; at the paper's rate −0.7…+0.9 bins over 14 seeds); P3/P4
+        // after it (measured with 3-frame bins: +1.66 and +0.11 bins; at the paper's rate −0.74…+1.24 bins over 34 seeds); P3/P4
         // (creep) never fluctuate
         var sig = r.Bands.Where(x => x.Name is "P1" or "P2" && !double.IsNaN(x.FluctuationOnsetS)).ToList();
         Assert.NotEmpty(sig);
@@ -73,18 +72,22 @@ public class OperandoPipelineTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// The onset tolerance at the paper's rate (every 10-s frame, 30 frames per 5-min bin), on the randomised 6-h scenario
-    /// of docs/radiography.md (soft short 3–4.5 h, creep onset 0.5–1.5 h, blur 20–35 µm not assumed by the analysis, axis).
-    /// P1–P3 are timed on their matched-filter amplitude over the zone kymograph: onsets within one binned frame, positions within
-    /// 2 px, the soft short found from one bin before the planted onset to 1 h after it.
-    /// <para>Honest scope: over the 14 seeds measured (2–15, docs/radiography.md) the one-bin tolerance holds for P1 in 11, P2 in 8
-    /// and P3 in 13 of them; these two seeds (8, 10) are ones where it holds for all three, so the test pins that behaviour rather
-    /// than proving the rate. A 3-h charge (fewer bins to pin the slope) met it for all three bands in 1 of 4 seeds (21–24).</para>
+    /// Onsets at the paper's rate (every 10-s frame, 30 frames per 5-min bin) on the randomised 6-h scenario of docs/radiography.md
+    /// (soft short 3–4.5 h, creep onset 0.5–1.5 h, blur 20–35 µm not assumed by the analysis, axis), seeds 2–4: the first three of
+    /// the documented table, not chosen by their outcome. Asserted: positions of P1–P4 within 2 px; the creep band P3 (an onset
+    /// inside a bin, after the reference) within one bin, as in all 34 runs measured (seeds 2–35, worst 0.57 bin); P1 and P2
+    /// within two bins; the soft short from one bin before the planted onset to 1 h after it; P3/P4 not fluctuating.
+    /// <para>Honest scope: the one bin for P1 and P2 is met in 29/34 and 25/34 of the measured runs (worst 1.68 and 1.88
+    /// bins). Their onset coincides with the end of the 30-min baseline, and the noise of that baseline (σ/√6 per bin) and of
+    /// the ramp (σ/slope ≈ 1.2–2 bins per band and seed) limit any estimator: a hinge fit on ideal ramps with white noise at
+    /// those σ/slope puts 68–87 % of the onsets within one bin (docs/radiography.md), so "every seed" is not a property the data
+    /// can support and is not asserted. Seed 4's P2 is 1.57 bins off.</para>
     /// </summary>
     [Theory]
-    [InlineData(8)]
-    [InlineData(10)]
-    public void OnsetsWithinOneBinAtThePapersRate(int seed)
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void OnsetsAtThePapersRate(int seed)
     {
         var rng = new Random(seed * 7919);
         var scenario = new OperandoScenario
@@ -96,16 +99,20 @@ public class OperandoPipelineTests(ITestOutputHelper output)
         var det = DetectorOptions.Small with { BlurFwhmUm = 20 + 15 * rng.NextDouble(), AxisX = 210 + 4 * rng.NextDouble() };
         var (g, r) = RunSynthetic(seed, stride: 1, scenario, det);
         const double bin = 300;
-        foreach (var t in g.Truth.Where(x => x.Name != "P4"))
+        var roi2 = r.Kymographs.Regions[1];
+        foreach (var t0 in g.Truth)
         {
+            var t = t0.Name == "P4" ? t0 with { Row = g.ProjectedCentroidRow(3, roi2.X0, roi2.X1) } : t0;
             var b = r.Bands.Single(x => x.Name == t.Name);
             output.WriteLine($"{t.Name}: row {b.Row:F2} (truth {t.Row:F2}), onset {(b.OnsetS - t.OnsetS) / bin:F2} bins off (95 % interval {(b.OnsetLowS - t.OnsetS) / bin:F1}…{(b.OnsetHighS - t.OnsetS) / bin:F1})");
             Assert.InRange(b.Row, t.Row - 2, t.Row + 2);
-            Assert.InRange(b.OnsetS, t.OnsetS - bin, t.OnsetS + bin);
+            double tol = t.Name switch { "P3" => 1, "P1" or "P2" => 2, _ => double.PositiveInfinity };
+            Assert.InRange(b.OnsetS, t.OnsetS - tol * bin, t.OnsetS + tol * bin);
         }
         double shortS = scenario.RestS + scenario.SoftShortOnsetS;
         double first = r.Bands.Where(x => x.Name is "P1" or "P2").Select(x => x.FluctuationOnsetS).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
         output.WriteLine($"soft short found at {(first - shortS) / bin:F2} bins from the planted onset");
         Assert.InRange(first, shortS - bin, shortS + 3600);
+        foreach (var name in new[] { "P3", "P4" }) Assert.True(double.IsNaN(r.Bands.Single(x => x.Name == name).FluctuationOnsetS), $"{name} should not fluctuate");
     }
 }

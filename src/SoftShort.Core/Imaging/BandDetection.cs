@@ -69,6 +69,14 @@ public sealed record BandDetectionOptions
     /// Default 25 (CG1D with a 20 µm Gd₂O₂S:Tb scintillator, paper's Experimental section).
     /// </summary>
     public double DetectorResolutionUm { get; init; } = 25;
+    /// <summary>
+    /// Where the pixel oversamples <see cref="DetectorResolutionUm"/> and the zone kymograph was built from the bins' per-pixel
+    /// means, find and measure the ROI I bands (P1–P3) on those means over the ROI I columns instead of on the bin medians. At the
+    /// paper camera (≈ 0.02 detected neutrons per 6.5 µm pixel per frame behind the Li foil, ≈ 0.5 per 30-frame bin) the per-pixel
+    /// median of a bin is mostly the read-noise floor and hardly depends on the transmission; the mean stays linear in the counts.
+    /// Default true (no effect on the 25 µm sample).
+    /// </summary>
+    public bool FindOnMeansWhenOversampled { get; init; } = true;
 }
 
 /// <summary>
@@ -118,6 +126,11 @@ public static class BandDetection
         var t = timesS.ToArray();
         InputException.Require(t.Length >= referenceBins + 8, "binned series", $"has {t.Length} bins; at least 8 after the reference are needed for bands");
         double catMid = (boundaries.SeCathode + boundaries.CathodeSs) / 2;
+        // ROI I rows from the bins' per-pixel means where the camera oversamples the resolution (see FindOnMeansWhenOversampled)
+        var rows = ratioRows.ToList();
+        if (o.FindOnMeansWhenOversampled && zones is { FromMeans: true } && zones.Bins.Count == t.Length && Oversampled(pixelSizeUm, o))
+            rows[0] = ZoneRatioRows(zones, 0.3);
+        ratioRows = rows;
         var runsI = Runs(ratioRows[0], height, referenceBins, pixelSizeUm, o);
         var found = new List<(string Name, int Sign, int Roi, Run Run, double[] Series)>();
         void Take(string name, List<Run> runs, int sign, double nearRow, int roi)
@@ -241,7 +254,7 @@ public static class BandDetection
         int early = Math.Max(nref + 1, Math.Min(nb, nref + 24));
         // ln(Tr_t/Tr_0) per bin and row, smoothed along the rows at the detector resolution where the pixel oversamples it
         double sigmaPx = double.IsFinite(pixelSizeUm) && pixelSizeUm > 0 ? o.DetectorResolutionUm / pixelSizeUm / (2 * Math.Sqrt(2 * Math.Log(2))) : 0;
-        bool smooth = sigmaPx * 2 * Math.Sqrt(2 * Math.Log(2)) >= 2;
+        bool smooth = Oversampled(pixelSizeUm, o);
         var logRows = new double[nb][];
         for (int b = 0; b < nb; b++)
         {
@@ -280,6 +293,39 @@ public static class BandDetection
         var runs = new List<Run>();
         foreach (var (sign, first, last) in spans) Split(late, sign, first, last, runs);
         return runs;
+    }
+
+    static bool Oversampled(double pixelSizeUm, BandDetectionOptions o) =>
+        double.IsFinite(pixelSizeUm) && pixelSizeUm > 0 && o.DetectorResolutionUm / pixelSizeUm >= 2;
+
+    /// <summary>
+    /// Per bin, per row: Tr_t/Tr_0 over the zones whose centre lies within ±<paramref name="halfWidthFraction"/> of the core radius
+    /// from the axis (ROI I's columns), as a ratio of pixel-weighted sums of the zone means.
+    /// </summary>
+    static List<double[]> ZoneRatioRows(ZoneKymograph z, double halfWidthFraction)
+    {
+        int nz = z.Zones;
+        var sel = Enumerable.Range(0, nz).Where(k => Math.Abs((z.X0[k] + z.X1[k]) / 2.0 - z.AxisX) <= halfWidthFraction * z.RadiusPx).ToArray();
+        if (sel.Length == 0) sel = [Enumerable.Range(0, nz).OrderBy(k => Math.Abs((z.X0[k] + z.X1[k]) / 2.0 - z.AxisX)).First()];
+        var rows = new List<double[]>(z.Bins.Count);
+        foreach (var bin in z.Bins)
+        {
+            var r = new double[z.Height];
+            for (int y = 0; y < z.Height; y++)
+            {
+                double st = 0, sr = 0;
+                foreach (int k in sel)
+                {
+                    int i = y * nz + k;
+                    float v = bin[i], q = z.Reference[i];
+                    if (!float.IsFinite(v) || !float.IsFinite(q)) continue;
+                    st += v * z.Counts[i]; sr += q * z.Counts[i];
+                }
+                r[y] = sr > 0 ? st / sr : double.NaN;
+            }
+            rows.Add(r);
+        }
+        return rows;
     }
 
     /// <summary>

@@ -127,6 +127,8 @@ public sealed class SynthRadiographyCommand : Command<SynthRadiographyCommand.Se
         public int Seed { get; init; } = 1;
         [CommandOption("--stride <K>")][Description("Keep every K-th frame of the 10-s acquisition. Default: 1")][DefaultValue(1)]
         public int Stride { get; init; } = 1;
+        [CommandOption("--charge-h <H>")][Description("Length of the C/20 charge after the 30-min rest, h (the paper: 20). Shorter runs for teaching and tests; the soft short is planted at 4.5 h, so it needs at least 6. Default: 20")][DefaultValue(20.0)]
+        public double ChargeH { get; init; } = 20;
         [CommandOption("--max-frames <N>")][Description("Write at most N sample frames (the full run has 7380). Default: all")]
         public int? MaxFrames { get; init; }
         [CommandOption("--format <F>")][Description("tiff: sample.tif, ob.tif, df.tif (multi-page uint16, times in each page's metadata); fits: sample/, ob/, df/ with one BITPIX-16 FITS per frame (TIME_S, DATE-OBS, EXPTIME). Default: tiff")][DefaultValue("tiff")]
@@ -137,6 +139,7 @@ public sealed class SynthRadiographyCommand : Command<SynthRadiographyCommand.Se
             var b = base.Validate();
             if (!b.Successful) return b;
             if (Size is not ("small" or "paper")) return ValidationResult.Error($"--size {Size}: use small or paper");
+            if (!(ChargeH > 0 && ChargeH <= 200)) return ValidationResult.Error($"--charge-h {ChargeH}: must be in (0, 200] h");
             if (Stride < 1) return ValidationResult.Error("--stride must be ≥ 1");
             if (MaxFrames is < 1) return ValidationResult.Error("--max-frames must be ≥ 1");
             if (Format is not ("tiff" or "fits")) return ValidationResult.Error($"--format {Format}: use tiff or fits");
@@ -147,7 +150,7 @@ public sealed class SynthRadiographyCommand : Command<SynthRadiographyCommand.Se
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
         string dir = s.Out ?? "radiography";
-        var g = new OperandoRadiography(detector: s.Size == "paper" ? DetectorOptions.Paper : DetectorOptions.Small, seed: s.Seed);
+        var g = new OperandoRadiography(scenario: new OperandoScenario { ChargeS = s.ChargeH * 3600 }, detector: s.Size == "paper" ? DetectorOptions.Paper : DetectorOptions.Small, seed: s.Seed);
         int total = Math.Min(s.MaxFrames ?? int.MaxValue, (g.FrameCount + s.Stride - 1) / s.Stride);
         Directory.CreateDirectory(dir);
         var times = new List<double>(); var currents = new List<double>();
@@ -190,7 +193,7 @@ public sealed class SynthRadiographyCommand : Command<SynthRadiographyCommand.Se
         CsvTable.WriteRows(Path.Combine(dir, "truth_bands.csv"), ["band", "sign", "roi", "row_px", "position_mm", "onset_s", "final_li_um"],
             g.Truth.Select(b => (IReadOnlyList<string>)[b.Name, b.Sign.ToString(CultureInfo.InvariantCulture), b.Roi, RadiographyCommands.F(b.Row), RadiographyCommands.F(b.PositionMm), RadiographyCommands.F(b.OnsetS), RadiographyCommands.F(b.FinalLiUm)]));
         var sum = new SummaryJson("synth radiography")
-            .Parameter("size", s.Size).Parameter("format", s.Format).Parameter("seed", s.Seed).Parameter("stride", s.Stride).Parameter("max_frames", s.MaxFrames?.ToString(CultureInfo.InvariantCulture) ?? "all")
+            .Parameter("size", s.Size).Parameter("format", s.Format).Parameter("seed", s.Seed).Parameter("stride", s.Stride).Parameter("charge_h", s.ChargeH).Parameter("max_frames", s.MaxFrames?.ToString(CultureInfo.InvariantCulture) ?? "all")
             .Set("width_px", g.Width).Set("height_px", g.Height).Set("pixel_size_um", g.Detector.PixelSizeUm).Set("frames", times.Count)
             .Set("frame_interval_s", g.Detector.FrameIntervalS).Set("neutrons_per_open_beam_pixel", g.Detector.NeutronsPerPixel)
             .Set("current_uA", g.CurrentA * 1e6).Set("rest_s", g.Scenario.RestS).Set("soft_short_onset_s", g.Scenario.RestS + g.Scenario.SoftShortOnsetS)
@@ -660,6 +663,8 @@ public sealed class RadRunCommand : Command<RadRunCommand.Settings>
         public int Seed { get; init; } = 1;
         [CommandOption("--stride <K>")][DefaultValue(1)][Description("Use every K-th frame (bins then hold 30/K frames). Default: 1")]
         public int Stride { get; init; } = 1;
+        [CommandOption("--charge-h <H>")][Description("Length of the C/20 charge after the 30-min rest, h (the paper: 20). Shorter runs for teaching and tests; the soft short is planted at 4.5 h, so it needs at least 6. Default: 20")][DefaultValue(20.0)]
+        public double ChargeH { get; init; } = 20;
 
         public override ValidationResult Validate()
         {
@@ -667,6 +672,7 @@ public sealed class RadRunCommand : Command<RadRunCommand.Settings>
             if (!b.Successful) return b;
             if (Size is not ("small" or "paper")) return ValidationResult.Error($"--size {Size}: use small or paper");
             if (Stride is < 1 or > 30 || 30 % Stride != 0) return ValidationResult.Error("--stride must divide 30");
+            if (!(ChargeH > 0 && ChargeH <= 200)) return ValidationResult.Error($"--charge-h {ChargeH}: must be in (0, 200] h");
             return ValidationResult.Success();
         }
     }
@@ -675,7 +681,7 @@ public sealed class RadRunCommand : Command<RadRunCommand.Settings>
     {
         string dir = s.Out ?? "radiography-run";
         var sw = Stopwatch.StartNew();
-        var g = new OperandoRadiography(detector: s.Size == "paper" ? DetectorOptions.Paper : DetectorOptions.Small, seed: s.Seed);
+        var g = new OperandoRadiography(scenario: new OperandoScenario { ChargeS = s.ChargeH * 3600 }, detector: s.Size == "paper" ? DetectorOptions.Paper : DetectorOptions.Small, seed: s.Seed);
         var opt = OperandoPipeline.OptionsFor(g, 30 / s.Stride);
         var norm = OperandoPipeline.NormalizerFromGenerator(g, opt, out _);
         long expected = (g.FrameCount + s.Stride - 1) / s.Stride;

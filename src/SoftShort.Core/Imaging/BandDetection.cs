@@ -73,6 +73,22 @@ public sealed record BandDetectionOptions
     public bool MatchedFilter { get; init; } = true;
     /// <summary>Rows added on each side of a band for the matched filter (the template weights the blur tails). Default 2.</summary>
     public int MatchedPadRows { get; init; } = 2;
+    /// <summary>
+    /// Spatial resolution of the detector (FWHM), µm. Where the pixel oversamples it (≥ 2 pixels per FWHM, e.g. the paper's
+    /// 6.5 µm camera pixel behind a 25 µm-resolution scintillator), the late-time profile that defines the bands is smoothed along
+    /// the rows by a Gaussian of this FWHM before the significance test: neighbouring rows then carry the same signal, and their
+    /// counting noise averages down instead of producing single-row runs. No smoothing at coarser pixels (the 25 µm sample).
+    /// Default 25 (CG1D with a 20 µm Gd₂O₂S:Tb scintillator, paper's Experimental section).
+    /// </summary>
+    public double DetectorResolutionUm { get; init; } = 25;
+    /// <summary>
+    /// Where the pixel oversamples <see cref="DetectorResolutionUm"/> and the zone kymograph was built from the bins' per-pixel
+    /// means, find and measure the ROI I bands (P1–P3) on those means over the ROI I columns instead of on the bin medians. At the
+    /// paper camera (≈ 0.02 detected neutrons per 6.5 µm pixel per frame behind the Li foil, ≈ 0.5 per 30-frame bin) the per-pixel
+    /// median of a bin is mostly the read-noise floor and hardly depends on the transmission; the mean stays linear in the counts.
+    /// Default true (no effect on the 25 µm sample).
+    /// </summary>
+    public bool FindOnMeansWhenOversampled { get; init; } = true;
 }
 
 /// <summary>
@@ -124,7 +140,12 @@ public static class BandDetection
         var t = timesS.ToArray();
         InputException.Require(t.Length >= referenceBins + 8, "binned series", $"has {t.Length} bins; at least 8 after the reference are needed for bands");
         double catMid = (boundaries.SeCathode + boundaries.CathodeSs) / 2;
-        var runsI = Runs(ratioRows[0], height, referenceBins, o);
+        // ROI I rows from the bins' per-pixel means where the camera oversamples the resolution (see FindOnMeansWhenOversampled)
+        var rows = ratioRows.ToList();
+        if (o.FindOnMeansWhenOversampled && zones is { FromMeans: true } && zones.Bins.Count == t.Length && Oversampled(pixelSizeUm, o))
+            rows[0] = ZoneRatioRows(zones, 0.3);
+        ratioRows = rows;
+        var runsI = Runs(ratioRows[0], height, referenceBins, pixelSizeUm, o);
         var found = new List<(string Name, int Sign, int Roi, Run Run, double[] Series)>();
         void Take(string name, List<Run> runs, int sign, double nearRow, int roi)
         {
@@ -134,7 +155,7 @@ public static class BandDetection
         Take("P1", runsI, +1, catMid, 0);
         Take("P2", runsI, -1, boundaries.LiSe, 0);
         Take("P3", runsI, +1, boundaries.SsLi, 0);
-        if (ratioRows.Count > 1) Take("P4", Runs(ratioRows[1], height, referenceBins, o), -1, boundaries.SsLi, 1);
+        if (ratioRows.Count > 1) Take("P4", Runs(ratioRows[1], height, referenceBins, pixelSizeUm, o), -1, boundaries.SsLi, 1);
         // the signal that is timed: the band mean, or for P1–P3 its matched-filter amplitude over the rows and the whole core width,
         // in the same units (scaled to the band mean's late level)
         var timed = found.Select(f =>
@@ -253,21 +274,32 @@ public static class BandDetection
 
     sealed record Run(int Sign, int First, int Last, double Centroid);
 
-    static List<Run> Runs(List<double[]> rows, int h, int referenceBins, BandDetectionOptions o)
+    static List<Run> Runs(List<double[]> rows, int h, int referenceBins, double pixelSizeUm, BandDetectionOptions o)
     {
         int nb = rows.Count, nref = Math.Max(1, referenceBins);
         int nl = Math.Max(1, (int)Math.Round(nb * o.LateFraction));
+        int early = Math.Max(nref + 1, Math.Min(nb, nref + 24));
+        // ln(Tr_t/Tr_0) per bin and row, smoothed along the rows at the detector resolution where the pixel oversamples it
+        double sigmaPx = double.IsFinite(pixelSizeUm) && pixelSizeUm > 0 ? o.DetectorResolutionUm / pixelSizeUm / (2 * Math.Sqrt(2 * Math.Log(2))) : 0;
+        bool smooth = Oversampled(pixelSizeUm, o);
+        var logRows = new double[nb][];
+        for (int b = 0; b < nb; b++)
+        {
+            if (b >= early && b < nb - nl) continue; // only the early (noise) and late (band) bins are read below
+            var lg = new double[h];
+            for (int y = 0; y < h; y++) lg[y] = Math.Log(rows[b][y]);
+            logRows[b] = smooth ? SmoothRows(lg, sigmaPx) : lg;
+        }
         var late = new double[h]; var noise = new double[h];
         var diffs = new List<double>();
         for (int y = 0; y < h; y++)
         {
             double s = 0; int c = 0;
-            for (int b = nb - nl; b < nb; b++) { double v = Math.Log(rows[b][y]); if (double.IsFinite(v)) { s += v; c++; } }
+            for (int b = nb - nl; b < nb; b++) { double v = logRows[b][y]; if (double.IsFinite(v)) { s += v; c++; } }
             late[y] = c > 0 ? s / c : double.NaN;
             // per-bin noise from the spread of consecutive differences over the early bins (robust to slow trends)
             diffs.Clear();
-            int early = Math.Max(nref + 1, Math.Min(nb, nref + 24));
-            for (int b = 1; b < early; b++) { double dv = Math.Log(rows[b][y]) - Math.Log(rows[b - 1][y]); if (double.IsFinite(dv)) diffs.Add(Math.Abs(dv)); }
+            for (int b = 1; b < early; b++) { double dv = logRows[b][y] - logRows[b - 1][y]; if (double.IsFinite(dv)) diffs.Add(Math.Abs(dv)); }
             double mad = diffs.Count > 0 ? Statistics.MedianInPlace(CollectionsMarshal.AsSpan(diffs)) : double.NaN;
             double perBin = mad / 0.6745 / Math.Sqrt(2); // |difference| median → σ of one bin
             noise[y] = perBin * Math.Sqrt(1.0 / nl + 1.0 / nref);
@@ -302,6 +334,63 @@ public static class BandDetection
         var runs = new List<Run>();
         foreach (var (sign, first, last) in spans) Split(late, sign, first, last, runs);
         return runs;
+    }
+
+    static bool Oversampled(double pixelSizeUm, BandDetectionOptions o) =>
+        double.IsFinite(pixelSizeUm) && pixelSizeUm > 0 && o.DetectorResolutionUm / pixelSizeUm >= 2;
+
+    /// <summary>
+    /// Per bin, per row: Tr_t/Tr_0 over the zones whose centre lies within ±<paramref name="halfWidthFraction"/> of the core radius
+    /// from the axis (ROI I's columns), as a ratio of pixel-weighted sums of the zone means.
+    /// </summary>
+    static List<double[]> ZoneRatioRows(ZoneKymograph z, double halfWidthFraction)
+    {
+        int nz = z.Zones;
+        var sel = Enumerable.Range(0, nz).Where(k => Math.Abs((z.X0[k] + z.X1[k]) / 2.0 - z.AxisX) <= halfWidthFraction * z.RadiusPx).ToArray();
+        if (sel.Length == 0) sel = [Enumerable.Range(0, nz).OrderBy(k => Math.Abs((z.X0[k] + z.X1[k]) / 2.0 - z.AxisX)).First()];
+        var rows = new List<double[]>(z.Bins.Count);
+        foreach (var bin in z.Bins)
+        {
+            var r = new double[z.Height];
+            for (int y = 0; y < z.Height; y++)
+            {
+                double st = 0, sr = 0;
+                foreach (int k in sel)
+                {
+                    int i = y * nz + k;
+                    float v = bin[i], q = z.Reference[i];
+                    if (!float.IsFinite(v) || !float.IsFinite(q)) continue;
+                    st += v * z.Counts[i]; sr += q * z.Counts[i];
+                }
+                r[y] = sr > 0 ? st / sr : double.NaN;
+            }
+            rows.Add(r);
+        }
+        return rows;
+    }
+
+    /// <summary>
+    /// Gaussian smoothing (σ in rows, truncated at 3σ) of one profile; NaN rows are skipped and the weights renormalised, so a
+    /// masked row does not pull its neighbours towards zero.
+    /// </summary>
+    static double[] SmoothRows(double[] v, double sigmaPx)
+    {
+        int r = Math.Max(1, (int)Math.Ceiling(3 * sigmaPx));
+        Span<double> w = stackalloc double[2 * r + 1];
+        for (int k = -r; k <= r; k++) w[k + r] = Math.Exp(-0.5 * k * k / (sigmaPx * sigmaPx));
+        var o = new double[v.Length];
+        for (int y = 0; y < v.Length; y++)
+        {
+            double s = 0, ws = 0;
+            for (int k = -r; k <= r; k++)
+            {
+                int j = y + k;
+                if ((uint)j >= (uint)v.Length || !double.IsFinite(v[j])) continue;
+                s += w[k + r] * v[j]; ws += w[k + r];
+            }
+            o[y] = ws > 0 && double.IsFinite(v[y]) ? s / ws : double.NaN;
+        }
+        return o;
     }
 
     /// <summary>

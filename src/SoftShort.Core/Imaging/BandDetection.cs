@@ -120,8 +120,15 @@ public sealed record BandDetectionOptions
 public static class BandDetection
 {
     /// <summary>Detects P1–P4 on a completed kymograph builder.</summary>
-    public static IReadOnlyList<DetectedBand> Detect(KymographBuilder k, LayerBoundaries boundaries, BandDetectionOptions? options = null) =>
-        Detect(k.TimesS, k.ReferenceBins, k.RatioRows, k.Height, k.PixelSizeUm, boundaries, options, k.Zones);
+    /// <remarks>Where the camera oversamples the resolution and the builder kept ratio rows from the bins' means for every bin,
+    /// those are used (<see cref="BandDetectionOptions.FindOnMeansWhenOversampled"/>).</remarks>
+    public static IReadOnlyList<DetectedBand> Detect(KymographBuilder k, LayerBoundaries boundaries, BandDetectionOptions? options = null)
+    {
+        var o = options ?? new BandDetectionOptions();
+        bool means = o.FindOnMeansWhenOversampled && Oversampled(k.PixelSizeUm, o) && k.MeanRatioRows.Count == k.RatioRows.Count
+                     && k.MeanRatioRows.All(r => r.Count == k.TimesS.Count);
+        return Detect(k.TimesS, k.ReferenceBins, means ? k.MeanRatioRows : k.RatioRows, k.Height, k.PixelSizeUm, boundaries, o, k.Zones);
+    }
 
     /// <summary>Detects P1–P4 from kymograph rows.</summary>
     /// <param name="timesS">Bin times, s (ascending).</param>

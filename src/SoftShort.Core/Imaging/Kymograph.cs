@@ -83,10 +83,21 @@ public sealed record CellOutline(double AxisX, double RadiusPx, double LeftEdgeX
     public PixelRegion RegionI(int height) => new((int)Math.Round(AxisX - 0.3 * RadiusPx), 0, (int)Math.Round(AxisX + 0.3 * RadiusPx), height - 1);
 
     /// <summary>
-    /// Default ROI II (cell edge): the three columns just outside the core's right edge, whose rays cross the PTFE and the gap
-    /// the bulge leaves, but no SS or Li foil (paper Fig. 2A, box II: "without the interruption of SS").
+    /// Default ROI II (cell edge): the columns just outside the core's right edge, whose rays cross the PTFE and the gap the bulge
+    /// leaves, but no SS or Li foil (paper Fig. 2A, box II: "without the interruption of SS"): 75 µm of columns (three 25 µm
+    /// pixels; twelve of the paper camera's 6.5 µm pixels), three when the pixel size is unknown.
     /// </summary>
-    public PixelRegion RegionII(int height) => new((int)Math.Ceiling(RightEdgeX + 0.5), 0, (int)Math.Ceiling(RightEdgeX + 0.5) + 2, height - 1);
+    /// <param name="height">Rows.</param>
+    /// <param name="pixelSizeUm">Pixel size, µm (NaN: three columns).</param>
+    public PixelRegion RegionII(int height, double pixelSizeUm = double.NaN)
+    {
+        int n = double.IsFinite(pixelSizeUm) && pixelSizeUm > 0 ? Math.Max(3, (int)Math.Round(RegionIIWidthUm / pixelSizeUm)) : 3;
+        int x0 = (int)Math.Ceiling(RightEdgeX + 0.5);
+        return new(x0, 0, x0 + n - 1, height - 1);
+    }
+
+    /// <summary>Width of the default ROI II, µm: inside the ≈ 120 µm gap the pressing bulge leaves (docs/radiography.md).</summary>
+    public const double RegionIIWidthUm = 75;
 }
 
 /// <summary>Which bins make Tr₀.</summary>
@@ -226,6 +237,12 @@ public sealed class KymographBuilder
     public List<double> CurrentsA { get; } = [];
     /// <summary>Per ROI, per bin: the ROI row means of Tr_t/Tr_0 (length Height).</summary>
     public List<List<double[]>> RatioRows { get; } = [];
+    /// <summary>
+    /// Per ROI, per bin: the same ratio as <see cref="RatioRows"/> from the bins' per-pixel means (empty when the binning kept no
+    /// means). Linear in the counts where a low-count median is not (the paper camera behind the Li: see
+    /// <see cref="BandDetectionOptions.FindOnMeansWhenOversampled"/>).
+    /// </summary>
+    public List<List<double[]>> MeanRatioRows { get; } = [];
     /// <summary>Per ROI, per bin: the ROI row means of Tr_t (for interface tracking).</summary>
     public List<List<double[]>> TransmissionRows { get; } = [];
     /// <summary>Radial-zone kymograph of the core (null until Tr₀ is formed, or when no core outline is known).</summary>
@@ -267,6 +284,11 @@ public sealed class KymographBuilder
         _ref = new float[(long)_w * _h];
         StackMedianMean(_pending, _ref);
         _refBins = _pending.Count;
+        if (_pending.All(b => b.MeanPixels is not null))
+        {
+            _refMean = new float[(long)_w * _h];
+            StackMedian.Mean(_pending.Select(b => b.MeanPixels!).ToArray(), _refMean, _w, _h);
+        }
         var refImg = new Image2D<float>(_w, _h, _ref);
         if (_rois is null)
         {
@@ -282,7 +304,7 @@ public sealed class KymographBuilder
                 if (y1 - y0 >= 4) AnodeOutline = CellOutline.Detect(refImg, y0, y1);
             }
             catch (InputException) { } // not a layered cell profile: keep the whole-frame outline
-            _rois = [Outline.RegionI(_h), AnodeOutline.RegionII(_h)];
+            _rois = [Outline.RegionI(_h), AnodeOutline.RegionII(_h, PixelSizeUm)];
             foreach (var r in _rois) r.RequireInside(_w, _h, "derived ROI");
         }
         // zone kymograph over the core: from the detected outline, or (given ROIs) from an outline detected on Tr₀ when there is one
@@ -291,15 +313,10 @@ public sealed class KymographBuilder
         if (core is not null && core.RightEdgeX - core.LeftEdgeX >= 8)
         {
             Zones = ZoneKymograph.ForCore(_w, _h, core.AxisX, core.LeftEdgeX, core.RightEdgeX);
-            if (_pending.All(b => b.MeanPixels is not null))
-            {
-                _refMean = new float[(long)_w * _h];
-                StackMedian.Mean(_pending.Select(b => b.MeanPixels!).ToArray(), _refMean, _w, _h);
-                Zones.FromMeans = true;
-            }
+            if (_refMean is not null) Zones.FromMeans = true;
             Zones.SetReference(_refMean ?? _ref, _w);
         }
-        for (int i = 0; i < _rois.Count; i++) { RatioRows.Add([]); TransmissionRows.Add([]); }
+        for (int i = 0; i < _rois.Count; i++) { RatioRows.Add([]); TransmissionRows.Add([]); if (_refMean is not null) MeanRatioRows.Add([]); }
         var pend = _pending.ToList();
         _pending.Clear();
         foreach (var b in pend) Process(b);
@@ -331,6 +348,24 @@ public sealed class KymographBuilder
                 ratio[y] = ct > 0 && sr != 0 ? st / sr : double.NaN;
             }
             RatioRows[k].Add(ratio); TransmissionRows[k].Add(tr);
+            if (_refMean is not null && bin.MeanPixels is { } mp && k < MeanRatioRows.Count)
+            {
+                var mr = new double[_h];
+                Array.Fill(mr, double.NaN);
+                for (int y = r.Y0; y <= r.Y1; y++)
+                {
+                    double st = 0, sr = 0; int ct = 0;
+                    for (int x = r.X0; x <= r.X1; x++)
+                    {
+                        int i = y * _w + x;
+                        float v = mp[i], q = _refMean[i];
+                        if (float.IsNaN(v) || float.IsNaN(q)) continue;
+                        st += v; sr += q; ct++;
+                    }
+                    mr[y] = ct > 0 && sr != 0 ? st / sr : double.NaN;
+                }
+                MeanRatioRows[k].Add(mr);
+            }
         }
         if (Zones is not null)
         {

@@ -67,21 +67,8 @@ public sealed class RadiographyCommands : ICommandModule
         if (i != t.Length) throw new InputException(binsCsv, $"has {t.Length} rows but the stack holds {i} pages");
     }
 
-    internal static KymographBuilder BuildKymographs(IReadOnlyList<string> files, string binsCsv, string? roiI, string? roiII, string reference, double pixelUm, IEnumerable<double> snapshots)
-    {
-        var info = FrameFiles.Info(files[0]);
-        IReadOnlyList<PixelRegion>? regions = null;
-        if (roiI is not null || roiII is not null)
-        {
-            if (roiI is null || roiII is null) throw new InputException("--roi-i/--roi-ii", "give both or neither");
-            regions = [PixelRegion.Parse(roiI, "--roi-i"), PixelRegion.Parse(roiII, "--roi-ii")];
-        }
-        var mode = reference switch { "before-current" => ReferenceMode.BeforeCurrent, "first" => ReferenceMode.FirstBin, _ => throw new InputException("--reference", $"'{reference}' is not before-current or first") };
-        var k = new KymographBuilder(info.Width, info.Height, regions, mode, snapshots.ToArray()) { PixelSizeUm = pixelUm };
-        foreach (var b in ReadBinned(files, binsCsv)) k.Add(b);
-        k.Complete();
-        return k;
-    }
+    internal static KymographBuilder BuildKymographs(IReadOnlyList<string> files, string binsCsv, string? roiI, string? roiII, string reference, double pixelUm, IEnumerable<double> snapshots) =>
+        BuildKymographs(ReadBinned(files, binsCsv), files[0], roiI, roiII, reference, pixelUm, snapshots);
 
     /// <summary>Kymographs of a binned series already read (e.g. with its per-pixel means).</summary>
     internal static KymographBuilder BuildKymographs(IEnumerable<BinnedFrame> bins, string sizeFrom, string? roiI, string? roiII, string reference, double pixelUm, IEnumerable<double> snapshots)

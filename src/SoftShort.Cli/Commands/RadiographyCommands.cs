@@ -97,6 +97,12 @@ public sealed class RadiographyCommands : ICommandModule
             ImageRenderer.Render(img, new ImageRenderOptions { Colormap = Colormap.Turbo, Min = 0.7, Max = 1.3 }, $"ROI {names[i]}: Tr_t/Tr_0 (row = time bin, column = position)")
                 .Save(Path.Combine(dir, $"kymograph_{names[i]}.png"));
         }
+        // the same kymographs from the bins' per-pixel means (what the bands are found on where the camera oversamples its
+        // resolution: low-count medians lose the transmission) and where the ROIs are
+        for (int i = 0; i < Math.Min(2, k.MeanRatioRows.Count); i++)
+            if (k.MeanRatioRows[i].Count == k.TimesS.Count) Tiff.Write(Path.Combine(dir, $"kymograph_{names[i]}_means.tif"), k.KymographImage(i, fromMeans: true));
+        CsvTable.WriteRows(Path.Combine(dir, "rois.csv"), ["roi", "x0_px", "y0_px", "x1_px", "y1_px"],
+            k.Regions.Take(2).Select((r, i) => (IReadOnlyList<string>)[names[i], r.X0.ToString(CultureInfo.InvariantCulture), r.Y0.ToString(CultureInfo.InvariantCulture), r.X1.ToString(CultureInfo.InvariantCulture), r.Y1.ToString(CultureInfo.InvariantCulture)]));
         foreach (var (t, map) in k.Snapshots)
             ImageRenderer.Render(map, new ImageRenderOptions { Colormap = Colormap.Viridis, Min = 0.7, Max = 1.3 }, $"Tr_t/Tr_0 at {t / 3600:F2} h")
                 .Save(Path.Combine(dir, $"ratio_{t / 3600:F2}h.png".Replace(',', '.')));

@@ -384,9 +384,11 @@ public sealed class KymographBuilder
     }
 
     /// <summary>The kymograph of ROI <paramref name="roi"/> as an image [bin, row] of Tr_t/Tr_0.</summary>
-    public Image2D<float> KymographImage(int roi)
+    /// <param name="roi">ROI index (0 = I, 1 = II).</param>
+    /// <param name="fromMeans">From <see cref="MeanRatioRows"/> (the bins' per-pixel means) instead of the medians.</param>
+    public Image2D<float> KymographImage(int roi, bool fromMeans = false)
     {
-        var rows = RatioRows[roi];
+        var rows = fromMeans ? MeanRatioRows[roi] : RatioRows[roi];
         var img = new Image2D<float>(_h, rows.Count);
         for (int t = 0; t < rows.Count; t++)
             for (int y = 0; y < _h; y++) img[t, y] = (float)rows[t][y];

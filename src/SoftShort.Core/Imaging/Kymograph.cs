@@ -20,7 +20,9 @@ public sealed record CellOutline(double AxisX, double RadiusPx, double LeftEdgeX
         for (int x = 0; x < w; x++)
         {
             double s = 0; int c = 0;
-            for (int y = y0; y <= y1; y++) { float v = transmission[y, x]; if (float.IsFinite(v)) { s += v; c++; } }
+            // a "transmission" far above 1 is a low-count division (open beam − dark near zero at a few counts per pixel, e.g.
+            // the paper camera's 6.5 µm pixels), not the cell: it is left out of the column mean
+            for (int y = y0; y <= y1; y++) { float v = transmission[y, x]; if (float.IsFinite(v) && v <= MaxPlausibleTransmission) { s += v; c++; } }
             col[x] = c > 0 ? s / c : double.NaN;
         }
         // Derivative on a scale that grows with the frame (2 px for the 424-px sample, 5 px for the 2560-px camera), so that
@@ -31,6 +33,9 @@ public sealed record CellOutline(double AxisX, double RadiusPx, double LeftEdgeX
         if (!(r - l > 4)) throw new InputException("reference image", "no cell outline found (the core's edges were not a drop followed by a rise in transmission)");
         return new CellOutline((l + r) / 2, (r - l) / 2, l, r);
     }
+
+    /// <summary>Transmissions above this are left out of the outline's column means (noise of a near-zero open beam). 1.5.</summary>
+    public const float MaxPlausibleTransmission = 1.5f;
 
     /// <summary>
     /// The core's edges: the significant drop and rise of the transmission profile nearest to its darkest part. A frame wide

@@ -329,6 +329,30 @@ public sealed class KymographBuilder
 
     void StackMedianMean(List<BinnedFrame> bins, float[] dst) => StackMedian.Mean(bins.Select(b => b.Pixels).ToArray(), dst, _w, _h);
 
+    /// <summary>
+    /// Per row of ROI <paramref name="r"/>: Σ_x Tr_t / Σ_x Tr₀ (a ratio of row means: per-pixel ratios of low-count medians are
+    /// heavy-tailed, Tr₀ near 0 behind the Li) and, when asked, the row mean of Tr_t, over the pixels finite in both; NaN
+    /// outside the ROI's rows.
+    /// </summary>
+    void RoiRows(float[] tr, float[] tr0, PixelRegion r, double[] ratio, double[]? mean)
+    {
+        Array.Fill(ratio, double.NaN);
+        if (mean is not null) Array.Fill(mean, double.NaN);
+        for (int y = r.Y0; y <= r.Y1; y++)
+        {
+            double st = 0, sr = 0; int ct = 0;
+            for (int x = r.X0; x <= r.X1; x++)
+            {
+                int i = y * _w + x;
+                float v = tr[i], q = tr0[i];
+                if (float.IsNaN(v) || float.IsNaN(q)) continue;
+                st += v; sr += q; ct++;
+            }
+            if (mean is not null) mean[y] = ct > 0 ? st / ct : double.NaN;
+            ratio[y] = ct > 0 && sr != 0 ? st / sr : double.NaN;
+        }
+    }
+
     void Process(BinnedFrame bin)
     {
         var rf = _ref!;
@@ -337,38 +361,12 @@ public sealed class KymographBuilder
         {
             var r = _rois[k];
             var ratio = new double[_h]; var tr = new double[_h];
-            Array.Fill(ratio, double.NaN); Array.Fill(tr, double.NaN);
-            for (int y = r.Y0; y <= r.Y1; y++)
-            {
-                // ratio of ROI-row means: per-pixel ratios of low-count medians are heavy-tailed (Tr₀ near 0 behind the Li)
-                double st = 0, sr = 0; int ct = 0;
-                for (int x = r.X0; x <= r.X1; x++)
-                {
-                    int i = y * _w + x;
-                    float v = bin.Pixels[i], q = rf[i];
-                    if (float.IsNaN(v) || float.IsNaN(q)) continue;
-                    st += v; sr += q; ct++;
-                }
-                tr[y] = ct > 0 ? st / ct : double.NaN;
-                ratio[y] = ct > 0 && sr != 0 ? st / sr : double.NaN;
-            }
+            RoiRows(bin.Pixels, rf, r, ratio, tr);
             RatioRows[k].Add(ratio); TransmissionRows[k].Add(tr);
             if (_refMean is not null && bin.MeanPixels is { } mp && k < MeanRatioRows.Count)
             {
                 var mr = new double[_h];
-                Array.Fill(mr, double.NaN);
-                for (int y = r.Y0; y <= r.Y1; y++)
-                {
-                    double st = 0, sr = 0; int ct = 0;
-                    for (int x = r.X0; x <= r.X1; x++)
-                    {
-                        int i = y * _w + x;
-                        float v = mp[i], q = _refMean[i];
-                        if (float.IsNaN(v) || float.IsNaN(q)) continue;
-                        st += v; sr += q; ct++;
-                    }
-                    mr[y] = ct > 0 && sr != 0 ? st / sr : double.NaN;
-                }
+                RoiRows(mp, _refMean, r, mr, null);
                 MeanRatioRows[k].Add(mr);
             }
         }

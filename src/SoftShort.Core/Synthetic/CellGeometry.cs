@@ -41,8 +41,13 @@ public sealed record CellGeometry
     /// <summary>Cathode porosity after pressing at 100 MPa. Assumption (≈ 20 %, typical of cold-pressed sulfide composites; the paper does not state it).</summary>
     public double CathodePorosity { get; init; } = 0.20;
 
-    /// <summary>Length of each SS rod inside the field of view, µm (a display choice, not a property of the cell).</summary>
-    public double RodLengthInViewUm { get; init; } = 3000;
+    /// <summary>
+    /// Length of each SS rod modelled beyond the stack, µm (not a property of the cell: the rods are plugs longer than any field of
+    /// view here). 8000: the paper camera's 14-mm frame centred on the pellet reaches 6.3 mm into each rod, and its rods must run
+    /// through the frame as in the paper's radiographs; with 3000 (until the fifth session) the frame showed the rods' ends and the
+    /// empty tube beyond them, an edge the layer finder took for SS|Li.
+    /// </summary>
+    public double RodLengthInViewUm { get; init; } = 8000;
 
     public double BoreAreaCm2 => Math.PI * Math.Pow(BoreDiameterUm * 1e-4 / 2, 2);
 

@@ -1,5 +1,7 @@
 using SoftShort.Imaging;
+using SoftShort.Synthetic;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace SoftShort.Tests.Radiography;
 
@@ -7,7 +9,7 @@ namespace SoftShort.Tests.Radiography;
 /// CellOutline.Detect against planted truth: a side view of a core cylinder (SS/Li/SE) inside a PTFE tube, by Beer–Lambert
 /// along chords 2·sqrt(R² − x²), blurred (Gaussian, 25 µm FWHM) and with Poisson counting noise.
 /// </summary>
-public class CellOutlineTests
+public class CellOutlineTests(ITestOutputHelper output)
 {
     // Macroscopic cross sections, cm⁻¹, of the order the forward model uses (SS ≈ 1.2, PTFE ≈ 0.36 for the cold beam).
     const double SigmaCorePerCm = 1.2, SigmaPtfePerCm = 0.36;
@@ -76,5 +78,39 @@ public class CellOutlineTests
         double tol = BlurFwhmUm / pixelUm + 1;
         Assert.InRange(o.AxisX, axisX - 1, axisX + 1);
         Assert.InRange(o.RadiusPx, radiusPx - tol, radiusPx + 1);
+    }
+
+    /// <summary>
+    /// The paper camera's own reference (forward model, 2560 × 2160 px at 6.5 µm, ≈ 2.3 detected neutrons per pixel per frame, OB
+    /// median of 10 frames, one 30-frame median bin before the current): the outline the kymograph builder derives is the planted
+    /// bore (axis 1279.6 px, radius 3175 µm / 6.5 µm = 488.5 px) and ROI II starts just outside it. Before the fifth session the
+    /// generator's rods ended 3 mm from the stack, inside this 14-mm frame, and the same builder put the axis at 1239.9 px with a
+    /// 113.9 px radius (the 6-h paper run's ROI I at columns 1298–1371, ROI II inside the core).
+    /// </summary>
+    [Fact]
+    public void PaperCameraReferenceGivesTheBore()
+    {
+        var g = new OperandoRadiography(detector: DetectorOptions.Paper, seed: 5);
+        var opt = OperandoPipeline.OptionsFor(g, 30);
+        var norm = OperandoPipeline.NormalizerFromGenerator(g, opt, out _);
+        var k = new KymographBuilder(g.Width, g.Height) { PixelSizeUm = g.Detector.PixelSizeUm };
+        IEnumerable<TimedFrame> Normalised()
+        {
+            foreach (var f in OperandoPipeline.FromGenerator(g, 1, 30))
+            {
+                GammaFilter.Apply(f.Pixels, g.Width, g.Height, opt.Gamma);
+                norm.Normalize(f.Pixels, f.Pixels);
+                yield return f;
+            }
+        }
+        foreach (var b in MedianBinning.Bin(Normalised(), g.Width, g.Height, 30, keepMean: true)) k.Add(b);
+        k.Complete();
+        output.WriteLine($"outline: axis {k.Outline!.AxisX:F2}, radius {k.Outline.RadiusPx:F2}; " +
+                         $"anode side: axis {k.AnodeOutline!.AxisX:F2}, radius {k.AnodeOutline.RadiusPx:F2}; ROI II {k.Regions[1]}");
+        double boreRadiusPx = g.Cell.BoreRadiusUm / g.Detector.PixelSizeUm, tol = g.Detector.BlurFwhmUm / g.Detector.PixelSizeUm + 1;
+        Assert.InRange(k.Outline.AxisX, g.Detector.AxisX - 1, g.Detector.AxisX + 1);
+        Assert.InRange(k.Outline.RadiusPx, boreRadiusPx - tol, boreRadiusPx + 1);
+        // ROI II starts just outside the bore on the anode side (inside the gap the bulge leaves), not inside the core
+        Assert.InRange(k.Regions[1].X0, g.Detector.AxisX + boreRadiusPx - tol, g.Detector.AxisX + boreRadiusPx + 2);
     }
 }

@@ -233,6 +233,20 @@ public sealed class KymographBuilder
     public double PixelSizeUm { get; init; } = double.NaN;
     /// <summary>Tr₀ (available once the first current-carrying bin, or the first bin, has been added).</summary>
     public Image2D<float>? Reference => _ref is null ? null : new Image2D<float>(_w, _h, _ref);
+    /// <summary>Tr₀ from the reference bins' per-pixel means (null when the binning kept no means).</summary>
+    public Image2D<float>? ReferenceMean => _refMean is null ? null : new Image2D<float>(_w, _h, _refMean);
+    /// <summary>
+    /// The Tr₀ that the geometry (cell outline, layer boundaries, default ROIs, interface tracking, radial unmixing) is measured
+    /// on: <see cref="ReferenceMean"/> where the pixel oversamples the detector resolution and means were kept, else
+    /// <see cref="Reference"/>. At the paper camera a 6.5 µm pixel behind the SE or the Li receives 0.1–0.4 detected neutrons per
+    /// frame, so the per-pixel median of 30 frames is 0 counts (the read-noise floor) whatever the transmission, and the
+    /// median Tr₀ shows no Li|SE edge at all; the mean stays linear in the counts.
+    /// </summary>
+    public Image2D<float>? GeometryReference => GeometryFromMeans ? ReferenceMean : Reference;
+    /// <summary>Whether <see cref="GeometryReference"/> is the mean Tr₀ (see there).</summary>
+    public bool GeometryFromMeans => _refMean is not null && double.IsFinite(PixelSizeUm) && PixelSizeUm > 0 && DetectorResolutionUm / PixelSizeUm >= 2;
+    /// <summary>Detector resolution (FWHM), µm: with pixels at most half of it the geometry is measured on the means. Default 25 (paper).</summary>
+    public double DetectorResolutionUm { get; init; } = 25;
     public int ReferenceBins => _refBins;
     public CellOutline? Outline { get; private set; }
     /// <summary>The core outline on the anode side (rows above Li|SE), from which the default ROI II is placed.</summary>
@@ -294,7 +308,8 @@ public sealed class KymographBuilder
             _refMean = new float[(long)_w * _h];
             StackMedian.Mean(_pending.Select(b => b.MeanPixels!).ToArray(), _refMean, _w, _h);
         }
-        var refImg = new Image2D<float>(_w, _h, _ref);
+        // the geometry on the mean Tr₀ where low-count medians carry no edges (see GeometryReference)
+        var refImg = new Image2D<float>(_w, _h, GeometryFromMeans ? _refMean! : _ref);
         if (_rois is null)
         {
             Outline = CellOutline.Detect(refImg);
@@ -361,12 +376,14 @@ public sealed class KymographBuilder
         {
             var r = _rois[k];
             var ratio = new double[_h]; var tr = new double[_h];
-            RoiRows(bin.Pixels, rf, r, ratio, tr);
+            bool trFromMeans = GeometryFromMeans && bin.MeanPixels is not null;
+            RoiRows(bin.Pixels, rf, r, ratio, trFromMeans ? null : tr);
             RatioRows[k].Add(ratio); TransmissionRows[k].Add(tr);
             if (_refMean is not null && bin.MeanPixels is { } mp && k < MeanRatioRows.Count)
             {
                 var mr = new double[_h];
-                RoiRows(mp, _refMean, r, mr, null);
+                // the transmission rows that track the interfaces come from the means where the geometry does
+                RoiRows(mp, _refMean, r, mr, trFromMeans ? tr : null);
                 MeanRatioRows[k].Add(mr);
             }
         }
@@ -481,7 +498,7 @@ public static class LiQuantification
         double boreRadiusUm, double currentStartS, double splitS, double boreAreaCm2, int pad = 3, double maxRelU = 0.85, IReadOnlyList<DetectedBand>? others = null)
     {
         var z = k.Zones;
-        if (z is null || k.Reference is null || z.Bins.Count != k.TimesS.Count) return null;
+        if (z is null || k.GeometryReference is null || z.Bins.Count != k.TimesS.Count) return null;
         InputException.Require(pixelSizeUm > 0 && boreRadiusUm > 0, "quantify", "pixel size and bore radius must be positive");
         int y0 = Math.Max(0, band.FirstRow - pad), y1 = Math.Min(k.Height - 1, band.LastRow + pad), nz = z.Zones;
         // the padding stops at another band's rows (e.g. P2's at the crept Li of P4 in the gap, whose rays cross the core too)
@@ -492,7 +509,7 @@ public static class LiQuantification
             if (o.FirstRow > band.LastRow) y1 = Math.Min(y1, o.FirstRow - 1);
         }
         double axis = z.AxisX, radius = z.RadiusPx;
-        try { var o = CellOutline.Detect(k.Reference, y0, y1); axis = o.AxisX; radius = o.RadiusPx; } catch (InputException) { }
+        try { var o = CellOutline.Detect(k.GeometryReference, y0, y1); axis = o.AxisX; radius = o.RadiusPx; } catch (InputException) { }
         // zones and their chords (µm, mean over the zone's columns) and weights
         var zoneChord = new double[nz]; var use = new bool[nz];
         for (int q = 0; q < nz; q++)

@@ -91,11 +91,16 @@ public static class OperandoPipeline
     /// <summary>Layer boundaries, bands and interface tracking on a completed kymograph builder.</summary>
     public static OperandoPipelineResult Analyse(KymographBuilder k, OperandoPipelineOptions options, long frames = 0, int bins = 0, long gamma = 0, long invalid = 0, bool partial = false)
     {
-        var refImg = k.Reference ?? throw new InputException("binned series", "no reference");
+        var refImg = k.GeometryReference ?? throw new InputException("binned series", "no reference");
         var roiI = k.Regions[0];
         var profile = RowProfile(refImg, roiI);
         var lb = LineProfile.DetectBoundaries(profile, options.PixelSizeUm);
-        var over = k.TransmissionRows[0].Select(r => LineProfile.DetectBoundaries(r, options.PixelSizeUm)).ToList();
+        // one bin's profile may be too noisy to show all four interfaces (a few neutrons per pixel): NaN for that bin, not a failed run
+        var over = k.TransmissionRows[0].Select(r =>
+        {
+            try { return LineProfile.DetectBoundaries(r, options.PixelSizeUm); }
+            catch (InputException) { return new LayerBoundaries(double.NaN, double.NaN, double.NaN, double.NaN); }
+        }).ToList();
         var bands = BandDetection.Detect(k, lb, options.Bands);
         return new OperandoPipelineResult
         {

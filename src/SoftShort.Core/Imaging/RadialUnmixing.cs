@@ -67,7 +67,7 @@ public static class RadialUnmixing
         Synthetic.NeutronSpectrum spectrum, Synthetic.NeutronMaterial li, double boreRadiusUm, double maxRelU = 0.95)
     {
         var z = k.Zones;
-        var refImg = k.Reference;
+        var refImg = k.GeometryReference;
         if (z is null || refImg is null || z.Bins.Count != k.TimesS.Count || z.Bins.Count == 0) return null;
         InputException.Require(pixelSizeUm > 0 && boreRadiusUm > 0, "quantify", "pixel size and bore radius must be positive");
         var p3 = bands.FirstOrDefault(b => b.Name == "P3" && b.Roi == 0);
@@ -116,7 +116,7 @@ public static class RadialUnmixing
         Synthetic.NeutronSpectrum spectrum, Synthetic.NeutronMaterial li, double boreRadiusUm, double? gapOuterRadiusPx = null, double maxRelU = 0.95)
     {
         var z = k.Zones;
-        var refImg = k.Reference;
+        var refImg = k.GeometryReference;
         if (z is null || refImg is null || z.Bins.Count != k.TimesS.Count || z.Bins.Count == 0) return null;
         InputException.Require(pixelSizeUm > 0 && boreRadiusUm > 0, "quantify", "pixel size and bore radius must be positive");
         int h = k.Height, nz = z.Zones;
@@ -274,7 +274,7 @@ public static class RadialUnmixing
         var core = k.AnodeOutline ?? k.Outline;
         if (core is null)
         {
-            try { core = CellOutline.Detect(k.Reference!, dir > 0 ? 0 : (int)Math.Ceiling(liSeRow) + 1, dir > 0 ? (int)Math.Floor(liSeRow) - 1 : h - 1); }
+            try { core = CellOutline.Detect(k.GeometryReference!, dir > 0 ? 0 : (int)Math.Ceiling(liSeRow) + 1, dir > 0 ? (int)Math.Floor(liSeRow) - 1 : h - 1); }
             catch (InputException) { return null; }
         }
         int m0 = Rows(75, 2), ssFar = Rows(250, m0 + 2);
@@ -299,7 +299,7 @@ public static class RadialUnmixing
         var fitRows = Enumerable.Range(-fitHalf, 2 * fitHalf + 1).Select(d => (int)Math.Round(ssLiRow) + d).Where(y => y >= 0 && y < h).ToArray();
         var edge = fitRows.Select(y => (central.Average(q => (double)z.Reference[y * nz + q]) - ssC) / (liC - ssC)).ToArray();
         var (sigmaPx, edgeRow) = FitBlurredStep(fitRows, edge, dir, ssLiRow);
-        var (axis, rCore) = RefineCoreEdges(k.Reference!, ssRows, liRows, core.AxisX, core.RadiusPx, sigmaPx);
+        var (axis, rCore) = RefineCoreEdges(k.GeometryReference!, ssRows, liRows, core.AxisX, core.RadiusPx, sigmaPx);
         return (sigmaPx, edgeRow, dir, axis, rCore, ssLevel, liLevel, liRows, use);
     }
 

@@ -110,6 +110,16 @@ public class CellOutlineTests(ITestOutputHelper output)
         double boreRadiusPx = g.Cell.BoreRadiusUm / g.Detector.PixelSizeUm, tol = g.Detector.BlurFwhmUm / g.Detector.PixelSizeUm + 1;
         Assert.InRange(k.Outline.AxisX, g.Detector.AxisX - 1, g.Detector.AxisX + 1);
         Assert.InRange(k.Outline.RadiusPx, boreRadiusPx - tol, boreRadiusPx + 1);
+        // the layer boundaries on the geometry reference (the mean Tr₀ at this oversampling camera; the median Tr₀ is the
+        // read-noise floor behind the SE and the Li and shows no Li|SE edge)
+        Assert.True(k.GeometryFromMeans);
+        var lb = LineProfile.DetectBoundaries(OperandoPipeline.RowProfile(k.GeometryReference!, k.Regions[0]), g.Detector.PixelSizeUm).ToArray();
+        var iz = g.InterfacesZUm();
+        for (int i = 0; i < 4; i++)
+        {
+            output.WriteLine($"{LayerBoundaries.Names[i]}: found {lb[i]:F2}, planted {g.RowAt(iz[i]):F2}");
+            Assert.InRange(lb[i], g.RowAt(iz[i]) - 2, g.RowAt(iz[i]) + 2);
+        }
         // ROI II starts just outside the bore on the anode side (inside the gap the bulge leaves), not inside the core
         Assert.InRange(k.Regions[1].X0, g.Detector.AxisX + boreRadiusPx - tol, g.Detector.AxisX + boreRadiusPx + 2);
     }

@@ -527,10 +527,11 @@ public sealed class RadKymographCommand : Command<RadSeriesSettings>
         RadiographyCommands.WriteKymographOutputs(dir, k);
         OperandoQuantification.WriteBands(dir, r);
         int videoFrames = CliProgress.Run("Video S1", _ => WriteVideo(Path.Combine(dir, "video_s1.gif"), files, s.Bins!, k.Reference!));
-        var sum = new SummaryJson("radiography kymograph").Parameter("reference", s.Reference).Parameter("pixel_size_um", s.PixelSizeUm)
+        var sum = new SummaryJson("radiography kymograph").Parameter("reference", s.Reference).Parameter("pixel_size_um", s.PixelSizeUm).Parameter("free_onset", s.FreeOnset)
             .Parameter("roi_i", k.Regions[0].ToString()).Parameter("roi_ii", k.Regions.Count > 1 ? k.Regions[1].ToString() : "")
             .Set("bins", k.TimesS.Count).Set("reference_bins", k.ReferenceBins).Set("video_frames", videoFrames);
-        foreach (var b in r.Bands) sum.Set($"{b.Name.ToLowerInvariant()}_position_mm", b.PositionMm).Set($"{b.Name.ToLowerInvariant()}_onset_s", b.OnsetS).Set($"{b.Name.ToLowerInvariant()}_fluctuation_onset_s", b.FluctuationOnsetS);
+        foreach (var b in r.Bands) sum.Set($"{b.Name.ToLowerInvariant()}_position_mm", b.PositionMm).Set($"{b.Name.ToLowerInvariant()}_onset_s", b.OnsetS).Set($"{b.Name.ToLowerInvariant()}_fluctuation_onset_s", b.FluctuationOnsetS)
+            .Set($"{b.Name.ToLowerInvariant()}_onset_free_s", b.OnsetFreeS).Set($"{b.Name.ToLowerInvariant()}_onset_with_current", b.OnsetWithCurrent);
         sum.Write(Path.Combine(dir, "summary.json"));
         foreach (var b in r.Bands) Console.WriteLine($"{b.Name}: {(b.Sign > 0 ? "depletion" : "enrichment")} at {b.PositionMm:F3} mm from cathode|SS (row {b.Row:F2}), onset {b.OnsetS / 3600:F2} h ({RadiographyCommands.OnsetNote(b)}), magnitude {b.Magnitude:F3}, fluctuation from {(double.IsNaN(b.FluctuationOnsetS) ? "-" : (b.FluctuationOnsetS / 3600).ToString("F2", CultureInfo.InvariantCulture) + " h")}");
         return 0;

@@ -140,6 +140,10 @@ public sealed record BandDetectionOptions
 /// c + b·g(t − τ) after (a ramp, or a first-order relaxation when an F test asks for it), c, b and τ jointly by least squares
 /// with each bin's regressor averaged over the bin, τ on a 1/20-bin grid with its 95 % profile-likelihood interval, fitted up
 /// to <see cref="BandDetectionOptions.OnsetFitWindowS"/> after the alarm and never into the band's fluctuations.</item>
+/// <item>Onset with the current (<see cref="BandDetectionOptions.OnsetWithCurrent"/>): when the bins carry the current, the
+/// likelihood-ratio test of τ = the current start (<see cref="CurrentStartS"/>) against the free τ; a band it does not reject at
+/// 5 % (and whose free τ is within <see cref="BandDetectionOptions.OnsetWithCurrentMaxShiftS"/>) is timed to the current start
+/// and flagged, the free τ kept beside it.</item>
 /// <item>Fluctuation (soft-short signature, Fig. S9): after the onset, each bin is predicted from the preceding post-onset bins by a
 /// local quadratic (<see cref="BandDetectionOptions.DetrendWindowS"/>) and the prediction residual is standardised (only the past
 /// enters, so a fluctuation cannot leak backwards); a window of <see cref="BandDetectionOptions.FluctuationWindowS"/> slides along

@@ -45,6 +45,13 @@ public sealed class RadiographyCommands : ICommandModule
 
     internal static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
+    internal const string FreeOnsetHelp = "Report every band's free change point: no nested test of \"the band starts with the current\" (by default a band whose 95 % onset interval holds the current start, within 15 min of its free onset, is timed to the current start and flagged; bands.csv keeps both)";
+
+    /// <summary>How a band's onset was found, for the summary lines: "with the current" (and the free change point) or "free".</summary>
+    internal static string OnsetNote(DetectedBand b) => b.OnsetWithCurrent
+        ? FormattableString.Invariant($"with the current; free change point {b.OnsetFreeS:F0} s, 95 % {b.OnsetLowS:F0}–{b.OnsetHighS:F0} s")
+        : FormattableString.Invariant($"free change point, 95 % {b.OnsetLowS:F0}–{b.OnsetHighS:F0} s");
+
     internal static (double X, double Y) ParsePoint(string? text, string option)
     {
         var p = (text ?? "").Split(',');
@@ -492,6 +499,8 @@ public class RadSeriesSettings : OutDirSettings
     public string Reference { get; init; } = "before-current";
     [CommandOption("--pixel-size-um <UM>")][Description("Pixel size, µm. Default: 25")][DefaultValue(25.0)]
     public double PixelSizeUm { get; init; } = 25;
+    [CommandOption("--free-onset")][Description(RadiographyCommands.FreeOnsetHelp)]
+    public bool FreeOnset { get; init; }
 
     /// <summary>Whether --bins is required (quantify can take the bin times from the TIFF metadata).</summary>
     protected virtual bool BinsRequired => true;
@@ -513,17 +522,18 @@ public sealed class RadKymographCommand : Command<RadSeriesSettings>
         string dir = s.Out ?? "kymograph";
         var files = FrameFiles.Expand(s.Files, "FILES");
         var k = CliProgress.Run("radiography kymograph", _ => RadiographyCommands.BuildKymographs(files, s.Bins!, s.RoiI, s.RoiII, s.Reference, s.PixelSizeUm, SnapshotTimes(s.Bins!)));
-        var r = OperandoPipeline.Analyse(k, new OperandoPipelineOptions { PixelSizeUm = s.PixelSizeUm });
+        var r = OperandoPipeline.Analyse(k, new OperandoPipelineOptions { PixelSizeUm = s.PixelSizeUm, Bands = new BandDetectionOptions { OnsetWithCurrent = !s.FreeOnset } });
         Directory.CreateDirectory(dir);
         RadiographyCommands.WriteKymographOutputs(dir, k);
         OperandoQuantification.WriteBands(dir, r);
         int videoFrames = CliProgress.Run("Video S1", _ => WriteVideo(Path.Combine(dir, "video_s1.gif"), files, s.Bins!, k.Reference!));
-        var sum = new SummaryJson("radiography kymograph").Parameter("reference", s.Reference).Parameter("pixel_size_um", s.PixelSizeUm)
+        var sum = new SummaryJson("radiography kymograph").Parameter("reference", s.Reference).Parameter("pixel_size_um", s.PixelSizeUm).Parameter("free_onset", s.FreeOnset)
             .Parameter("roi_i", k.Regions[0].ToString()).Parameter("roi_ii", k.Regions.Count > 1 ? k.Regions[1].ToString() : "")
             .Set("bins", k.TimesS.Count).Set("reference_bins", k.ReferenceBins).Set("video_frames", videoFrames);
-        foreach (var b in r.Bands) sum.Set($"{b.Name.ToLowerInvariant()}_position_mm", b.PositionMm).Set($"{b.Name.ToLowerInvariant()}_onset_s", b.OnsetS).Set($"{b.Name.ToLowerInvariant()}_fluctuation_onset_s", b.FluctuationOnsetS);
+        foreach (var b in r.Bands) sum.Set($"{b.Name.ToLowerInvariant()}_position_mm", b.PositionMm).Set($"{b.Name.ToLowerInvariant()}_onset_s", b.OnsetS).Set($"{b.Name.ToLowerInvariant()}_fluctuation_onset_s", b.FluctuationOnsetS)
+            .Set($"{b.Name.ToLowerInvariant()}_onset_free_s", b.OnsetFreeS).Set($"{b.Name.ToLowerInvariant()}_onset_with_current", b.OnsetWithCurrent);
         sum.Write(Path.Combine(dir, "summary.json"));
-        foreach (var b in r.Bands) Console.WriteLine($"{b.Name}: {(b.Sign > 0 ? "depletion" : "enrichment")} at {b.PositionMm:F3} mm from cathode|SS (row {b.Row:F2}), onset {b.OnsetS / 3600:F2} h, magnitude {b.Magnitude:F3}, fluctuation from {(double.IsNaN(b.FluctuationOnsetS) ? "-" : (b.FluctuationOnsetS / 3600).ToString("F2", CultureInfo.InvariantCulture) + " h")}");
+        foreach (var b in r.Bands) Console.WriteLine($"{b.Name}: {(b.Sign > 0 ? "depletion" : "enrichment")} at {b.PositionMm:F3} mm from cathode|SS (row {b.Row:F2}), onset {b.OnsetS / 3600:F2} h ({RadiographyCommands.OnsetNote(b)}), magnitude {b.Magnitude:F3}, fluctuation from {(double.IsNaN(b.FluctuationOnsetS) ? "-" : (b.FluctuationOnsetS / 3600).ToString("F2", CultureInfo.InvariantCulture) + " h")}");
         return 0;
     }
 
@@ -593,7 +603,7 @@ public sealed class RadQuantifyCommand : Command<RadQuantifyCommand.Settings>
         }
         // streamed: the builder keeps only the reference bins and its per-bin rows and zones
         var k = CliProgress.Run("radiography quantify", _ => RadiographyCommands.BuildKymographs(ReadBins(files, means, s.Bins, s.CurrentUA, s.CurrentStartS), files[0], s.RoiI, s.RoiII, s.Reference, s.PixelSizeUm, []));
-        var r = OperandoPipeline.Analyse(k, new OperandoPipelineOptions { PixelSizeUm = s.PixelSizeUm });
+        var r = OperandoPipeline.Analyse(k, new OperandoPipelineOptions { PixelSizeUm = s.PixelSizeUm, Bands = new BandDetectionOptions { OnsetWithCurrent = !s.FreeOnset } });
         var q = OperandoQuantification.Run(r, s.PixelSizeUm, s.SplitH, s.CurrentUA);
         Directory.CreateDirectory(dir);
         OperandoQuantification.Write(dir, r, q);
@@ -658,6 +668,8 @@ public sealed class RadRunCommand : Command<RadRunCommand.Settings>
         public int Stride { get; init; } = 1;
         [CommandOption("--charge-h <H>")][Description("Length of the C/20 charge after the 30-min rest, h (the paper: 20). Shorter runs for teaching and tests; the soft short is planted at 4.5 h, so it needs at least 6. Default: 20")][DefaultValue(20.0)]
         public double ChargeH { get; init; } = 20;
+        [CommandOption("--free-onset")][Description(RadiographyCommands.FreeOnsetHelp)]
+        public bool FreeOnset { get; init; }
 
         public override ValidationResult Validate()
         {
@@ -676,6 +688,7 @@ public sealed class RadRunCommand : Command<RadRunCommand.Settings>
         var sw = Stopwatch.StartNew();
         var g = new OperandoRadiography(scenario: new OperandoScenario { ChargeS = s.ChargeH * 3600 }, detector: s.Size == "paper" ? DetectorOptions.Paper : DetectorOptions.Small, seed: s.Seed);
         var opt = OperandoPipeline.OptionsFor(g, 30 / s.Stride);
+        opt = opt with { Bands = opt.Bands with { OnsetWithCurrent = !s.FreeOnset } };
         var norm = OperandoPipeline.NormalizerFromGenerator(g, opt, out _);
         long expected = (g.FrameCount + s.Stride - 1) / s.Stride;
         var r = CliProgress.Run("radiography run", p => OperandoPipeline.Run(OperandoPipeline.FromGenerator(g, s.Stride), norm, opt, null, p, expected, cancellationToken));
@@ -706,7 +719,7 @@ public sealed class RadRunCommand : Command<RadRunCommand.Settings>
         foreach (var b in r.Bands)
         {
             var t = g.Truth.First(x => x.Name == b.Name);
-            Console.WriteLine($"{b.Name}: row {b.Row:F2} (truth {t.Row:F2}), onset {b.OnsetS:F0} s (truth {t.OnsetS:F0}), fluctuation from {b.FluctuationOnsetS:F0} s (soft short planted at {g.Scenario.RestS + g.Scenario.SoftShortOnsetS:F0})");
+            Console.WriteLine($"{b.Name}: row {b.Row:F2} (truth {t.Row:F2}), onset {b.OnsetS:F0} s ({RadiographyCommands.OnsetNote(b)}; truth {t.OnsetS:F0}), fluctuation from {b.FluctuationOnsetS:F0} s (soft short planted at {g.Scenario.RestS + g.Scenario.SoftShortOnsetS:F0})");
         }
         Console.WriteLine(q.Summary);
         Console.WriteLine("Li measured/planted (least squares over the charge): " + string.Join("; ", fit));

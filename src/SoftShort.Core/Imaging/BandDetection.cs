@@ -11,7 +11,9 @@ namespace SoftShort.Imaging;
 /// <param name="PositionMm">Position in mm from the cathode|SS interface towards the anode.</param>
 /// <param name="FirstRow">First row of the band.</param>
 /// <param name="LastRow">Last row of the band.</param>
-/// <param name="OnsetS">Onset time, s: the change point of a continuous two-phase (hinge) fit (a baseline before, growing after), see <see cref="BandDetection.Onset"/>.</param>
+/// <param name="OnsetS">Onset time, s: the change point of a continuous two-phase (hinge) fit (a baseline before, growing after), see
+/// <see cref="BandDetection.Onset"/>; the current start instead when the band passes the nested test of starting with the current
+/// (<see cref="OnsetWithCurrent"/>, <see cref="BandDetectionOptions.OnsetWithCurrent"/>).</param>
 /// <param name="Magnitude">The extreme over time of the band-mean Tr_t/Tr_0 − 1.</param>
 /// <param name="FluctuationIndexBefore">rms of the detrended post-onset band signal before the fluctuation onset (or over the whole
 /// post-onset series when it never fluctuates), in units of the quiet-signal noise σ₀.</param>
@@ -27,6 +29,19 @@ public sealed record DetectedBand(string Name, int Sign, int Roi, double Row, do
     public double OnsetLowS { get; init; } = double.NaN;
     /// <summary>Upper end of the onset's 95 % interval, s.</summary>
     public double OnsetHighS { get; init; } = double.NaN;
+    /// <summary>The free change point τ̂ of the hinge fit, s (what <see cref="OnsetS"/> is when the band is not flagged);
+    /// <see cref="OnsetLowS"/>–<see cref="OnsetHighS"/> is its interval.</summary>
+    public double OnsetFreeS { get; init; } = double.NaN;
+    /// <summary>The current start estimated from the bins' currents, s (NaN: unknown; <see cref="BandDetection.CurrentStartS"/>).</summary>
+    public double CurrentStartS { get; init; } = double.NaN;
+    /// <summary>
+    /// True when the band's onset is reported as <see cref="CurrentStartS"/>: the likelihood-ratio test of τ = t_c against a free τ
+    /// (the hinge model the free fit selected) does not reject at 5 %, and t_c is within
+    /// <see cref="BandDetectionOptions.OnsetWithCurrentMaxShiftS"/> of the free τ̂ (<see cref="BandDetection.Analyse"/>).
+    /// </summary>
+    public bool OnsetWithCurrent { get; init; }
+    /// <summary>The likelihood-ratio statistic of τ = t_c, (SSE(t_c) − SSE(τ̂)) / σ̂² (compared with χ²₁(0.95) = 3.84); NaN: not tested.</summary>
+    public double OnsetCurrentStatistic { get; init; } = double.NaN;
 }
 
 /// <summary>Options of <see cref="BandDetection"/>.</summary>
@@ -89,6 +104,23 @@ public sealed record BandDetectionOptions
     /// Default true (no effect on the 25 µm sample).
     /// </summary>
     public bool FindOnMeansWhenOversampled { get; init; } = true;
+    /// <summary>
+    /// Nested-model pre-test "the band starts with the current": when the bins carry the current, each band's free change point
+    /// τ̂ is compared with the current start t_c (<see cref="BandDetection.CurrentStartS"/>) by the likelihood-ratio test of the
+    /// hinge model with τ fixed at t_c against τ free (the model the free fit selected; χ²₁, 5 %: t_c inside the profile-likelihood
+    /// interval). If it does not reject (and t_c is within <see cref="OnsetWithCurrentMaxShiftS"/> of τ̂), the onset is reported as
+    /// t_c and flagged; otherwise τ̂. The free τ̂ and its interval are kept (<see cref="DetectedBand.OnsetFreeS"/>). Bands that start
+    /// with the current (P1, P2: Li moved in proportion to the charge) are then timed to the current start instead of to a change
+    /// point whose noise is σ/slope ≈ 1–2 bins at the paper's count level. Default true; no effect without currents.
+    /// </summary>
+    public bool OnsetWithCurrent { get; init; } = true;
+    /// <summary>
+    /// Guard of <see cref="OnsetWithCurrent"/>: the onset is moved to t_c only when |τ̂ − t_c| ≤ this, s, so that a band whose
+    /// interval is wide only because it is noisy, and that starts later (the creep, 0.5–1.5 h after the current), is not pulled
+    /// to t_c: the reported onset never differs from the free estimate by more than this. Default 900 s (3 bins of 5 min: the free
+    /// onset of a band that starts with the current is within ±2 bins in 34/34 paper-rate synthetic runs for P1 and P2).
+    /// </summary>
+    public double OnsetWithCurrentMaxShiftS { get; init; } = 900;
 }
 
 /// <summary>
@@ -108,6 +140,10 @@ public sealed record BandDetectionOptions
 /// c + b·g(t − τ) after (a ramp, or a first-order relaxation when an F test asks for it), c, b and τ jointly by least squares
 /// with each bin's regressor averaged over the bin, τ on a 1/20-bin grid with its 95 % profile-likelihood interval, fitted up
 /// to <see cref="BandDetectionOptions.OnsetFitWindowS"/> after the alarm and never into the band's fluctuations.</item>
+/// <item>Onset with the current (<see cref="BandDetectionOptions.OnsetWithCurrent"/>): when the bins carry the current, the
+/// likelihood-ratio test of τ = the current start (<see cref="CurrentStartS"/>) against the free τ; a band it does not reject at
+/// 5 % (and whose free τ is within <see cref="BandDetectionOptions.OnsetWithCurrentMaxShiftS"/>) is timed to the current start
+/// and flagged, the free τ kept beside it.</item>
 /// <item>Fluctuation (soft-short signature, Fig. S9): after the onset, each bin is predicted from the preceding post-onset bins by a
 /// local quadratic (<see cref="BandDetectionOptions.DetrendWindowS"/>) and the prediction residual is standardised (only the past
 /// enters, so a fluctuation cannot leak backwards); a window of <see cref="BandDetectionOptions.FluctuationWindowS"/> slides along
@@ -127,7 +163,40 @@ public static class BandDetection
         var o = options ?? new BandDetectionOptions();
         bool means = o.FindOnMeansWhenOversampled && Oversampled(k.PixelSizeUm, o) && k.MeanRatioRows.Count == k.RatioRows.Count
                      && k.MeanRatioRows.All(r => r.Count == k.TimesS.Count);
-        return Detect(k.TimesS, k.ReferenceBins, means ? k.MeanRatioRows : k.RatioRows, k.Height, k.PixelSizeUm, boundaries, o, k.Zones);
+        return Detect(k.TimesS, k.ReferenceBins, means ? k.MeanRatioRows : k.RatioRows, k.Height, k.PixelSizeUm, boundaries, o, k.Zones,
+            CurrentStartS(k.TimesS, k.CurrentsA));
+    }
+
+    /// <summary>
+    /// When the current starts, s, estimated from the bins' mean currents: the first bin k that carries a current (|I| ≥ 1 nA)
+    /// after bins that carry none. With the bins' spacing Δ = t_k − t_(k−1), a bin that holds the current for part of its frames
+    /// has the mean current f·I (I the next bin's): the start is placed at t_k + Δ/2 − f·Δ (f clamped to [0, 1]; f = 1 when the
+    /// next bin's current is unknown), i.e. at the boundary of the two bins (the midpoint of their centres) when the current
+    /// starts with a bin. Accuracy: the bin time is the mean of its frames' times, so for frames every δ s the boundary lies
+    /// δ/2 before the first current-carrying frame (5 s at the paper's 10-s frames, 1/60 of a 5-min bin); the fraction f assumes
+    /// a constant current over the bins involved. NaN when there is no current information (a NaN current before the first
+    /// current-carrying bin, or none at all), when no bin carries a current, or when the current flows from the first bin (no
+    /// bin before it).
+    /// </summary>
+    /// <param name="timesS">Bin times (mean frame time), s.</param>
+    /// <param name="currentsA">Mean current of each bin, A (NaN: unknown).</param>
+    public static double CurrentStartS(IReadOnlyList<double> timesS, IReadOnlyList<double> currentsA)
+    {
+        int n = Math.Min(timesS.Count, currentsA.Count);
+        for (int k = 0; k < n; k++)
+        {
+            double c = currentsA[k];
+            if (double.IsNaN(c)) return double.NaN;
+            if (!(Math.Abs(c) >= 1e-9)) continue;
+            if (k == 0) return double.NaN;
+            double dt = timesS[k] - timesS[k - 1];
+            if (!(dt > 0)) return double.NaN;
+            double f = 1;
+            if (k + 1 < n && double.IsFinite(currentsA[k + 1]) && Math.Abs(currentsA[k + 1]) >= 1e-9 && Math.Sign(currentsA[k + 1]) == Math.Sign(c))
+                f = Math.Clamp(Math.Abs(c) / Math.Abs(currentsA[k + 1]), 0, 1);
+            return timesS[k] + dt / 2 - f * dt;
+        }
+        return double.NaN;
     }
 
     /// <summary>Detects P1–P4 from kymograph rows.</summary>
@@ -140,8 +209,10 @@ public static class BandDetection
     /// <param name="options">Options.</param>
     /// <param name="zones">Zone kymograph of the core (null: none): with <see cref="BandDetectionOptions.MatchedFilter"/>, P1–P3 are timed on
     /// their matched-filter amplitude.</param>
+    /// <param name="currentStartS">When the current starts, s (NaN: unknown; see <see cref="CurrentStartS"/> and
+    /// <see cref="BandDetectionOptions.OnsetWithCurrent"/>).</param>
     public static IReadOnlyList<DetectedBand> Detect(IReadOnlyList<double> timesS, int referenceBins, IReadOnlyList<List<double[]>> ratioRows, int height,
-        double pixelSizeUm, LayerBoundaries boundaries, BandDetectionOptions? options = null, ZoneKymograph? zones = null)
+        double pixelSizeUm, LayerBoundaries boundaries, BandDetectionOptions? options = null, ZoneKymograph? zones = null, double currentStartS = double.NaN)
     {
         var o = options ?? new BandDetectionOptions();
         var t = timesS.ToArray();
@@ -175,18 +246,22 @@ public static class BandDetection
         }).ToList();
         // first pass: each band on its own; the soft short is a cell-wide event (part of the current leaks electronically from then
         // on, so no band keeps its pre-short trend): the earliest fluctuation onset ends every band's onset fit
-        var first = found.Select((f, i) => Analyse(t, timed[i], referenceBins, f.Sign, o)).ToList();
+        var first = found.Select((f, i) => Analyse(t, timed[i], referenceBins, f.Sign, o, double.NaN, currentStartS)).ToList();
         double shortS = first.Select(a => a.FluctuationOnsetS).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
         var list = new List<DetectedBand>();
         for (int i = 0; i < found.Count; i++)
         {
             var (name, sign, roi, run, series) = found[i];
-            var a = Analyse(t, timed[i], referenceBins, sign, o, shortS);
+            var a = Analyse(t, timed[i], referenceBins, sign, o, shortS, currentStartS);
             double mag = 0;
             foreach (var v in series) if (double.IsFinite(v) && Math.Abs(v) > Math.Abs(mag)) mag = v;
             // position: mm from the cathode|SS interface towards the anode (the caller's rows run from anode to cathode)
             list.Add(new DetectedBand(name, sign, roi, run.Centroid, (boundaries.CathodeSs - run.Centroid) * pixelSizeUm / 1000, run.First, run.Last, a.OnsetS, mag,
-                a.IndexBefore, a.IndexAfter, a.FluctuationOnsetS) { NoiseSigma = a.Sigma, OnsetLowS = a.OnsetLowS, OnsetHighS = a.OnsetHighS });
+                a.IndexBefore, a.IndexAfter, a.FluctuationOnsetS)
+            {
+                NoiseSigma = a.Sigma, OnsetLowS = a.OnsetLowS, OnsetHighS = a.OnsetHighS, OnsetFreeS = a.OnsetFreeS, CurrentStartS = a.CurrentStartS,
+                OnsetWithCurrent = a.OnsetWithCurrent, OnsetCurrentStatistic = a.CurrentStatistic,
+            });
         }
         return list;
     }
@@ -435,7 +510,17 @@ public static class BandDetection
     /// <param name="IndexAfter">The same after it (NaN: none).</param>
     /// <param name="OnsetLowS">Lower end of the onset's 95 % interval, s.</param>
     /// <param name="OnsetHighS">Upper end of the onset's 95 % interval, s.</param>
-    public sealed record BandSignalAnalysis(double OnsetS, double Sigma, double FluctuationOnsetS, double IndexBefore, double IndexAfter, double OnsetLowS, double OnsetHighS);
+    public sealed record BandSignalAnalysis(double OnsetS, double Sigma, double FluctuationOnsetS, double IndexBefore, double IndexAfter, double OnsetLowS, double OnsetHighS)
+    {
+        /// <summary>The free change point τ̂, s (= <see cref="OnsetS"/> unless <see cref="OnsetWithCurrent"/>).</summary>
+        public double OnsetFreeS { get; init; } = OnsetS;
+        /// <summary>The current start that was tested, s (NaN: none).</summary>
+        public double CurrentStartS { get; init; } = double.NaN;
+        /// <summary>The onset is the current start (the nested test did not reject it; see <see cref="BandDetectionOptions.OnsetWithCurrent"/>).</summary>
+        public bool OnsetWithCurrent { get; init; }
+        /// <summary>Likelihood-ratio statistic of τ = current start (NaN: not tested).</summary>
+        public double CurrentStatistic { get; init; } = double.NaN;
+    }
 
     /// <summary>
     /// Onset and fluctuation of one band signal s(t) = band-mean Tr_t/Tr_0 − 1 (see the class summary): onset with the fit window
@@ -448,7 +533,12 @@ public static class BandDetection
     /// <param name="sign">+1: the band grows positive (depletion); −1 negative (enrichment).</param>
     /// <param name="o">Options.</param>
     /// <param name="softShortS">A cell-wide fluctuation onset (s; NaN: none known): the onset fit ends there too.</param>
-    public static BandSignalAnalysis Analyse(IReadOnlyList<double> t, IReadOnlyList<double> s, int referenceBins, int sign, BandDetectionOptions o, double softShortS = double.NaN)
+    /// <param name="currentStartS">When the current starts, s (NaN: unknown): with <see cref="BandDetectionOptions.OnsetWithCurrent"/>,
+    /// the nested test of τ = this against a free τ on the final fit (same bins, same hinge model); if it does not reject at 5 %
+    /// and |τ̂ − t_c| ≤ <see cref="BandDetectionOptions.OnsetWithCurrentMaxShiftS"/>, the onset is t_c (flagged). The fluctuation
+    /// scan keeps the free τ̂, so the soft-short detection does not depend on the test.</param>
+    public static BandSignalAnalysis Analyse(IReadOnlyList<double> t, IReadOnlyList<double> s, int referenceBins, int sign, BandDetectionOptions o, double softShortS = double.NaN,
+        double currentStartS = double.NaN)
     {
         int n = t.Count, nref = Math.Clamp(referenceBins, 1, n);
         // noise for the CUSUM: the reference bins (mean 0 by construction: nref − 1 degrees of freedom) give few degrees of
@@ -459,17 +549,24 @@ public static class BandDetection
         double latest = t[Math.Min(alarm, n - 1)];
         int fitEnd = FitEnd(t, alarm, n, o.OnsetFitWindowS);
         if (double.IsFinite(softShortS)) fitEnd = Math.Max(Math.Min(fitEnd, FirstIndexAtOrAfter(t, softShortS)), Math.Min(n, alarm + 1));
-        double onset = Onset(t, s, fitEnd, latest, sign, out _, out double lo, out double hi);
+        bool test = o.OnsetWithCurrent && double.IsFinite(currentStartS) && currentStartS > t[0] && currentStartS < t[n - 1];
+        double tc = test ? currentStartS : double.NaN;
+        double onset = OnsetTest(t, s, fitEnd, latest, sign, tc, out _, out double lo, out double hi, out double lr);
         var f = Fluctuation(t, s, nref, onset, o);
         if (!double.IsNaN(f.OnsetS))
         {
             // refit without the fluctuating bins, and scan again from the refined onset
             int fb = FirstIndexAtOrAfter(t, f.OnsetS);
             fitEnd = Math.Max(Math.Min(fitEnd, fb), Math.Min(n, FirstIndexAtOrAfter(t, onset) + 4));
-            onset = Onset(t, s, fitEnd, latest, sign, out _, out lo, out hi);
+            onset = OnsetTest(t, s, fitEnd, latest, sign, tc, out _, out lo, out hi, out lr);
             f = Fluctuation(t, s, nref, onset, o);
         }
-        return new BandSignalAnalysis(onset, f.Sigma, f.OnsetS, f.Before, f.After, lo, hi);
+        // nested test (χ²₁ at 5 %, as the interval) with the guard on the shift
+        bool withCurrent = test && lr <= ChiSquared95 && Math.Abs(onset - tc) <= o.OnsetWithCurrentMaxShiftS;
+        return new BandSignalAnalysis(withCurrent ? tc : onset, f.Sigma, f.OnsetS, f.Before, f.After, lo, hi)
+        {
+            OnsetFreeS = onset, CurrentStartS = test ? tc : double.NaN, OnsetWithCurrent = withCurrent, CurrentStatistic = test ? lr : double.NaN,
+        };
     }
 
     static int FitEnd(IReadOnlyList<double> t, int alarm, int n, double windowS)
@@ -550,7 +647,22 @@ public static class BandDetection
     /// <param name="lowS">Lower end of the 95 % profile-likelihood interval of the onset, s: every τ whose least-squares cost is within
     /// χ²₁(0.95) = 3.84 residual variances of the best (Hinkley 1971).</param>
     /// <param name="highS">Upper end of that interval, s.</param>
-    public static double Onset(IReadOnlyList<double> t, IReadOnlyList<double> s, int count, double latestS, int sign, out bool curved, out double lowS, out double highS)
+    public static double Onset(IReadOnlyList<double> t, IReadOnlyList<double> s, int count, double latestS, int sign, out bool curved, out double lowS, out double highS) =>
+        OnsetTest(t, s, count, latestS, sign, double.NaN, out curved, out lowS, out highS, out _);
+
+    /// <summary>χ²₁(0.95): the 95 % profile-likelihood interval and the 5 % nested test.</summary>
+    const double ChiSquared95 = 3.84;
+
+    /// <summary>
+    /// <see cref="Onset(IReadOnlyList{double}, IReadOnlyList{double}, int, double, int, out bool, out double, out double)"/> with the
+    /// nested test of a given onset <paramref name="testS"/>: the likelihood-ratio statistic (SSE(testS) − SSE(τ̂)) / σ̂², σ̂² =
+    /// SSE(τ̂)/(m − p) (p = 3 for the ramp, 4 for the relaxation; the same model as the free fit, c and b (and θ) refitted at
+    /// τ = testS, growth in the band's direction), to be compared with χ²₁(0.95) = 3.84: testS lies in the 95 % interval exactly
+    /// when the statistic is ≤ 3.84 (the interval's hull may be wider where the profile is not unimodal). +∞ when no fit with
+    /// τ = testS grows in the band's direction; NaN when testS is NaN.
+    /// </summary>
+    public static double OnsetTest(IReadOnlyList<double> t, IReadOnlyList<double> s, int count, double latestS, int sign, double testS, out bool curved, out double lowS, out double highS,
+        out double testStatistic)
     {
         var taus = new List<double>(); var profL = new List<double>(); var profQ = new List<double>();
         int n = Math.Min(Math.Max(count, 4), t.Count);
@@ -563,26 +675,9 @@ public static class BandDetection
         for (int i = 0; i < n; i++) if (double.IsFinite(s[i])) { m++; sy += s[i]; syy += s[i] * s[i]; }
         for (double t0 = t[0] - dt / 2; t0 <= last; t0 += dt / 20)
         {
-            double pl = double.PositiveInfinity, pq = double.PositiveInfinity;
-            foreach (double theta in RelaxationTimesH)
-            {
-                double sg = 0, sgg = 0, sgs = 0;
-                for (int i = 0; i < n; i++)
-                {
-                    if (!double.IsFinite(s[i])) continue;
-                    double gx = BinMeanGrowth((t[i] - t0) / 3600, halfH, theta);
-                    sg += gx; sgg += gx * gx; sgs += gx * s[i];
-                }
-                // least squares s = c + b·g: b = cov(g, s)/var(g), c = mean(s) − b·mean(g)
-                double vg = sgg - sg * sg / m, cgs = sgs - sg * sy / m;
-                if (!(vg > 1e-12 * Math.Max(1, sgg))) continue;
-                double b = cgs / vg;
-                if (sign != 0 && b * sign < 0) continue;
-                double e = (syy - sy * sy / m) - b * cgs;
-                if (double.IsPositiveInfinity(theta)) { pl = e; if (e < sseL) { sseL = e; bestL = t0; } }
-                pq = Math.Min(pq, e);
-                if (e < sseQ) { sseQ = e; bestQ = t0; }
-            }
+            Profile(t, s, n, t0, halfH, sign, m, sy, syy, out double pl, out double pq, out double thetaQ);
+            if (pl < sseL) { sseL = pl; bestL = t0; }
+            if (pq < sseQ) { sseQ = pq; bestQ = t0; }
             taus.Add(t0); profL.Add(pl); profQ.Add(pq);
         }
         // F test of the relaxation time (3 vs 4 parameters: baseline, slope, onset, time constant)
@@ -598,7 +693,43 @@ public static class BandDetection
         lowS = highS = best;
         for (int i = 0; i < taus.Count; i++)
             if (prof[i] <= limit) { lowS = Math.Min(lowS, taus[i]); highS = Math.Max(highS, taus[i]); }
+        testStatistic = double.NaN;
+        if (double.IsFinite(testS) && double.IsFinite(sseMin))
+        {
+            Profile(t, s, n, testS, halfH, sign, m, sy, syy, out double pl, out double pq, out _);
+            double e = curved ? pq : pl, s2 = sseMin / Math.Max(1, m - (curved ? 4 : 3));
+            testStatistic = double.IsPositiveInfinity(e) ? double.PositiveInfinity : s2 > 0 ? Math.Max(0, e - sseMin) / s2 : e > sseMin ? double.PositiveInfinity : 0;
+        }
         return best;
+    }
+
+    /// <summary>
+    /// Profile of the hinge fit at one onset t0: the residual sum of squares of the straight ramp (<paramref name="sseRamp"/>) and
+    /// the least over the ramp and every relaxation time (<paramref name="sseAny"/>, reached at <paramref name="thetaH"/>), c and b
+    /// by least squares; +∞ when no fit grows in the direction <paramref name="sign"/>.
+    /// </summary>
+    static void Profile(IReadOnlyList<double> t, IReadOnlyList<double> s, int n, double t0, double halfH, int sign, int m, double sy, double syy,
+        out double sseRamp, out double sseAny, out double thetaH)
+    {
+        sseRamp = sseAny = double.PositiveInfinity; thetaH = double.NaN;
+        foreach (double theta in RelaxationTimesH)
+        {
+            double sg = 0, sgg = 0, sgs = 0;
+            for (int i = 0; i < n; i++)
+            {
+                if (!double.IsFinite(s[i])) continue;
+                double gx = BinMeanGrowth((t[i] - t0) / 3600, halfH, theta);
+                sg += gx; sgg += gx * gx; sgs += gx * s[i];
+            }
+            // least squares s = c + b·g: b = cov(g, s)/var(g), c = mean(s) − b·mean(g)
+            double vg = sgg - sg * sg / m, cgs = sgs - sg * sy / m;
+            if (!(vg > 1e-12 * Math.Max(1, sgg))) continue;
+            double b = cgs / vg;
+            if (sign != 0 && b * sign < 0) continue;
+            double e = (syy - sy * sy / m) - b * cgs;
+            if (double.IsPositiveInfinity(theta)) sseRamp = e;
+            if (e < sseAny) { sseAny = e; thetaH = theta; }
+        }
     }
 
     /// <summary>

@@ -89,10 +89,12 @@ public static class OperandoQuantification
     public static void WriteBands(string dir, OperandoPipelineResult r)
     {
         CsvTable.WriteRows(Path.Combine(dir, "bands.csv"),
-            ["band", "sign", "roi", "row_px", "position_mm", "first_row_px", "last_row_px", "onset_s", "onset_low_s", "onset_high_s", "noise_sigma", "magnitude", "fluctuation_index_before", "fluctuation_index_after", "fluctuation_onset_s"],
+            ["band", "sign", "roi", "row_px", "position_mm", "first_row_px", "last_row_px", "onset_s", "onset_low_s", "onset_high_s", "noise_sigma", "magnitude", "fluctuation_index_before", "fluctuation_index_after", "fluctuation_onset_s",
+             "onset_free_s", "onset_with_current", "current_start_s", "onset_current_lr"],
             r.Bands.Select(b => (IReadOnlyList<string>)[b.Name, b.Sign.ToString(CultureInfo.InvariantCulture), b.Roi == 0 ? "I" : "II", Fmt(b.Row), Fmt(b.PositionMm),
                 b.FirstRow.ToString(CultureInfo.InvariantCulture), b.LastRow.ToString(CultureInfo.InvariantCulture), Fmt(b.OnsetS), Fmt(b.OnsetLowS), Fmt(b.OnsetHighS), Fmt(b.NoiseSigma), Fmt(b.Magnitude),
-                Fmt(b.FluctuationIndexBefore), Fmt(b.FluctuationIndexAfter), double.IsNaN(b.FluctuationOnsetS) ? "" : Fmt(b.FluctuationOnsetS)]));
+                Fmt(b.FluctuationIndexBefore), Fmt(b.FluctuationIndexAfter), double.IsNaN(b.FluctuationOnsetS) ? "" : Fmt(b.FluctuationOnsetS),
+                Fmt(b.OnsetFreeS), b.OnsetWithCurrent ? "1" : "0", double.IsNaN(b.CurrentStartS) ? "" : Fmt(b.CurrentStartS), double.IsNaN(b.OnsetCurrentStatistic) ? "" : Fmt(b.OnsetCurrentStatistic)]));
         var t = r.Kymographs.TimesS;
         CsvTable.Write(Path.Combine(dir, "boundaries_over_time.csv"),
         [

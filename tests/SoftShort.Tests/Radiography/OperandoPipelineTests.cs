@@ -76,12 +76,17 @@ public class OperandoPipelineTests(ITestOutputHelper output)
     /// (soft short 3–4.5 h, creep onset 0.5–1.5 h, blur 20–35 µm not assumed by the analysis, axis), seeds 2–4: the first three of
     /// the documented table, not chosen by their outcome. Asserted: positions of P1–P4 within 2 px; the creep band P3 (an onset
     /// inside a bin, after the reference) within one bin, as in all 34 runs measured (seeds 2–35, worst 0.57 bin); P1 and P2
-    /// within two bins; the soft short from one bin before the planted onset to 1 h after it; P3/P4 not fluctuating.
+    /// within one bin (timed to the current start by the nested test, <see cref="BandDetectionOptions.OnsetWithCurrent"/>) and
+    /// their free change points within two; P3 and P4 (planted 0.5–1.5 h after the current) not timed to the current start; the
+    /// soft short from one bin before the planted onset to 1 h after it; P3/P4 not fluctuating.
     /// <para>Honest scope: the issue's one bin for P1 and P2 is met in 29/34 and 25/34 of the measured runs (worst 1.68 and 1.88
     /// bins). Their onset coincides with the end of the 30-min baseline, and the noise of that baseline (σ/√6 per bin) and of
     /// the ramp (σ/slope ≈ 1.2–2 bins per band and seed) limit any estimator: a hinge fit on ideal ramps with white noise at
     /// those σ/slope puts 68–87 % of the onsets within one bin (docs/radiography.md), so "every seed" is not a property the data
-    /// can support and is not asserted. Seed 4's P2 is 1.57 bins off.</para>
+    /// can support and is not asserted. Seed 4's P2 is 1.57 bins off. With the nested test "the band starts with the current"
+    /// (default on) the reported P1/P2 onsets are within one bin in 32/34 and 31/34 of those runs: the test rejects the current
+    /// start in 5 of the 68 (about its 5 % level), and those keep their free change point (1.2–1.9 bins late). Seeds 2–4 are
+    /// not among them, so one bin is asserted for them here (a different seed could legitimately miss).</para>
     /// </summary>
     [Theory]
     [InlineData(2)]
@@ -104,10 +109,12 @@ public class OperandoPipelineTests(ITestOutputHelper output)
         {
             var t = t0.Name == "P4" ? t0 with { Row = g.ProjectedCentroidRow(3, roi2.X0, roi2.X1) } : t0;
             var b = r.Bands.Single(x => x.Name == t.Name);
-            output.WriteLine($"{t.Name}: row {b.Row:F2} (truth {t.Row:F2}), onset {(b.OnsetS - t.OnsetS) / bin:F2} bins off (95 % interval {(b.OnsetLowS - t.OnsetS) / bin:F1}…{(b.OnsetHighS - t.OnsetS) / bin:F1})");
+            output.WriteLine($"{t.Name}: row {b.Row:F2} (truth {t.Row:F2}), onset {(b.OnsetS - t.OnsetS) / bin:F2} bins off{(b.OnsetWithCurrent ? " (with the current)" : "")}, free {(b.OnsetFreeS - t.OnsetS) / bin:F2} (95 % interval {(b.OnsetLowS - t.OnsetS) / bin:F1}…{(b.OnsetHighS - t.OnsetS) / bin:F1})");
             Assert.InRange(b.Row, t.Row - 2, t.Row + 2);
-            double tol = t.Name switch { "P3" => 1, "P1" or "P2" => 2, _ => double.PositiveInfinity };
+            double tol = t.Name switch { "P1" or "P2" or "P3" => 1, _ => double.PositiveInfinity };
             Assert.InRange(b.OnsetS, t.OnsetS - tol * bin, t.OnsetS + tol * bin);
+            if (t.Name is "P1" or "P2") Assert.InRange(b.OnsetFreeS, t.OnsetS - 2 * bin, t.OnsetS + 2 * bin);
+            if (t.Name is "P3" or "P4") Assert.False(b.OnsetWithCurrent, $"{t.Name} (planted {(t.OnsetS - scenario.RestS) / 3600:F2} h after the current) timed to the current start");
         }
         double shortS = scenario.RestS + scenario.SoftShortOnsetS;
         double first = r.Bands.Where(x => x.Name is "P1" or "P2").Select(x => x.FluctuationOnsetS).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();

@@ -70,6 +70,9 @@ public sealed class SolveStats
     public int Increments, NewtonIterations, Cutbacks, Factorizations;
     /// <summary>ALE rezonings of the <see cref="AxiSolid.RezoneRegion"/> sub-mesh (mesh smoothing + state remap).</summary>
     public int Rezonings;
+    /// <summary>Topology-changing remeshings (<see cref="AxiSolid.RemeshRegion"/>) and the largest relative volume change of the remeshed region.</summary>
+    public int Remeshings;
+    public double MaxRemeshVolumeChange;
     /// <summary>Worst element quality (scaled Jacobian) of the rezone region before / after the last rezoning.</summary>
     public double LastRezoneQualityBefore = double.NaN, LastRezoneQualityAfter = double.NaN;
     /// <summary>Largest relative change of the rezone region's volume in one rezoning (0 up to round-off: its boundary does not move).</summary>
@@ -86,7 +89,7 @@ public sealed class SolveStats
 /// search and automatic increment cut-back; direct sparse LDLᵀ (RCM envelope) solves. Units: mm, MPa, N, s; forces are
 /// per radian (multiply by 2π for the whole ring).
 /// </summary>
-public sealed class AxiSolid
+public sealed partial class AxiSolid
 {
     public AxiMesh Mesh { get; }
     /// <summary>Material per region; a null slot makes the region inactive (not assembled).</summary>
@@ -102,7 +105,7 @@ public sealed class AxiSolid
     public double ContactPenaltyMPaPerMm { get; set; } = 1e5;
     /// <summary>Coulomb friction coefficient μ on the unilateral contact pairs (tangential penalty = normal penalty); 0 = frictionless (default). Set before a step.</summary>
     public double FrictionCoefficient { get; set; }
-    public SolveStats Stats { get; } = new();
+    public SolveStats Stats { get; private init; } = new();
     /// <summary>
     /// Incremental updated-Lagrangian large-deformation kinematics (see <see cref="ElementForceUpdatedLagrangian"/>); false (default)
     /// is the small-strain formulation on the reference mesh. Set before the first step.

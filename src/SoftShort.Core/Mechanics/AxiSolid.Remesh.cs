@@ -171,6 +171,13 @@ public sealed partial class AxiSolid
             if (a < 0 || b < 0) { dropped++; continue; }
             s2.CornerContacts.Add(cc with { Node = a, CornerNode = b });
         }
+        foreach (var sc in SurfaceContacts)
+        {
+            int a = nodeMap[sc.Node];
+            var surf = sc.Surface.Select(m => nodeMap[m]).ToArray();
+            if (a < 0 || Array.IndexOf(surf, -1) >= 0) { dropped++; continue; }
+            s2.SurfaceContacts.Add(sc with { Node = a, Surface = surf });
+        }
         // reactions of the last converged state on the kept DOFs (new region DOFs: recomputed by the next converged increment)
         if (InternalForce.Length == U.Length)
         {

@@ -45,6 +45,24 @@ public sealed record CornerContact(int Node, int CornerNode, double AreaPerRadMm
     public double NormalForcePerRadN { get; internal set; }
 }
 
+/// <summary>
+/// Frictionless node-to-surface contact with large sliding (penalty): node <see cref="Node"/> stays on the left of the polyline through the
+/// nodes <see cref="Surface"/> (current positions, in order; the obstacle is on the right — e.g. a tube's inner wall listed from bottom to top,
+/// or a body's top face listed with increasing r). The node is projected onto the nearest segment (closest point, clamped to the segment);
+/// g = (x − p)·n with n the segment's left unit normal; for g ≤ 0 (touching counts as closed) the force −k A g n pushes the node out and the opposite force is shared by the
+/// segment's two nodes in the ratio of the projection (1 − ξ, ξ). The tangent is the exact derivative of these forces for the current segment,
+/// by central differences of the six positions (it contains the rotation of n with the segment). Unlike <see cref="ContactPair"/> (node-to-node,
+/// small sliding), the node may slide any distance along the surface.
+/// </summary>
+public sealed record SurfaceContact(int Node, int[] Surface, double AreaPerRadMm2)
+{
+    /// <summary>Compressive normal force on the node in the last evaluated state, N per radian, and the segment it was projected on (−1: open).</summary>
+    public double NormalForcePerRadN { get; internal set; }
+    public int Segment { get; internal set; } = -1;
+    /// <summary>Signed normal gap in the last evaluated state, mm (negative = penetration).</summary>
+    public double GapMm { get; internal set; }
+}
+
 /// <summary>One loading step: boundary conditions, loads and eigenstrain as functions of τ, and its duration in real time.</summary>
 public sealed class LoadStep
 {
@@ -101,6 +119,8 @@ public sealed partial class AxiSolid
     public List<ContactPair> Contacts { get; } = [];
     /// <summary>Node-to-corner (large sliding) contacts, see <see cref="CornerContact"/>.</summary>
     public List<CornerContact> CornerContacts { get; } = [];
+    /// <summary>Node-to-surface (large sliding) contacts, see <see cref="SurfaceContact"/>.</summary>
+    public List<SurfaceContact> SurfaceContacts { get; } = [];
     /// <summary>Penalty stiffness of the contact, MPa mm⁻¹ (force per area per penetration).</summary>
     public double ContactPenaltyMPaPerMm { get; set; } = 1e5;
     /// <summary>Coulomb friction coefficient μ on the unilateral contact pairs (tangential penalty = normal penalty); 0 = frictionless (default). Set before a step.</summary>
@@ -366,6 +386,18 @@ public sealed partial class AxiSolid
             ReadOnlySpan<int> ds = [_eq[DofR(c.Node)], _eq[DofZ(c.Node)], _eq[DofR(c.CornerNode)], _eq[DofZ(c.CornerNode)]];
             for (int a = 0; a < 4; a++) for (int b = a + 1; b < 4; b++) if (ds[a] >= 0 && ds[b] >= 0) edges.Add((ds[a], ds[b]));
         }
+        foreach (var sc in SurfaceContacts)
+        {   // the node may meet any segment: couple it with every surface node
+            ReadOnlySpan<int> dn = [_eq[DofR(sc.Node)], _eq[DofZ(sc.Node)]];
+            foreach (int m in sc.Surface)
+                foreach (int a in dn)
+                    foreach (int b in (ReadOnlySpan<int>)[_eq[DofR(m)], _eq[DofZ(m)]])
+                        if (a >= 0 && b >= 0 && a != b) edges.Add((a, b));
+            for (int k = 0; k + 1 < sc.Surface.Length; k++)
+                foreach (int a in (ReadOnlySpan<int>)[_eq[DofR(sc.Surface[k])], _eq[DofZ(sc.Surface[k])]])
+                    foreach (int b in (ReadOnlySpan<int>)[_eq[DofR(sc.Surface[k + 1])], _eq[DofZ(sc.Surface[k + 1])]])
+                        if (a >= 0 && b >= 0 && a != b) edges.Add((a, b));
+        }
         _k = SparseSymmetric.FromEdges(count, edges);
         _ldlt = null; _lu = null;
         if (Unsymmetric) _lu = new SkylineLu(_k); else _ldlt = new SkylineLdlt(_k);
@@ -582,6 +614,7 @@ public sealed partial class AxiSolid
             if (FrictionCoefficient > 0 && !cp.Bilateral) Friction(cp, kk, -force, assemble, fint);
         }
         foreach (var cc in CornerContacts) CornerForce(cc, assemble, fint);
+        foreach (var sc in SurfaceContacts) SurfaceForce(sc, assemble, fint);
     }
 
     /// <summary>

@@ -90,6 +90,8 @@ public class RemeshTests
         s.Contacts.Add(new ContactPair(at[6, 0], at[6, 3], 0.1));           // region 1 only: kept
         s.Contacts.Add(new ContactPair(at[1, 3], at[5, 3], 0.1) { SlipMm = 0.01 }); // a node only region 0 had: dropped
         s.Contacts.Add(new ContactPair(at[3, 1], at[6, 1], 0.1) { SlipMm = 0.02 }); // shared interface node: kept
+        s.SurfaceContacts.Add(new SurfaceContact(at[6, 1], [at[4, 0], at[3, 1], at[4, 3]], 0.1)); // kept: renumbered
+        s.SurfaceContacts.Add(new SurfaceContact(at[6, 2], [at[1, 0], at[1, 3]], 0.1));           // surface on dropped nodes: dropped
         var region1States = Enumerable.Range(0, mesh.ElementCount).Where(e => mesh.Region[e] == 1).SelectMany(e => s.State.Skip(4 * e).Take(4)).ToArray();
 
         var c00 = s.CurrentPosition(at[0, 0]); var c10 = s.CurrentPosition(at[0, 3]); var c01 = s.CurrentPosition(at[3, 0]); var c11 = s.CurrentPosition(at[3, 3]);
@@ -103,7 +105,10 @@ public class RemeshTests
         Assert.Equal(res.VolumeBefore, res.VolumeAfter, 1e-12 * res.VolumeBefore);
         Assert.Equal(0, res.OutsidePoints);
         Assert.Equal(60, res.RemappedPoints);
-        Assert.Equal(1, res.DroppedContacts);
+        Assert.Equal(2, res.DroppedContacts);
+        var kept = Assert.Single(t.SurfaceContacts);
+        Assert.Equal([res.NodeMap[at[4, 0]], res.NodeMap[at[3, 1]], res.NodeMap[at[4, 3]]], kept.Surface);
+        Assert.Equal(res.NodeMap[at[6, 1]], kept.Node);
         Assert.Equal(9 + 15, t.Mesh.ElementCount);
         Assert.Equal(1, s.Stats.Remeshings);
         Assert.Same(s.Stats, t.Stats);

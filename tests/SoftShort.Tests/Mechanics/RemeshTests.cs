@@ -252,3 +252,17 @@ public class RemeshTests
         Assert.Equal(-sy * Math.PI * rExpected * rExpected, s.Reaction(top), 5e-3 * sy * Math.PI * 2);
     }
 }
+
+public class LiRemeshConfigTests
+{
+    [Fact]
+    public void LiRemeshKeyIsValidated()
+    {
+        Assert.Equal("li_remesh_quality", CellFeConfig.KeyOf(nameof(CellFeConfig.LiRemeshQuality)));
+        Assert.Throws<InputException>(() => new CellFeConfig { LiRemeshQuality = 1 }.Validate());
+        Assert.Throws<InputException>(() => new CellFeConfig { LiRemeshQuality = -0.1 }.Validate());
+        var ex = Assert.Throws<InputException>(() => new CellFeConfig { LargeDeformation = true, LiRemeshQuality = 0.2, LiRimSlidingMm = 0.15 }.Validate());
+        Assert.Contains("li_remesh_quality", ex.Message);
+        new CellFeConfig { LargeDeformation = true, LiRemeshQuality = 0.2 }.Validate();
+    }
+}

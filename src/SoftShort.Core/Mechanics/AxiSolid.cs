@@ -1338,7 +1338,10 @@ public sealed partial class AxiSolid
                 }
                 dtau *= 0.25; cuts++; Stats.Cutbacks++;
                 if (dtau < 1e-6)
+                {
+                    if (IncrementLog != null) LogLargestResidual(res);
                     throw new ConvergenceException($"step '{step.Name}': no convergence at τ = {tau:F4} even with increment {dtau:G2} (residual {rnorm0:G3}){inverted}; the last converged state is kept");
+                }
                 continue;
             }
             Array.Copy(_trial, State, State.Length);
@@ -1356,6 +1359,24 @@ public sealed partial class AxiSolid
                 BuildSystem(); // same pattern; fresh factorisation objects
             }
         }
+    }
+
+    /// <summary>Diagnostics of a step that cannot converge: the free DOF with the largest residual of the last evaluation, its node, the regions
+    /// of the node's elements, its current position and the contacts that act on it.</summary>
+    void LogLargestResidual(double[] res)
+    {
+        int q = 0;
+        for (int k = 1; k < res.Length; k++) if (Math.Abs(res[k]) > Math.Abs(res[q])) q = k;
+        int d = Array.IndexOf(_eq, q);
+        if (d < 0) return;
+        int n = d / 2;
+        var regs = new SortedSet<int>();
+        for (int e = 0; e < Mesh.ElementCount; e++) for (int a = 0; a < 4; a++) if (Mesh.Conn[4 * e + a] == n) regs.Add(Mesh.Region[e]);
+        var (pr, pz) = (Mesh.R[n] + U[2 * n], Mesh.Z[n] + U[2 * n + 1]);
+        int pairs = Contacts.Count(c => c.Inner == n || c.Outer == n), corner = CornerContacts.Count(c => c.Node == n || c.CornerNode == n);
+        int surf = SurfaceContacts.Count(c => c.Node == n), onSurf = SurfaceContacts.Count(c => Array.IndexOf(c.Surface, n) >= 0);
+        IncrementLog!.Invoke($"largest residual {res[q]:G3} at {(d % 2 == 0 ? "r" : "z")} of node {n} (regions {string.Join(",", regs)}) at ({pr:F4}, {pz:F4}) mm; " +
+            $"{pairs} node-to-node, {corner} corner, {surf} surface contacts as slave, on {onSurf} contacts' surfaces");
     }
 
     static double MaxAbs(double[] v) { double m = 0; foreach (double x in v) m = Math.Max(m, Math.Abs(x)); return m; }

@@ -15,7 +15,11 @@ public sealed class AxiMesh
     public int NodeCount => R.Length;
     public int ElementCount => Region.Length;
 
-    public AxiMesh(double[] r, double[] z, int[] conn, int[] region)
+    public AxiMesh(double[] r, double[] z, int[] conn, int[] region) : this(r, z, conn, region, checkOrientation: true) { }
+
+    /// <summary>Without the orientation check: the reference coordinates of a remeshed updated-Lagrangian mesh are material labels pulled back
+    /// through the old mesh (<see cref="AxiSolid.RemeshRegion"/>) and need not form a valid mesh themselves; the current configuration is checked.</summary>
+    internal AxiMesh(double[] r, double[] z, int[] conn, int[] region, bool checkOrientation)
     {
         InputException.Require(r.Length == z.Length, "mesh", "r and z coordinate arrays differ in length");
         InputException.Require(conn.Length == 4 * region.Length, "mesh", "connectivity must hold 4 nodes per element");
@@ -29,7 +33,7 @@ public sealed class AxiMesh
                 InputException.Require(i >= 0 && i < r.Length && j >= 0 && j < r.Length, "mesh", $"element {e} refers to a node that does not exist");
                 area += r[i] * z[j] - r[j] * z[i];
             }
-            InputException.Require(area > 0, "mesh", $"element {e} is inverted or degenerate (signed area {area / 2:G3} mm²)");
+            InputException.Require(!checkOrientation || area > 0, "mesh", $"element {e} is inverted or degenerate (signed area {area / 2:G3} mm²)");
         }
     }
 
@@ -120,6 +124,106 @@ public sealed class AxiMesh
         for (int e = 0; e < mesh.ElementCount; e++)
             if (detach(e)) for (int a = 0; a < 4; a++) if (conn[4 * e + a] == node) conn[4 * e + a] = nn;
         return (new AxiMesh(r, z, conn, (int[])mesh.Region.Clone()), nn);
+    }
+
+    /// <summary>
+    /// A structured block of (nI + 1) × (nJ + 1) nodes from its four boundary polylines by discrete transfinite (Coons) interpolation
+    /// (Gordon &amp; Hall, "Construction of curvilinear co-ordinate systems and applications to mesh generation", Int. J. Numer. Meth. Eng. 7
+    /// (1973) 461): <paramref name="bottom"/> and <paramref name="top"/> run from the left to the right corner (nI + 1 points),
+    /// <paramref name="left"/> and <paramref name="right"/> from the bottom to the top corner (nJ + 1 points); corners must coincide. The
+    /// blending parameters ξ_i, η_j are the normalised arc-length fractions of the nodes along the two opposite sides (averaged), so a
+    /// block whose four sides are straight and whose nodes are spaced like an affine image of a tensor-product (graded) grid is reproduced
+    /// exactly (TFI is exact for every bilinear function of ξ, η). Then <paramref name="smoothingSweeps"/> Gauss–Seidel sweeps of the discrete
+    /// Laplace equation in the same (non-uniform) parameters move the interior nodes (boundary fixed): it leaves such an affine grid
+    /// unchanged and smooths the kinks TFI copies from a curved boundary into the interior. Nodes are numbered j·(nI + 1) + i; the elements
+    /// (nI × nJ, counter-clockwise when the boundary runs counter-clockwise: bottom left→right, right bottom→top) all get <paramref name="region"/>.
+    /// </summary>
+    public static AxiMesh Transfinite((double R, double Z)[] bottom, (double R, double Z)[] right, (double R, double Z)[] top, (double R, double Z)[] left,
+        int region, int smoothingSweeps = 0)
+    {
+        int ni = bottom.Length - 1, nj = left.Length - 1;
+        InputException.Require(ni >= 1 && nj >= 1 && top.Length == ni + 1 && right.Length == nj + 1, "mesh",
+            $"transfinite block needs opposite sides with equal point counts, got bottom {bottom.Length}, top {top.Length}, left {left.Length}, right {right.Length}");
+        static bool Same((double R, double Z) a, (double R, double Z) b, double tol) => Math.Abs(a.R - b.R) <= tol && Math.Abs(a.Z - b.Z) <= tol;
+        double scale = 0;
+        foreach (var p in bottom.Concat(top).Concat(left).Concat(right)) scale = Math.Max(scale, Math.Max(Math.Abs(p.R), Math.Abs(p.Z)));
+        double tol = 1e-9 * Math.Max(scale, 1e-12);
+        InputException.Require(Same(bottom[0], left[0], tol) && Same(bottom[ni], right[0], tol) && Same(top[0], left[nj], tol) && Same(top[ni], right[nj], tol),
+            "mesh", "transfinite block: the four sides do not meet at common corners");
+        static double[] Fractions((double R, double Z)[] c)
+        {
+            var s = new double[c.Length];
+            for (int k = 1; k < c.Length; k++) s[k] = s[k - 1] + Math.Sqrt((c[k].R - c[k - 1].R) * (c[k].R - c[k - 1].R) + (c[k].Z - c[k - 1].Z) * (c[k].Z - c[k - 1].Z));
+            InputException.Require(s[^1] > 0, "mesh", "transfinite block: a side has zero length");
+            for (int k = 0; k < c.Length; k++) s[k] /= s[^1];
+            return s;
+        }
+        double[] fb = Fractions(bottom), ft = Fractions(top), fl = Fractions(left), fr = Fractions(right);
+        var xi = new double[ni + 1]; var eta = new double[nj + 1];
+        for (int i = 0; i <= ni; i++) xi[i] = 0.5 * (fb[i] + ft[i]);
+        for (int j = 0; j <= nj; j++) eta[j] = 0.5 * (fl[j] + fr[j]);
+        int nn = (ni + 1) * (nj + 1);
+        var r = new double[nn]; var z = new double[nn];
+        var p00 = bottom[0]; var p10 = bottom[ni]; var p01 = top[0]; var p11 = top[ni];
+        for (int j = 0; j <= nj; j++)
+            for (int i = 0; i <= ni; i++)
+            {
+                double u = xi[i], v = eta[j];
+                int n = j * (ni + 1) + i;
+                if (j == 0) { (r[n], z[n]) = bottom[i]; continue; }
+                if (j == nj) { (r[n], z[n]) = top[i]; continue; }
+                if (i == 0) { (r[n], z[n]) = left[j]; continue; }
+                if (i == ni) { (r[n], z[n]) = right[j]; continue; }
+                r[n] = (1 - v) * bottom[i].R + v * top[i].R + (1 - u) * left[j].R + u * right[j].R
+                     - ((1 - u) * (1 - v) * p00.R + u * (1 - v) * p10.R + (1 - u) * v * p01.R + u * v * p11.R);
+                z[n] = (1 - v) * bottom[i].Z + v * top[i].Z + (1 - u) * left[j].Z + u * right[j].Z
+                     - ((1 - u) * (1 - v) * p00.Z + u * (1 - v) * p10.Z + (1 - u) * v * p01.Z + u * v * p11.Z);
+            }
+        // Laplace in the non-uniform parameters (ξ, η): second differences with the parametric spacings, exact for bilinear fields
+        for (int sweep = 0; sweep < smoothingSweeps; sweep++)
+            for (int j = 1; j < nj; j++)
+                for (int i = 1; i < ni; i++)
+                {
+                    double hw = xi[i] - xi[i - 1], he = xi[i + 1] - xi[i], hs = eta[j] - eta[j - 1], hn = eta[j + 1] - eta[j];
+                    double ww = 1 / (hw * (hw + he)), we = 1 / (he * (hw + he)), ws = 1 / (hs * (hs + hn)), wn = 1 / (hn * (hs + hn));
+                    int n = j * (ni + 1) + i;
+                    double sum = ww + we + ws + wn;
+                    r[n] = (ww * r[n - 1] + we * r[n + 1] + ws * r[n - ni - 1] + wn * r[n + ni + 1]) / sum;
+                    z[n] = (ww * z[n - 1] + we * z[n + 1] + ws * z[n - ni - 1] + wn * z[n + ni + 1]) / sum;
+                }
+        var conn = new int[4 * ni * nj]; var reg = new int[ni * nj];
+        for (int j = 0, e = 0; j < nj; j++)
+            for (int i = 0; i < ni; i++, e++)
+            {
+                int n = j * (ni + 1) + i;
+                conn[4 * e] = n; conn[4 * e + 1] = n + 1; conn[4 * e + 2] = n + ni + 2; conn[4 * e + 3] = n + ni + 1;
+                reg[e] = region;
+            }
+        return new AxiMesh(r, z, conn, reg);
+    }
+
+    /// <summary>
+    /// Points along a polyline at the given fractions (0…1, ascending) of its arc length: piecewise-linear interpolation, so the points lie on
+    /// the polyline exactly (a remeshed boundary keeps the old outline between its vertices).
+    /// </summary>
+    public static (double R, double Z)[] Resample((double R, double Z)[] polyline, IReadOnlyList<double> fractions)
+    {
+        InputException.Require(polyline.Length >= 2, "mesh", "a polyline needs at least two points");
+        var s = new double[polyline.Length];
+        for (int k = 1; k < polyline.Length; k++)
+            s[k] = s[k - 1] + Math.Sqrt(Math.Pow(polyline[k].R - polyline[k - 1].R, 2) + Math.Pow(polyline[k].Z - polyline[k - 1].Z, 2));
+        var pts = new (double R, double Z)[fractions.Count];
+        int seg = 0;
+        for (int k = 0; k < fractions.Count; k++)
+        {
+            double t = Math.Clamp(fractions[k], 0, 1) * s[^1];
+            while (seg < polyline.Length - 2 && s[seg + 1] < t) seg++;
+            double w = s[seg + 1] > s[seg] ? Math.Clamp((t - s[seg]) / (s[seg + 1] - s[seg]), 0, 1) : 0;
+            pts[k] = (polyline[seg].R + w * (polyline[seg + 1].R - polyline[seg].R), polyline[seg].Z + w * (polyline[seg + 1].Z - polyline[seg].Z));
+        }
+        if (fractions[0] <= 0) pts[0] = polyline[0];
+        if (fractions[^1] >= 1) pts[^1] = polyline[^1];
+        return pts;
     }
 
     /// <summary>Joins coordinate lists end to start (drops the duplicated joint values).</summary>

@@ -45,6 +45,24 @@ public sealed record CornerContact(int Node, int CornerNode, double AreaPerRadMm
     public double NormalForcePerRadN { get; internal set; }
 }
 
+/// <summary>
+/// Frictionless node-to-surface contact with large sliding (penalty): node <see cref="Node"/> stays on the left of the polyline through the
+/// nodes <see cref="Surface"/> (current positions, in order; the obstacle is on the right — e.g. a tube's inner wall listed from bottom to top,
+/// or a body's top face listed with increasing r). The node is projected onto the nearest segment (closest point, clamped to the segment);
+/// g = (x − p)·n with n the segment's left unit normal; for g ≤ 0 (touching counts as closed) the force −k A g n pushes the node out and the opposite force is shared by the
+/// segment's two nodes in the ratio of the projection (1 − ξ, ξ). The tangent is the exact derivative of these forces for the current segment,
+/// by central differences of the six positions (it contains the rotation of n with the segment). Unlike <see cref="ContactPair"/> (node-to-node,
+/// small sliding), the node may slide any distance along the surface.
+/// </summary>
+public sealed record SurfaceContact(int Node, int[] Surface, double AreaPerRadMm2)
+{
+    /// <summary>Compressive normal force on the node in the last evaluated state, N per radian, and the segment it was projected on (−1: open).</summary>
+    public double NormalForcePerRadN { get; internal set; }
+    public int Segment { get; internal set; } = -1;
+    /// <summary>Signed normal gap in the last evaluated state, mm (negative = penetration).</summary>
+    public double GapMm { get; internal set; }
+}
+
 /// <summary>One loading step: boundary conditions, loads and eigenstrain as functions of τ, and its duration in real time.</summary>
 public sealed class LoadStep
 {
@@ -70,6 +88,9 @@ public sealed class SolveStats
     public int Increments, NewtonIterations, Cutbacks, Factorizations;
     /// <summary>ALE rezonings of the <see cref="AxiSolid.RezoneRegion"/> sub-mesh (mesh smoothing + state remap).</summary>
     public int Rezonings;
+    /// <summary>Topology-changing remeshings (<see cref="AxiSolid.RemeshRegion"/>) and the largest relative volume change of the remeshed region.</summary>
+    public int Remeshings;
+    public double MaxRemeshVolumeChange;
     /// <summary>Worst element quality (scaled Jacobian) of the rezone region before / after the last rezoning.</summary>
     public double LastRezoneQualityBefore = double.NaN, LastRezoneQualityAfter = double.NaN;
     /// <summary>Largest relative change of the rezone region's volume in one rezoning (0 up to round-off: its boundary does not move).</summary>
@@ -86,7 +107,7 @@ public sealed class SolveStats
 /// search and automatic increment cut-back; direct sparse LDLᵀ (RCM envelope) solves. Units: mm, MPa, N, s; forces are
 /// per radian (multiply by 2π for the whole ring).
 /// </summary>
-public sealed class AxiSolid
+public sealed partial class AxiSolid
 {
     public AxiMesh Mesh { get; }
     /// <summary>Material per region; a null slot makes the region inactive (not assembled).</summary>
@@ -98,11 +119,13 @@ public sealed class AxiSolid
     public List<ContactPair> Contacts { get; } = [];
     /// <summary>Node-to-corner (large sliding) contacts, see <see cref="CornerContact"/>.</summary>
     public List<CornerContact> CornerContacts { get; } = [];
+    /// <summary>Node-to-surface (large sliding) contacts, see <see cref="SurfaceContact"/>.</summary>
+    public List<SurfaceContact> SurfaceContacts { get; } = [];
     /// <summary>Penalty stiffness of the contact, MPa mm⁻¹ (force per area per penetration).</summary>
     public double ContactPenaltyMPaPerMm { get; set; } = 1e5;
     /// <summary>Coulomb friction coefficient μ on the unilateral contact pairs (tangential penalty = normal penalty); 0 = frictionless (default). Set before a step.</summary>
     public double FrictionCoefficient { get; set; }
-    public SolveStats Stats { get; } = new();
+    public SolveStats Stats { get; private init; } = new();
     /// <summary>
     /// Incremental updated-Lagrangian large-deformation kinematics (see <see cref="ElementForceUpdatedLagrangian"/>); false (default)
     /// is the small-strain formulation on the reference mesh. Set before the first step.
@@ -363,6 +386,18 @@ public sealed class AxiSolid
             ReadOnlySpan<int> ds = [_eq[DofR(c.Node)], _eq[DofZ(c.Node)], _eq[DofR(c.CornerNode)], _eq[DofZ(c.CornerNode)]];
             for (int a = 0; a < 4; a++) for (int b = a + 1; b < 4; b++) if (ds[a] >= 0 && ds[b] >= 0) edges.Add((ds[a], ds[b]));
         }
+        foreach (var sc in SurfaceContacts)
+        {   // the node may meet any segment: couple it with every surface node
+            ReadOnlySpan<int> dn = [_eq[DofR(sc.Node)], _eq[DofZ(sc.Node)]];
+            foreach (int m in sc.Surface)
+                foreach (int a in dn)
+                    foreach (int b in (ReadOnlySpan<int>)[_eq[DofR(m)], _eq[DofZ(m)]])
+                        if (a >= 0 && b >= 0 && a != b) edges.Add((a, b));
+            for (int k = 0; k + 1 < sc.Surface.Length; k++)
+                foreach (int a in (ReadOnlySpan<int>)[_eq[DofR(sc.Surface[k])], _eq[DofZ(sc.Surface[k])]])
+                    foreach (int b in (ReadOnlySpan<int>)[_eq[DofR(sc.Surface[k + 1])], _eq[DofZ(sc.Surface[k + 1])]])
+                        if (a >= 0 && b >= 0 && a != b) edges.Add((a, b));
+        }
         _k = SparseSymmetric.FromEdges(count, edges);
         _ldlt = null; _lu = null;
         if (Unsymmetric) _lu = new SkylineLu(_k); else _ldlt = new SkylineLdlt(_k);
@@ -579,6 +614,7 @@ public sealed class AxiSolid
             if (FrictionCoefficient > 0 && !cp.Bilateral) Friction(cp, kk, -force, assemble, fint);
         }
         foreach (var cc in CornerContacts) CornerForce(cc, assemble, fint);
+        foreach (var sc in SurfaceContacts) SurfaceForce(sc, assemble, fint);
     }
 
     /// <summary>
@@ -1302,7 +1338,10 @@ public sealed class AxiSolid
                 }
                 dtau *= 0.25; cuts++; Stats.Cutbacks++;
                 if (dtau < 1e-6)
+                {
+                    if (IncrementLog != null) LogLargestResidual(res);
                     throw new ConvergenceException($"step '{step.Name}': no convergence at τ = {tau:F4} even with increment {dtau:G2} (residual {rnorm0:G3}){inverted}; the last converged state is kept");
+                }
                 continue;
             }
             Array.Copy(_trial, State, State.Length);
@@ -1320,6 +1359,24 @@ public sealed class AxiSolid
                 BuildSystem(); // same pattern; fresh factorisation objects
             }
         }
+    }
+
+    /// <summary>Diagnostics of a step that cannot converge: the free DOF with the largest residual of the last evaluation, its node, the regions
+    /// of the node's elements, its current position and the contacts that act on it.</summary>
+    void LogLargestResidual(double[] res)
+    {
+        int q = 0;
+        for (int k = 1; k < res.Length; k++) if (Math.Abs(res[k]) > Math.Abs(res[q])) q = k;
+        int d = Array.IndexOf(_eq, q);
+        if (d < 0) return;
+        int n = d / 2;
+        var regs = new SortedSet<int>();
+        for (int e = 0; e < Mesh.ElementCount; e++) for (int a = 0; a < 4; a++) if (Mesh.Conn[4 * e + a] == n) regs.Add(Mesh.Region[e]);
+        var (pr, pz) = (Mesh.R[n] + U[2 * n], Mesh.Z[n] + U[2 * n + 1]);
+        int pairs = Contacts.Count(c => c.Inner == n || c.Outer == n), corner = CornerContacts.Count(c => c.Node == n || c.CornerNode == n);
+        int surf = SurfaceContacts.Count(c => c.Node == n), onSurf = SurfaceContacts.Count(c => Array.IndexOf(c.Surface, n) >= 0);
+        IncrementLog!.Invoke($"largest residual {res[q]:G3} at {(d % 2 == 0 ? "r" : "z")} of node {n} (regions {string.Join(",", regs)}) at ({pr:F4}, {pz:F4}) mm; " +
+            $"{pairs} node-to-node, {corner} corner, {surf} surface contacts as slave, on {onSurf} contacts' surfaces");
     }
 
     static double MaxAbs(double[] v) { double m = 0; foreach (double x in v) m = Math.Max(m, Math.Abs(x)); return m; }

@@ -44,6 +44,11 @@ public sealed record CellFeConfig
     /// <summary>Large deformation only: ALE rezoning of the Li sub-mesh when its worst scaled Jacobian falls below this (<see cref="AxiSolid.Rezone"/>);
     /// 0 (default) = off. Neither option lets the UL cell finish yet; bonded without rezoning gets furthest (docs/fe.md, fourth session).</summary>
     public double LiRezoneQuality { get; init; }
+    /// <summary>Large deformation only (bonded foil, <see cref="LiRimSlidingMm"/> = 0): topology-changing remeshing of the Li when its worst scaled
+    /// Jacobian falls below this after a converged increment — a new two-block mesh of the current Li outline (block A over the rod face, block B
+    /// beyond the rod radius, down to the lowest point of the Li in the rod–tube gap) with node-to-surface contact on the SE face, the tube wall and
+    /// the rod edge (<see cref="AxiSolid.RemeshRegion"/>, docs/fe.md fifth session); 0 (default) = off.</summary>
+    public double LiRemeshQuality { get; init; }
     /// <summary>Length of each SS rod modelled, mm (graded mesh away from the stack). Default 2.</summary>
     public double RodLengthMm { get; init; } = 2.0;
     /// <summary>Li foil thickness, µm (paper: ≈ 250).</summary>
@@ -180,6 +185,9 @@ public sealed record CellFeConfig
         Pos(LiFlowResistanceMPa, "li_flow_resistance_mpa"); Pos(RodEdgeRadiusUm, "rod_edge_radius_um");
         InputException.Require(double.IsFinite(LiRimSlidingMm) && LiRimSlidingMm >= 0, $"{source}: li_rim_sliding_mm", $"must be ≥ 0, got {LiRimSlidingMm}");
         InputException.Require(double.IsFinite(LiRezoneQuality) && LiRezoneQuality is >= 0 and < 1, $"{source}: li_rezone_quality", $"must be in [0, 1) (0 = off), got {LiRezoneQuality}");
+        InputException.Require(double.IsFinite(LiRemeshQuality) && LiRemeshQuality is >= 0 and < 1, $"{source}: li_remesh_quality", $"must be in [0, 1) (0 = off), got {LiRemeshQuality}");
+        InputException.Require(LiRemeshQuality == 0 || (LiRimSlidingMm == 0 && LiRezoneQuality == 0), $"{source}: li_remesh_quality",
+            "remeshing is implemented for the bonded foil without rezoning: set li_rim_sliding_mm and li_rezone_quality to 0");
         InputException.Require(SeModel is "compaction" or "j2", $"{source}: se_model", $"must be \"compaction\" or \"j2\", got \"{SeModel}\"");
         InputException.Require(double.IsFinite(SeLateralRatio) && SeLateralRatio is > 0.01 and < 0.99, $"{source}: se_lateral_ratio", $"must be in (0.01, 0.99), got {SeLateralRatio}");
         InputException.Require(double.IsFinite(SeTapRelativeDensity) && SeTapRelativeDensity is >= 0.1 and < SePowder.PressedRelativeDensity, $"{source}: se_tap_relative_density", $"must be in [0.1, {SePowder.PressedRelativeDensity}), got {SeTapRelativeDensity}");
@@ -201,8 +209,13 @@ public sealed record StepSnapshot(string Step, double[] VonMisesMPa, double[] Pr
 /// <summary>Results of the three-step cell simulation.</summary>
 public sealed class CellFeResult
 {
-    public required AxiMesh Mesh { get; init; }
-    public required int[] RegionOfElement { get; init; }
+    /// <summary>The mesh of the last snapshot (after a Li remesh the earlier snapshots are re-indexed onto it, see <see cref="LiRemeshings"/>).</summary>
+    public required AxiMesh Mesh { get; set; }
+    public required int[] RegionOfElement { get; set; }
+    /// <summary>Topology-changing Li remeshings (<see cref="CellFeConfig.LiRemeshQuality"/>) and the largest |ΔV/V| of the Li at one of them. Snapshots
+    /// taken before a remesh show the new Li elements as not in the cell and the new Li nodes with zero displacement.</summary>
+    public int LiRemeshings { get; set; }
+    public double LiRemeshMaxVolumeChange { get; set; }
     public List<StepSnapshot> Snapshots { get; } = [];
     public List<(double TimeH, double PressureMPa, double LiInGapMm3, double PlatedUm)> ChargeHistory { get; } = [];
     public double BulgeUm { get; set; }
@@ -360,10 +373,14 @@ public static class CellFeModel
         parts.Add(tube);
         var (mesh, off) = AxiMesh.Concat([.. parts]);
         // node of body b at global row j, column i
-        int BNode(int b, int j, int i) => grids[b][j - blockRows[b][0], i] + off[b];
+        // after a Li remesh (li_remesh_quality) node numbers change: curMap takes an original node number to the current one (−1: gone)
+        int[]? curMap = null;
+        int Cur(int n) => curMap == null ? n : curMap[n];
+        int MapDofCur(int d) { int n = Cur(d / 2); return n < 0 ? -1 : 2 * n + d % 2; }
+        int BNode(int b, int j, int i) => Cur(grids[b][j - blockRows[b][0], i] + off[b]);
         // lower body owning row j (an interface row belongs to the body below it, except row 0)
         int CNode(int j, int i) { int b = j <= jSe ? 0 : j <= jCa ? 1 : 2; return BNode(b, j, i); }
-        int TNode(int j, int i) => tAt[j, i] + off[3];
+        int TNode(int j, int i) => Cur(tAt[j, i] + off[3]);
         // large deformation with li_rim_sliding_mm > 0: the Li foil's outer-rim bottom nodes are detached from the anode rod so that Li can
         // wrap round the rod's edge into the rod–tube gap (tied to the rod in step 1, node-to-corner contacts from stacking on; docs/fe.md)
         int jLiRow = Array.FindIndex(zs, z => Math.Abs(z - zLi) < 1e-12), rodCorner = BNode(0, jLiRow, nrc), liCorner = -1;
@@ -377,6 +394,8 @@ public static class CellFeModel
             if (i == nrc) liCorner = nd;
         }
 
+        bool remeshOn = cfg.LargeDeformation && cfg.LiRemeshQuality > 0;
+        int liTopCorner = BNode(0, jSe, nrc); // current number of the Li's top corner at the wall (for the remesh)
         var s = new AxiSolid(mesh, Regions) { RelativeTolerance = cfg.NewtonTolerance, FrictionCoefficient = cfg.FrictionCoefficient, ContactPenaltyMPaPerMm = cfg.ContactPenaltyMPaPerMm, MaxNewton = cfg.MaxNewtonIterations, IncrementLog = log };
         ConfigureSolverForDiagnostics?.Invoke(s);
         for (int b = 0; b < 3; b++)
@@ -436,17 +455,21 @@ public static class CellFeModel
 
         // Each step runs through RunStep: it keeps a copy of the last converged displacement (the solver commits the Gauss-point
         // states only on convergence) and, when a step cannot go on, snapshots that state and throws CellFeStoppedException.
-        var uOk = (double[])s.U.Clone(); double tauOk = 0; string stepName = "";
+        var uOk = (double[])s.U.Clone(); double tauOk = 0, tauBase = 0; string stepName = "";
         s.Progress = new StepTracker(progress, tau =>
         {
-            tauOk = tau; Array.Copy(s.U, uOk, uOk.Length);
+            tauOk = tauBase + (1 - tauBase) * tau; Array.Copy(s.U, uOk, uOk.Length);
             if (cfg.MaxIncrements > 0 && s.Stats.Increments >= cfg.MaxIncrements && !(tau >= 1 && result.CompletedSteps == 3))
                 throw new IncrementBudgetException($"step '{stepName}': increment budget max_increments = {cfg.MaxIncrements} used up at τ = {tau:F4}");
         });
         void RunStep(LoadStep ls)
         {
-            stepName = ls.Name; tauOk = 0; Array.Copy(s.U, uOk, uOk.Length);
-            try { s.Run(ls); }
+            stepName = ls.Name; tauOk = 0; tauBase = 0; Array.Copy(s.U, uOk, uOk.Length);
+            try
+            {
+                if (remeshOn) RunWithRemeshing(ls);
+                else s.Run(ls);
+            }
             catch (Exception ex) when (ex is ConvergenceException or IncrementBudgetException or InvertedElementException
                                        || (ex is InvalidOperationException && ex.Message.StartsWith("zero pivot", StringComparison.Ordinal)))
             {
@@ -463,6 +486,226 @@ public static class CellFeModel
                 throw new CellFeStoppedException(result, ex);
             }
             result.CompletedSteps++;
+        }
+
+        // ---- topology-changing Li remeshing (large deformation, li_remesh_quality > 0; docs/fe.md, fifth session) ----
+        double remeshThreshold = cfg.LiRemeshQuality;
+        var liAxisNodes = new List<int>(); // new Li nodes on the axis (current numbering): u_r = 0
+        // a step continued from τ_b (after a remesh) in the current numbering: loads at τ_b + (1 − τ_b) τ′; hold = the loads of τ_b for one increment
+        LoadStep SubStep(LoadStep ls, double tb, double t0Step, bool checkQuality, bool hold)
+        {
+            double scale = 1 - tb;
+            double T(double t) => hold ? tb : tb + scale * t;
+            var pres = new List<Prescribed>();
+            foreach (var p in ls.Prescribed) { int d = MapDofCur(p.Dof); if (d >= 0) pres.Add(new(d, t => p.ValueMm(T(t)))); }
+            foreach (int n in liAxisNodes) pres.Add(new(AxiSolid.DofR(n), _ => 0));
+            var eig = ls.Eigenstrain;
+            return new LoadStep
+            {
+                Name = hold ? $"{ls.Name} (equilibrium after Li remesh)" : ls.Name, DurationS = hold ? 0 : ls.DurationS * scale, Prescribed = pres,
+                Pressures = [.. ls.Pressures.Select(e => new EdgePressure(Cur(e.NodeA), Cur(e.NodeB), t => e.PressureMPa(T(t))))],
+                Eigenstrain = eig == null ? null : (e, t) => eig(e, T(t)),
+                InitialIncrement = hold ? 1 : Math.Min(1, ls.InitialIncrement / scale), MaxIncrement = hold ? 1 : Math.Min(1, ls.MaxIncrement / scale),
+                OnIncrement = hold ? null : (t, _) =>
+                {
+                    ls.OnIncrement?.Invoke(T(t), s.TimeS - t0Step);
+                    if (checkQuality && t < 1 - 1e-12 && s.RegionQuality(Li) < remeshThreshold) throw new RemeshRequest(t);
+                },
+            };
+        }
+        void RunWithRemeshing(LoadStep ls)
+        {
+            double t0Step = s.TimeS;
+            while (true)
+            {
+                double tb = tauBase;
+                try { s.Run(SubStep(ls, tb, t0Step, checkQuality: true, hold: false)); return; }
+                catch (RemeshRequest rq)
+                {
+                    tauBase = tb + (1 - tb) * rq.Tau; tauOk = tauBase;
+                    try { RemeshLi(); }
+                    catch (InputException ex) { throw new ConvergenceException($"step '{ls.Name}': Li remesh at τ = {tauBase:F4} failed: {ex.Message}"); }
+                    uOk = (double[])s.U.Clone();
+                    // re-establish equilibrium of the remapped state at the same load (one Newton solve, no time passes) before going on
+                    var prog = s.Progress; s.Progress = null;
+                    int it0 = s.Stats.NewtonIterations;
+                    try { s.Run(SubStep(ls, tauBase, t0Step, checkQuality: false, hold: true)); }
+                    finally { s.Progress = prog; }
+                    log?.Invoke($"{ls.Name}: equilibrium after Li remesh at τ = {tauBase:F4} in {s.Stats.NewtonIterations - it0} Newton iterations");
+                    Array.Copy(s.U, uOk, uOk.Length);
+                }
+            }
+        }
+        // Builds the new Li mesh on the current outline and swaps the solver: block A over the rod face (axis … rod radius, rod face … SE face;
+        // the rod-face nodes stay shared with the rod), block B beyond the rod radius (the vertical line up from the rod's corner, the Li down the
+        // rod side to its lowest point in the gap, the tube wall, the SE face), conforming along the line r = r_rod.
+        void RemeshLi()
+        {
+            int rodCornerNode = Cur(rodCorner);
+            (double R, double Z) P(int n) => s.CurrentPosition(n);
+            var (rRod, zRod) = P(rodCornerNode);
+            int[] rodFace = [.. Enumerable.Range(0, nrc + 1).Select(i => BNode(0, jLiRow, i))];
+            var loop = s.RegionBoundaryLoop(Li, rRod, zRod);
+            if (loop[0] != rodCornerNode) throw new InputException("remesh", "the Li outline does not pass through the anode rod's corner");
+            // the Li outline from the rod corner, counter-clockwise: outer part (rod side / gap / tube wall) up to the top corner at the wall, the SE face, the axis
+            int iTop = -1;
+            for (int k = 1; k < loop.Length; k++) if (liTopCorner == loop[k]) { iTop = k; break; }
+            if (iTop < 0) throw new InputException("remesh", "the Li outline has lost its top corner at the wall");
+            int iAxisTop = Array.FindIndex(loop, iTop, n => P(n).R < 1e-9);
+            if (iAxisTop < 0) throw new InputException("remesh", "the Li outline does not reach the axis");
+            var outer = loop[..(iTop + 1)];
+            // rod-side part: outline nodes that go down along the rod side (r ≤ r_rod + 1 µm); then the lowest point (tip of the Li in the gap)
+            int iSide = 0;
+            while (iSide + 1 < outer.Length && P(outer[iSide + 1]).R <= rRod + 1e-3 && P(outer[iSide + 1]).Z < P(outer[iSide]).Z) iSide++;
+            // bottom of the Li beyond the rod (across the gap, from the rod side outwards) up to where the outline turns up the tube wall (> 45°)
+            int iLow = iSide;
+            while (iLow + 1 < outer.Length && Math.Abs(P(outer[iLow + 1]).Z - P(outer[iLow]).Z) <= Math.Abs(P(outer[iLow + 1]).R - P(outer[iLow]).R)) iLow++;
+            // a tongue hanging down the rod–tube gap (its tip more than 3 µm below the rod corner): block B's left side runs from the tip's inner side
+            // up to the rod corner, its bottom round the tip (the two outline segments at the lowest point), its right side up the tube wall
+            int iMin = 0;
+            for (int k = 1; k < outer.Length; k++) if (P(outer[k]).Z < P(outer[iMin]).Z) iMin = k;
+            double depth = zRod - P(outer[iMin]).Z;
+            if (depth > 3e-3 && depth > P(outer[iMin]).R - rRod && iMin >= 1 && iMin + 2 < outer.Length) { iSide = Math.Max(iSide, iMin - 1); iLow = iMin + 1; }
+            double reach = outer.Max(n => P(n).R) - rRod;
+            bool blockB = iLow > iSide && reach > 2e-3;
+            {
+                int worst = -1; double qw = double.PositiveInfinity;
+                for (int e = 0; e < s.Mesh.ElementCount; e++) if (s.Mesh.Region[e] == Li) { double q = s.ElementQuality(e); if (q < qw) { qw = q; worst = e; } }
+                log?.Invoke($"Li outline before remesh: rod corner ({rRod:F4}, {zRod:F4}) mm, reach beyond it {reach * 1000:F1} µm, rod-side nodes {iSide}, lowest point {iLow} " +
+                    $"({P(outer[iLow]).R:F4}, {P(outer[iLow]).Z:F4}); worst element {worst} (q = {qw:F3}) at " + string.Join(" ", Enumerable.Range(0, 4).Select(a => { var (pr, pz) = P(s.Mesh.Conn[4 * worst + a]); return $"({pr:F4}, {pz:F4})"; })));
+            }
+            var top = loop[iTop..(iAxisTop + 1)].Select(P).Reverse().ToArray(); // axis → wall along the SE face
+            // D: the point of the SE face above the rod corner (r = r_rod)
+            int kD = 0;
+            while (kD + 1 < top.Length && top[kD + 1].R < rRod) kD++;
+            var faceFrac = rodFace.Select(n => P(n).R / rRod).ToArray();
+            double[] fz = [.. zLiGrid.Select(z => z / tLi)];
+            (double R, double Z)[] topA, rightA;
+            (double R, double Z) d;
+            if (blockB)
+            {
+                double w = (rRod - top[kD].R) / (top[kD + 1].R - top[kD].R);
+                d = (rRod, top[kD].Z + w * (top[kD + 1].Z - top[kD].Z));
+                topA = AxiMesh.Resample([.. top[..(kD + 1)], d], faceFrac);
+                rightA = [.. fz.Select(f => (rRod + f * (d.R - rRod), zRod + f * (d.Z - zRod)))];
+            }
+            else
+            {   // no Li beyond the rod yet worth a block: one block whose right side is the outline itself
+                d = top[^1];
+                topA = AxiMesh.Resample(top, faceFrac);
+                rightA = AxiMesh.Resample([.. outer.Select(P)], fz);
+            }
+            var leftA = fz.Select(f => (0.0, P(rodFace[0]).Z + f * (topA[0].Z - P(rodFace[0]).Z))).ToArray();
+            var bottomA = rodFace.Select(P).ToArray();
+            var mA = AxiMesh.Transfinite(bottomA, rightA, topA, leftA, Li, smoothingSweeps: 10);
+            int nA = mA.NodeCount, colsA = nrc + 1;
+            var rr = new List<double>(mA.R); var zz = new List<double>(mA.Z); var conn = new List<int>(mA.Conn);
+            var shared = new List<int>(Enumerable.Repeat(-1, nA));
+            for (int i = 0; i <= nrc; i++) shared[i] = rodFace[i];
+            var topNodes = new List<int>(); var wallNodes = new List<int>(); var rodSideNodes = new List<int>();
+            for (int i = 0; i <= nrc; i++) topNodes.Add(nLi * colsA + i);
+            var axisLocal = Enumerable.Range(1, nLi).Select(j => j * colsA).ToList();
+            int topCornerLocal;
+            if (blockB)
+            {
+                const int nB = 2;
+                var side = outer[..(iSide + 1)].Select(P).Reverse().ToArray(); // tip on the rod side → rod corner
+                double sideLen = 0;
+                for (int k = 1; k < side.Length; k++) sideLen += Math.Sqrt(Math.Pow(side[k].R - side[k - 1].R, 2) + Math.Pow(side[k].Z - side[k - 1].Z, 2));
+                int mSide = iSide > 0 ? Math.Max(1, (int)Math.Round(sideLen / 0.01)) : 0; // ≈ 10 µm elements down the tongue
+                var leftB = new List<(double R, double Z)>();
+                if (mSide > 0) leftB.AddRange(AxiMesh.Resample(side, [.. Enumerable.Range(0, mSide).Select(k => (double)k / mSide)]));
+                leftB.AddRange(rightA);
+                // arc-length fractions of the left side, so that the rows of block B run across the gap
+                var lf = new double[leftB.Count];
+                for (int k = 1; k < lf.Length; k++) lf[k] = lf[k - 1] + Math.Sqrt(Math.Pow(leftB[k].R - leftB[k - 1].R, 2) + Math.Pow(leftB[k].Z - leftB[k - 1].Z, 2));
+                for (int k = 0; k < lf.Length; k++) lf[k] /= lf[^1];
+                var rightB = AxiMesh.Resample([.. outer[iLow..].Select(P)], lf);
+                var bottomB = AxiMesh.Resample([.. outer[iSide..(iLow + 1)].Select(P)], [.. Enumerable.Range(0, nB + 1).Select(k => (double)k / nB)]);
+                var topB = AxiMesh.Resample([d, .. top[(kD + 1)..]], [.. Enumerable.Range(0, nB + 1).Select(k => (double)k / nB)]);
+                var mB = AxiMesh.Transfinite(bottomB, rightB, topB, [.. leftB], Li, smoothingSweeps: 10);
+                int rowsB = leftB.Count, colsB = nB + 1;
+                var idx = new int[mB.NodeCount];
+                for (int j = 0; j < rowsB; j++)
+                    for (int i = 0; i < colsB; i++)
+                    {
+                        int q = j * colsB + i;
+                        if (i == 0 && j >= mSide) { idx[q] = (j - mSide) * colsA + nrc; continue; } // block A's right side
+                        idx[q] = rr.Count; rr.Add(mB.R[q]); zz.Add(mB.Z[q]); shared.Add(-1);
+                    }
+                foreach (int c in mB.Conn) conn.Add(idx[c]);
+                for (int i = 1; i < colsB; i++) topNodes.Add(idx[(rowsB - 1) * colsB + i]);
+                for (int j = 0; j < rowsB; j++) wallNodes.Add(idx[j * colsB + nB]);
+                for (int i = 0; i < colsB - 1; i++) rodSideNodes.Add(idx[i]);       // bottom of block B (tip), without the wall node
+                for (int j = 1; j < mSide; j++) rodSideNodes.Add(idx[j * colsB]);  // along the rod side
+                topCornerLocal = idx[rowsB * colsB - 1];
+            }
+            else
+            {
+                for (int j = 1; j <= nLi; j++) wallNodes.Add(j * colsA + nrc);
+                topCornerLocal = nLi * colsA + nrc;
+            }
+            var res = s.RemeshRegion(Li, [.. rr], [.. zz], [.. conn], [.. shared]);
+            if (res.QualityAfter < res.QualityBefore + 0.05)
+            {   // no gain: keep the old mesh and ask again only when the mesh is clearly worse
+                s.Stats.Remeshings--;
+                remeshThreshold = 0.5 * res.QualityBefore;
+                log?.Invoke($"Li remesh at τ = {tauBase:F4} rejected: worst quality {res.QualityBefore:F3} → {res.QualityAfter:F3}; next attempt below {remeshThreshold:F3}");
+                return;
+            }
+            remeshThreshold = cfg.LiRemeshQuality;
+            // renumber everything the cell keeps: original → current node numbers, snapshots onto the new mesh
+            curMap = curMap == null ? res.NodeMap : [.. curMap.Select(n => n < 0 ? -1 : res.NodeMap[n])];
+            var s2 = res.Solver; var m2 = s2.Mesh;
+            for (int k = 0; k < result.Snapshots.Count; k++)
+            {
+                var sn = result.Snapshots[k];
+                int ne2 = m2.ElementCount;
+                var vm = new double[ne2]; var pp = new double[ne2]; var ep = new double[ne2]; var act = new bool[ne2]; var u2 = new double[2 * m2.NodeCount];
+                for (int e = 0; e < res.ElementMap.Length; e++)
+                {
+                    int f = res.ElementMap[e];
+                    if (f < 0) continue;
+                    vm[f] = sn.VonMisesMPa[e]; pp[f] = sn.PressureMPa[e]; ep[f] = sn.Eqps[e]; act[f] = sn.Active?[e] ?? true;
+                }
+                for (int n = 0; n < res.NodeMap.Length; n++)
+                    if (res.NodeMap[n] >= 0) { u2[2 * res.NodeMap[n]] = sn.U[2 * n]; u2[2 * res.NodeMap[n] + 1] = sn.U[2 * n + 1]; }
+                result.Snapshots[k] = sn with { VonMisesMPa = vm, PressureMPa = pp, Eqps = ep, U = u2, Active = act };
+            }
+            int G(int local) => res.RegionNodeMap[local];
+            liTopCorner = G(topCornerLocal);
+            liAxisNodes.Clear(); liAxisNodes.AddRange(axisLocal.Select(G));
+            // contact of the new Li boundary: SE face (node-to-surface), tube wall (node-to-surface over the Li's height ± 0.3 mm), rod edge and side
+            double Area(IReadOnlyList<int> chain, int k)
+            {
+                // ∫ r ds over the halves of the adjacent segments nearer to the node (lumped area per radian; not zero on the axis)
+                var (r0, z0) = s2.CurrentPosition(chain[k]);
+                double a = 0;
+                foreach (int q in (ReadOnlySpan<int>)[k - 1, k + 1])
+                {
+                    if (q < 0 || q >= chain.Count) continue;
+                    var (r1, z1) = s2.CurrentPosition(chain[q]);
+                    a += 0.5 * Math.Sqrt((r0 - r1) * (r0 - r1) + (z0 - z1) * (z0 - z1)) * (3 * r0 + r1) / 4;
+                }
+                return a;
+            }
+            int[] seFace = [.. Enumerable.Range(0, nrc + 1).Reverse().Select(i => BNode(1, jSe, i))]; // SE bottom, decreasing r: the SE lies to the right (above)
+            var topChain = topNodes.Select(G).ToList();
+            for (int k = 0; k < topChain.Count; k++) s2.SurfaceContacts.Add(new SurfaceContact(topChain[k], seFace, Area(topChain, k)));
+            var wallChain = wallNodes.Select(G).ToList();
+            double zLo = wallChain.Min(n => s2.CurrentPosition(n).Z) - 0.3, zHi = wallChain.Max(n => s2.CurrentPosition(n).Z) + 0.3;
+            int[] tubeWall = [.. Enumerable.Range(0, nz).Select(j => TNode(j, 0)).Where(n => s2.CurrentPosition(n).Z >= zLo && s2.CurrentPosition(n).Z <= zHi)];
+            for (int k = 0; k < wallChain.Count; k++) s2.SurfaceContacts.Add(new SurfaceContact(wallChain[k], tubeWall, Area(wallChain, k)));
+            var sideChain = rodSideNodes.Select(G).ToList();
+            for (int k = 0; k < sideChain.Count; k++)
+                s2.CornerContacts.Add(new CornerContact(sideChain[k], rodCornerNode, Math.Max(Area(sideChain, k), 1e-6), cfg.RodEdgeRadiusUm / 1000));
+            s = s2; mesh = m2;
+            result.Mesh = m2; result.RegionOfElement = m2.Region;
+            result.LiRemeshings++;
+            result.LiRemeshMaxVolumeChange = Math.Max(result.LiRemeshMaxVolumeChange, Math.Abs(res.RelativeVolumeChange));
+            log?.Invoke($"Li remesh {result.LiRemeshings} at τ = {tauBase:F4}: {(blockB ? "blocks A + B" : "block A")}, {res.RemappedPoints} Gauss points remapped " +
+                $"({res.OutsidePoints} outside the old outline), ΔV/V = {res.RelativeVolumeChange:E2}, worst quality {res.QualityBefore:F3} → {res.QualityAfter:F3}, " +
+                $"{res.DroppedContacts} contacts replaced by {topChain.Count + wallChain.Count} node-to-surface and {sideChain.Count} rod-edge contacts");
         }
 
         ct.ThrowIfCancellationRequested();
@@ -572,21 +815,24 @@ public static class CellFeModel
         }
         result.LiInGapAfterStackMm3 = LiInGap();
         var uStack = (double[])s.U.Clone();
+        // Li thickness after stacking from the SE's bottom face and the rod face (both survive a Li remesh)
+        double FaceThicknessUm(int i) => (tLi + s.U[AxiSolid.DofZ(BNode(1, jSe, i))] - s.U[AxiSolid.DofZ(BNode(0, jLiRow, i))]) * 1000;
+        double[] thickStackFaces = [.. Enumerable.Range(0, nrc + 1).Select(FaceThicknessUm)];
 
         // step 3: charge against the fixed frame — the top rod end is held where the 10 MPa left it
         var budget = ChargeBudget.ForPaperCell(geo, cfg.CRate, cfg.ChargeHours);
         double platedMm = budget.LiThicknessUm / 1000;
         var frame = new List<Prescribed>(supports);
-        foreach (int d in topDofs) { double u = s.U[d]; frame.Add(new(d, _ => u)); }
+        foreach (int d in topDofs) { double u = s.U[MapDofCur(d)]; frame.Add(new(d, _ => u)); }
         var eigen = new double[4];
-        result.ChargeHistory.Add((0, -s.Reaction(topDofs) / boreArea, result.LiInGapAfterStackMm3, 0));
+        result.ChargeHistory.Add((0, -s.Reaction(topDofs.Select(MapDofCur)) / boreArea, result.LiInGapAfterStackMm3, 0));
         ct.ThrowIfCancellationRequested();
         RunStep(new LoadStep
         {
             Name = "3 charge", DurationS = cfg.ChargeHours * 3600, Prescribed = frame,
             Eigenstrain = (e, tau) => mesh.Region[e] == Li ? [0, platedMm * tau / tLi, 0, 0] : null,
             InitialIncrement = 1.0 / cfg.ChargeIncrements, MaxIncrement = 1.0 / cfg.ChargeIncrements,
-            OnIncrement = (tau, t) => result.ChargeHistory.Add((t / 3600, -s.Reaction(topDofs) / boreArea, LiInGap(), platedMm * tau * 1000)),
+            OnIncrement = (tau, t) => result.ChargeHistory.Add((t / 3600, -s.Reaction(topDofs.Select(MapDofCur)) / boreArea, LiInGap(), platedMm * tau * 1000)),
         });
         Snap("3 after charge (20 h)");
         result.LiInGapAfterChargeMm3 = LiInGap();
@@ -594,12 +840,13 @@ public static class CellFeModel
         result.PlatedLiUm = budget.LiThicknessUm;
         result.PlatedLiVolumeMm3 = platedMm * boreArea;
         for (int e = 0; e < mesh.ElementCount; e++) if (mesh.Region[e] == Li) result.MaxLiEqps = Math.Max(result.MaxLiEqps, s.ElementMean(e, st => st.Eqps));
-        for (int j = 0; j < nz; j++)
+        for (int j = 0; j < nz && result.LiRemeshings == 0; j++) // after a Li remesh the wall nodes of the foil are gone: no wall profile
             if (zs[j] >= zLi - 1e-12 && zs[j] <= zSe + 1e-12)
                 result.LiWallProfile.Add((zs[j], uStack[AxiSolid.DofR(CNode(j, nrc))] * 1000, s.U[AxiSolid.DofR(CNode(j, nrc))] * 1000));
         int jLi = Array.FindIndex(zs, z => Math.Abs(z - zLi) < 1e-12);
         for (int i = 0; i <= nrc; i++)
         {
+            if (result.LiRemeshings > 0) { result.LiThicknessProfile.Add((rc[i], thickStackFaces[i], FaceThicknessUm(i))); continue; }
             double Thick(double[] u) => (tLi + u[AxiSolid.DofZ(CNode(jSe, i))] - u[AxiSolid.DofZ(CNode(jLi, i))]) * 1000;
             result.LiThicknessProfile.Add((rc[i], Thick(uStack), Thick(s.U)));
         }
@@ -616,6 +863,12 @@ public static class CellFeModel
     }
 
     sealed class IncrementBudgetException(string message) : Exception(message);
+
+    /// <summary>Thrown from a converged increment's callback when the Li mesh needs remeshing; <see cref="Tau"/> is the sub-step's load factor.</summary>
+    sealed class RemeshRequest(double tau) : Exception("Li remesh requested")
+    {
+        public double Tau { get; } = tau;
+    }
 
     /// <summary>
     /// Rasterises a per-element field onto an r–z image (reference configuration, row 0 at the top = largest z), zero outside

@@ -161,6 +161,13 @@ public sealed class ZoneKymograph
         return new ZoneKymograph(height, x0, x1, axisX, (rightEdgeX - leftEdgeX) / 2);
     }
 
+    /// <summary>
+    /// A pixel takes part in the zone sums when its Tr₀ is finite and at most <see cref="CellOutline.MaxPlausibleTransmission"/>:
+    /// a larger "transmission" is a division by an open beam − dark near zero (a few counts per pixel at the paper camera), and
+    /// such a pixel would dominate its zone's sums with the noise of its own few counts. None on the 25 µm sample.
+    /// </summary>
+    static bool Informative(float tr0) => float.IsFinite(tr0) && tr0 <= CellOutline.MaxPlausibleTransmission;
+
     internal void SetReference(float[] tr0, int width)
     {
         int nz = Zones;
@@ -168,7 +175,7 @@ public sealed class ZoneKymograph
             for (int z = 0; z < nz; z++)
             {
                 double s = 0; int c = 0;
-                for (int x = X0[z]; x <= X1[z]; x++) { float v = tr0[y * width + x]; if (float.IsFinite(v)) { s += v; c++; } }
+                for (int x = X0[z]; x <= X1[z]; x++) { float v = tr0[y * width + x]; if (Informative(v)) { s += v; c++; } }
                 Reference[y * nz + z] = c > 0 ? (float)(s / c) : float.NaN;
                 Counts[y * nz + z] = c;
             }
@@ -188,7 +195,7 @@ public sealed class ZoneKymograph
                 {
                     int i = y * width + x;
                     float v = tr[i], q = tr0[i];
-                    if (!float.IsFinite(v) || !float.IsFinite(q)) continue;
+                    if (!float.IsFinite(v) || !Informative(q)) continue;
                     st += v; sr += q; c++;
                 }
                 m[y * nz + z] = c > 0 && sr != 0 ? (float)(st / sr * Reference[y * nz + z]) : float.NaN;

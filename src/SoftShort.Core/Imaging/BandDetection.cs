@@ -161,7 +161,7 @@ public static class BandDetection
     public static IReadOnlyList<DetectedBand> Detect(KymographBuilder k, LayerBoundaries boundaries, BandDetectionOptions? options = null)
     {
         var o = options ?? new BandDetectionOptions();
-        bool means = o.FindOnMeansWhenOversampled && Oversampled(k.PixelSizeUm, o) && k.MeanRatioRows.Count == k.RatioRows.Count
+        bool means = o.FindOnMeansWhenOversampled && Oversampled(k.PixelSizeUm, o.DetectorResolutionUm) && k.MeanRatioRows.Count == k.RatioRows.Count
                      && k.MeanRatioRows.All(r => r.Count == k.TimesS.Count);
         return Detect(k.TimesS, k.ReferenceBins, means ? k.MeanRatioRows : k.RatioRows, k.Height, k.PixelSizeUm, boundaries, o, k.Zones,
             CurrentStartS(k.TimesS, k.CurrentsA));
@@ -220,7 +220,7 @@ public static class BandDetection
         double catMid = (boundaries.SeCathode + boundaries.CathodeSs) / 2;
         // ROI I rows from the bins' per-pixel means where the camera oversamples the resolution (see FindOnMeansWhenOversampled)
         var rows = ratioRows.ToList();
-        if (o.FindOnMeansWhenOversampled && zones is { FromMeans: true } && zones.Bins.Count == t.Length && Oversampled(pixelSizeUm, o))
+        if (o.FindOnMeansWhenOversampled && zones is { FromMeans: true } && zones.Bins.Count == t.Length && Oversampled(pixelSizeUm, o.DetectorResolutionUm))
             rows[0] = ZoneRatioRows(zones, 0.3);
         ratioRows = rows;
         var runsI = Runs(ratioRows[0], height, referenceBins, pixelSizeUm, o);
@@ -363,7 +363,7 @@ public static class BandDetection
         int early = Math.Max(nref + 1, Math.Min(nb, nref + 24));
         // ln(Tr_t/Tr_0) per bin and row, smoothed along the rows at the detector resolution where the pixel oversamples it
         double sigmaPx = double.IsFinite(pixelSizeUm) && pixelSizeUm > 0 ? o.DetectorResolutionUm / pixelSizeUm / (2 * Math.Sqrt(2 * Math.Log(2))) : 0;
-        bool smooth = Oversampled(pixelSizeUm, o);
+        bool smooth = Oversampled(pixelSizeUm, o.DetectorResolutionUm);
         var logRows = new double[nb][];
         for (int b = 0; b < nb; b++)
         {
@@ -418,8 +418,9 @@ public static class BandDetection
         return runs;
     }
 
-    static bool Oversampled(double pixelSizeUm, BandDetectionOptions o) =>
-        double.IsFinite(pixelSizeUm) && pixelSizeUm > 0 && o.DetectorResolutionUm / pixelSizeUm >= 2;
+    /// <summary>Whether the pixel oversamples the detector resolution: at least two pixels per FWHM.</summary>
+    internal static bool Oversampled(double pixelSizeUm, double resolutionUm) =>
+        double.IsFinite(pixelSizeUm) && pixelSizeUm > 0 && resolutionUm / pixelSizeUm >= 2;
 
     /// <summary>
     /// Per bin, per row: Tr_t/Tr_0 over the zones whose centre lies within ±<paramref name="halfWidthFraction"/> of the core radius
@@ -675,7 +676,7 @@ public static class BandDetection
         for (int i = 0; i < n; i++) if (double.IsFinite(s[i])) { m++; sy += s[i]; syy += s[i] * s[i]; }
         for (double t0 = t[0] - dt / 2; t0 <= last; t0 += dt / 20)
         {
-            Profile(t, s, n, t0, halfH, sign, m, sy, syy, out double pl, out double pq, out double thetaQ);
+            Profile(t, s, n, t0, halfH, sign, m, sy, syy, out double pl, out double pq);
             if (pl < sseL) { sseL = pl; bestL = t0; }
             if (pq < sseQ) { sseQ = pq; bestQ = t0; }
             taus.Add(t0); profL.Add(pl); profQ.Add(pq);
@@ -689,14 +690,14 @@ public static class BandDetection
         }
         var prof = curved ? profQ : profL;
         double best = curved ? bestQ : bestL, sseMin = curved ? sseQ : sseL;
-        double limit = sseMin + 3.84 * sseMin / Math.Max(1, m - (curved ? 4 : 3));
+        double limit = sseMin + ChiSquared95 * sseMin / Math.Max(1, m - (curved ? 4 : 3));
         lowS = highS = best;
         for (int i = 0; i < taus.Count; i++)
             if (prof[i] <= limit) { lowS = Math.Min(lowS, taus[i]); highS = Math.Max(highS, taus[i]); }
         testStatistic = double.NaN;
         if (double.IsFinite(testS) && double.IsFinite(sseMin))
         {
-            Profile(t, s, n, testS, halfH, sign, m, sy, syy, out double pl, out double pq, out _);
+            Profile(t, s, n, testS, halfH, sign, m, sy, syy, out double pl, out double pq);
             double e = curved ? pq : pl, s2 = sseMin / Math.Max(1, m - (curved ? 4 : 3));
             testStatistic = double.IsPositiveInfinity(e) ? double.PositiveInfinity : s2 > 0 ? Math.Max(0, e - sseMin) / s2 : e > sseMin ? double.PositiveInfinity : 0;
         }
@@ -705,13 +706,13 @@ public static class BandDetection
 
     /// <summary>
     /// Profile of the hinge fit at one onset t0: the residual sum of squares of the straight ramp (<paramref name="sseRamp"/>) and
-    /// the least over the ramp and every relaxation time (<paramref name="sseAny"/>, reached at <paramref name="thetaH"/>), c and b
+    /// the least over the ramp and every relaxation time (<paramref name="sseAny"/>), c and b
     /// by least squares; +∞ when no fit grows in the direction <paramref name="sign"/>.
     /// </summary>
     static void Profile(IReadOnlyList<double> t, IReadOnlyList<double> s, int n, double t0, double halfH, int sign, int m, double sy, double syy,
-        out double sseRamp, out double sseAny, out double thetaH)
+        out double sseRamp, out double sseAny)
     {
-        sseRamp = sseAny = double.PositiveInfinity; thetaH = double.NaN;
+        sseRamp = sseAny = double.PositiveInfinity;
         foreach (double theta in RelaxationTimesH)
         {
             double sg = 0, sgg = 0, sgs = 0;
@@ -728,7 +729,7 @@ public static class BandDetection
             if (sign != 0 && b * sign < 0) continue;
             double e = (syy - sy * sy / m) - b * cgs;
             if (double.IsPositiveInfinity(theta)) sseRamp = e;
-            if (e < sseAny) { sseAny = e; thetaH = theta; }
+            sseAny = Math.Min(sseAny, e);
         }
     }
 

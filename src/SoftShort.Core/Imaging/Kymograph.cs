@@ -22,7 +22,7 @@ public sealed record CellOutline(double AxisX, double RadiusPx, double LeftEdgeX
             double s = 0; int c = 0;
             // a "transmission" far above 1 is a low-count division (open beam − dark near zero at a few counts per pixel, e.g.
             // the paper camera's 6.5 µm pixels), not the cell: it is left out of the column mean
-            for (int y = y0; y <= y1; y++) { float v = transmission[y, x]; if (float.IsFinite(v) && v <= MaxPlausibleTransmission) { s += v; c++; } }
+            for (int y = y0; y <= y1; y++) { float v = transmission[y, x]; if (IsPlausible(v)) { s += v; c++; } }
             col[x] = c > 0 ? s / c : double.NaN;
         }
         // Derivative on a scale that grows with the frame (2 px for the 424-px sample, 5 px for the 2560-px camera), so that
@@ -36,6 +36,9 @@ public sealed record CellOutline(double AxisX, double RadiusPx, double LeftEdgeX
 
     /// <summary>Transmissions above this are left out of the outline's column means (noise of a near-zero open beam). 1.5.</summary>
     public const float MaxPlausibleTransmission = 1.5f;
+
+    /// <summary>A finite transmission of at most <see cref="MaxPlausibleTransmission"/> (a larger one is a division by an open beam − dark near zero).</summary>
+    internal static bool IsPlausible(float transmission) => float.IsFinite(transmission) && transmission <= MaxPlausibleTransmission;
 
     /// <summary>
     /// The core's edges: the significant drop and rise of the transmission profile nearest to its darkest part. A frame wide
@@ -161,13 +164,6 @@ public sealed class ZoneKymograph
         return new ZoneKymograph(height, x0, x1, axisX, (rightEdgeX - leftEdgeX) / 2);
     }
 
-    /// <summary>
-    /// A pixel takes part in the zone sums when its Tr₀ is finite and at most <see cref="CellOutline.MaxPlausibleTransmission"/>:
-    /// a larger "transmission" is a division by an open beam − dark near zero (a few counts per pixel at the paper camera), and
-    /// such a pixel would dominate its zone's sums with the noise of its own few counts. None on the 25 µm sample.
-    /// </summary>
-    static bool Informative(float tr0) => float.IsFinite(tr0) && tr0 <= CellOutline.MaxPlausibleTransmission;
-
     internal void SetReference(float[] tr0, int width)
     {
         int nz = Zones;
@@ -175,7 +171,9 @@ public sealed class ZoneKymograph
             for (int z = 0; z < nz; z++)
             {
                 double s = 0; int c = 0;
-                for (int x = X0[z]; x <= X1[z]; x++) { float v = tr0[y * width + x]; if (Informative(v)) { s += v; c++; } }
+                // a pixel takes part only with a plausible Tr₀ (CellOutline.IsPlausible): one divided by an open beam − dark near zero
+                // (a few counts per pixel at the paper camera) would dominate its zone's sums with the noise of its own few counts
+                for (int x = X0[z]; x <= X1[z]; x++) { float v = tr0[y * width + x]; if (CellOutline.IsPlausible(v)) { s += v; c++; } }
                 Reference[y * nz + z] = c > 0 ? (float)(s / c) : float.NaN;
                 Counts[y * nz + z] = c;
             }
@@ -195,7 +193,7 @@ public sealed class ZoneKymograph
                 {
                     int i = y * width + x;
                     float v = tr[i], q = tr0[i];
-                    if (!float.IsFinite(v) || !Informative(q)) continue;
+                    if (!float.IsFinite(v) || !CellOutline.IsPlausible(q)) continue;
                     st += v; sr += q; c++;
                 }
                 m[y * nz + z] = c > 0 && sr != 0 ? (float)(st / sr * Reference[y * nz + z]) : float.NaN;
@@ -251,7 +249,7 @@ public sealed class KymographBuilder
     /// </summary>
     public Image2D<float>? GeometryReference => GeometryFromMeans ? ReferenceMean : Reference;
     /// <summary>Whether <see cref="GeometryReference"/> is the mean Tr₀ (see there).</summary>
-    public bool GeometryFromMeans => _refMean is not null && double.IsFinite(PixelSizeUm) && PixelSizeUm > 0 && DetectorResolutionUm / PixelSizeUm >= 2;
+    public bool GeometryFromMeans => _refMean is not null && BandDetection.Oversampled(PixelSizeUm, DetectorResolutionUm);
     /// <summary>Detector resolution (FWHM), µm: with pixels at most half of it the geometry is measured on the means. Default 25 (paper).</summary>
     public double DetectorResolutionUm { get; init; } = 25;
     public int ReferenceBins => _refBins;
@@ -466,9 +464,18 @@ public static class LiQuantification
             for (int y = y0; y <= y1; y++) { double v = -Math.Log(rows[b][y]); if (double.IsFinite(v)) s += v; }
             li[b] = s / liAttenuationPerCm * 1e4 * pixelSizeUm / chordUm; // µm Li path per row × rows × px / chord
         }
-        double sb = Slope(t, li, currentStartS, splitS), sa = Slope(t, li, splitS, double.PositiveInfinity);
+        return FromSeries(band.Name, t, li, currentStartS, splitS, boreAreaCm2);
+    }
+
+    /// <summary>
+    /// A band's quantification from its Li series: the slopes before and after <paramref name="splitS"/> (least squares from
+    /// <paramref name="currentStartS"/>) and the Faradaic currents they are equivalent to over the bore (dense Li).
+    /// </summary>
+    public static BandQuantification FromSeries(string name, double[] timesS, double[] liUm, double currentStartS, double splitS, double boreAreaCm2)
+    {
+        double sb = Slope(timesS, liUm, currentStartS, splitS), sa = Slope(timesS, liUm, splitS, double.PositiveInfinity);
         double umPerHToA(double umPerH) => Math.Abs(umPerH) * 1e-4 * boreAreaCm2 / Faraday.LiMolarVolumeCm3PerMol * Faraday.ConstantCPerMol / 3600;
-        return new BandQuantification(band.Name, t, li, sb, sa, umPerHToA(sb), umPerHToA(sa));
+        return new BandQuantification(name, timesS, liUm, sb, sa, umPerHToA(sb), umPerHToA(sa));
     }
 
     /// <summary>
@@ -555,9 +562,7 @@ public static class LiQuantification
             double rb = boreRadiusUm / pixelSizeUm;
             liUm[b] = den > 0 ? num / den * (radius * radius) / (rb * rb) : double.NaN;
         }
-        double sb = Slope(t, liUm, currentStartS, splitS), sa = Slope(t, liUm, splitS, double.PositiveInfinity);
-        double umPerHToA(double umPerH) => Math.Abs(umPerH) * 1e-4 * boreAreaCm2 / Faraday.LiMolarVolumeCm3PerMol * Faraday.ConstantCPerMol / 3600;
-        return new BandQuantification(band.Name, t, liUm, sb, sa, umPerHToA(sb), umPerHToA(sa));
+        return FromSeries(band.Name, t, liUm, currentStartS, splitS, boreAreaCm2);
     }
 
     /// <summary>

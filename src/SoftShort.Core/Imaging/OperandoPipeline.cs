@@ -75,7 +75,10 @@ public static class OperandoPipeline
                 yield return f;
             }
         }
-        var k = new KymographBuilder(w, h, options.Regions, options.Reference, options.SnapshotTimesS) { PixelSizeUm = options.PixelSizeUm };
+        var k = new KymographBuilder(w, h, options.Regions, options.Reference, options.SnapshotTimesS)
+        {
+            PixelSizeUm = options.PixelSizeUm, DetectorResolutionUm = options.Bands.DetectorResolutionUm, // one oversampling rule for geometry and bands
+        };
         int bins = 0; bool partial = false;
         foreach (var b in MedianBinning.Bin(Normalized(), w, h, options.BinSize, options.DropPartialBin, keepMean: options.KeepBinMeans))
         {

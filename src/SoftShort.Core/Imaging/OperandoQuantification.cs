@@ -43,8 +43,8 @@ public static class OperandoQuantification
         if (radial is not null)
         {
             bands.RemoveAll(b => b.Name is "P3" or "P4");
-            bands.Add(FromSeries("P3", radial.TimesS, radial.CoreLiUm, tStart, split, cell.BoreAreaCm2));
-            bands.Add(FromSeries("P4", radial.TimesS, radial.GapLiUm, tStart, split, cell.BoreAreaCm2));
+            bands.Add(LiQuantification.FromSeries("P3", radial.TimesS, radial.CoreLiUm, tStart, split, cell.BoreAreaCm2));
+            bands.Add(LiQuantification.FromSeries("P4", radial.TimesS, radial.GapLiUm, tStart, split, cell.BoreAreaCm2));
         }
         double duration = k.TimesS[^1] - tStart;
         double faraday = Electrochemistry.Faraday.PlatedLiThicknessUm(current * Math.Max(0, duration), cell.BoreAreaCm2);
@@ -55,13 +55,6 @@ public static class OperandoQuantification
         if (radial is not null)
             sb.AppendLine(CultureInfo.InvariantCulture, $"Radial unmixing (rows {radial.FirstRow}–{radial.LastRow}, axis {radial.AxisX:F1} px, core radius {radial.CoreRadiusPx:F1} px, gap to {radial.GapOuterRadiusPx:F1} px, vertical blur σ {radial.BlurSigmaPx:F2} px): core (P3) {radial.CoreLiMm3[^1]:F4} mm³, gap (P4) {radial.GapLiMm3[^1]:F4} mm³ at the end");
         return new Result(bands, faraday, current, tStart, split, sb.ToString().TrimEnd(), radial);
-    }
-
-    static BandQuantification FromSeries(string name, double[] t, double[] liUm, double tStart, double split, double boreAreaCm2)
-    {
-        double sb = LiQuantification.Slope(t, liUm, tStart, split), sa = LiQuantification.Slope(t, liUm, split, double.PositiveInfinity);
-        double umPerHToA(double umPerH) => Math.Abs(umPerH) * 1e-4 * boreAreaCm2 / Electrochemistry.Faraday.LiMolarVolumeCm3PerMol * Electrochemistry.Faraday.ConstantCPerMol / 3600;
-        return new BandQuantification(name, t, liUm, sb, sa, umPerHToA(sb), umPerHToA(sa));
     }
 
     public static void Write(string dir, OperandoPipelineResult r, Result q)

@@ -152,8 +152,7 @@ public sealed class AxiMesh
             "mesh", "transfinite block: the four sides do not meet at common corners");
         static double[] Fractions((double R, double Z)[] c)
         {
-            var s = new double[c.Length];
-            for (int k = 1; k < c.Length; k++) s[k] = s[k - 1] + Math.Sqrt((c[k].R - c[k - 1].R) * (c[k].R - c[k - 1].R) + (c[k].Z - c[k - 1].Z) * (c[k].Z - c[k - 1].Z));
+            var s = ArcLengths(c);
             InputException.Require(s[^1] > 0, "mesh", "transfinite block: a side has zero length");
             for (int k = 0; k < c.Length; k++) s[k] /= s[^1];
             return s;
@@ -209,9 +208,7 @@ public sealed class AxiMesh
     public static (double R, double Z)[] Resample((double R, double Z)[] polyline, IReadOnlyList<double> fractions)
     {
         InputException.Require(polyline.Length >= 2, "mesh", "a polyline needs at least two points");
-        var s = new double[polyline.Length];
-        for (int k = 1; k < polyline.Length; k++)
-            s[k] = s[k - 1] + Math.Sqrt(Math.Pow(polyline[k].R - polyline[k - 1].R, 2) + Math.Pow(polyline[k].Z - polyline[k - 1].Z, 2));
+        var s = ArcLengths(polyline);
         var pts = new (double R, double Z)[fractions.Count];
         int seg = 0;
         for (int k = 0; k < fractions.Count; k++)
@@ -224,6 +221,18 @@ public sealed class AxiMesh
         if (fractions[0] <= 0) pts[0] = polyline[0];
         if (fractions[^1] >= 1) pts[^1] = polyline[^1];
         return pts;
+    }
+
+    /// <summary>Cumulative arc length of a polyline at each of its points (0 at the first), mm.</summary>
+    public static double[] ArcLengths(IReadOnlyList<(double R, double Z)> polyline)
+    {
+        var s = new double[polyline.Count];
+        for (int k = 1; k < s.Length; k++)
+        {
+            double dr = polyline[k].R - polyline[k - 1].R, dz = polyline[k].Z - polyline[k - 1].Z;
+            s[k] = s[k - 1] + Math.Sqrt(dr * dr + dz * dz);
+        }
+        return s;
     }
 
     /// <summary>Joins coordinate lists end to start (drops the duplicated joint values).</summary>

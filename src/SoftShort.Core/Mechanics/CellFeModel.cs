@@ -610,15 +610,13 @@ public static class CellFeModel
             {
                 const int nB = 2;
                 var side = outer[..(iSide + 1)].Select(P).Reverse().ToArray(); // tip on the rod side → rod corner
-                double sideLen = 0;
-                for (int k = 1; k < side.Length; k++) sideLen += Math.Sqrt(Math.Pow(side[k].R - side[k - 1].R, 2) + Math.Pow(side[k].Z - side[k - 1].Z, 2));
+                double sideLen = AxiMesh.ArcLengths(side)[^1];
                 int mSide = iSide > 0 ? Math.Max(1, (int)Math.Round(sideLen / 0.01)) : 0; // ≈ 10 µm elements down the tongue
                 var leftB = new List<(double R, double Z)>();
                 if (mSide > 0) leftB.AddRange(AxiMesh.Resample(side, [.. Enumerable.Range(0, mSide).Select(k => (double)k / mSide)]));
                 leftB.AddRange(rightA);
                 // arc-length fractions of the left side, so that the rows of block B run across the gap
-                var lf = new double[leftB.Count];
-                for (int k = 1; k < lf.Length; k++) lf[k] = lf[k - 1] + Math.Sqrt(Math.Pow(leftB[k].R - leftB[k - 1].R, 2) + Math.Pow(leftB[k].Z - leftB[k - 1].Z, 2));
+                var lf = AxiMesh.ArcLengths(leftB);
                 for (int k = 0; k < lf.Length; k++) lf[k] /= lf[^1];
                 var rightB = AxiMesh.Resample([.. outer[iLow..].Select(P)], lf);
                 var bottomB = AxiMesh.Resample([.. outer[iSide..(iLow + 1)].Select(P)], [.. Enumerable.Range(0, nB + 1).Select(k => (double)k / nB)]);

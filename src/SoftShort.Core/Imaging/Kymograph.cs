@@ -14,6 +14,54 @@ public sealed record CellOutline(double AxisX, double RadiusPx, double LeftEdgeX
     /// <summary>The same from the rows <paramref name="y0"/>..<paramref name="y1"/> only (e.g. the anode side, where the core has the rods' radius).</summary>
     public static CellOutline Detect(Image2D<float> transmission, int y0, int y1)
     {
+        var col = ColumnProfile(transmission, y0, y1);
+        // Derivative on a scale that grows with the frame (2 px for the 424-px sample, 5 px for the 2560-px camera), so that
+        // the noise of small pixels does not make its own extremes.
+        int h = DerivativeHalfWindow(col.Length);
+        var d = LineProfile.Derivative(col, h);
+        var (l, r) = InnermostEdgePair(col, d, h);
+        if (!(r - l > 4)) throw new InputException("reference image", "no cell outline found (the core's edges were not a drop followed by a rise in transmission)");
+        return new CellOutline((l + r) / 2, (r - l) / 2, l, r);
+    }
+
+    /// <summary>
+    /// The core's edges in the rows <paramref name="y0"/>..<paramref name="y1"/>, searched only within
+    /// <paramref name="windowPx"/> of the edges of <paramref name="prior"/> (an outline of the whole frame): the steepest drop
+    /// near the prior left edge and the steepest rise near the prior right edge, refined to sub-pixel. For a band a few
+    /// dozen rows thick, at a few neutrons per pixel, the free search of <see cref="Detect(Image2D{float}, int, int)"/> can take
+    /// a noise slope inside a uniformly dark core (SE, cathode) for an edge; the core radius changes along the axis by far
+    /// less than the window (the PTFE bulge, ≈ 50 µm), so the prior confines the search without biasing it.
+    /// </summary>
+    /// <param name="transmission">Tr₀ (or any image in which the core is darker than its surroundings).</param>
+    /// <param name="y0">First row.</param>
+    /// <param name="y1">Last row.</param>
+    /// <param name="prior">Outline from more rows (e.g. <see cref="Detect(Image2D{float})"/> on the whole frame).</param>
+    /// <param name="windowPx">Half-width of the search window around each prior edge, px. Default (NaN): 10 % of the prior radius, at least 3 derivative half-windows.</param>
+    /// <exception cref="InputException">No drop and rise of the expected signs inside the windows.</exception>
+    public static CellOutline DetectNear(Image2D<float> transmission, int y0, int y1, CellOutline prior, double windowPx = double.NaN)
+    {
+        var col = ColumnProfile(transmission, y0, y1);
+        int w = col.Length, h = DerivativeHalfWindow(w);
+        var d = LineProfile.Derivative(col, h);
+        double win = double.IsFinite(windowPx) && windowPx > 0 ? windowPx : Math.Max(3 * h, 0.1 * prior.RadiusPx);
+        int Extreme(double centre, int sign)
+        {
+            int a = Math.Max(h, (int)Math.Floor(centre - win)), b = Math.Min(w - 1 - h, (int)Math.Ceiling(centre + win)), best = -1;
+            for (int x = a; x <= b; x++) if (sign * d[x] > 0 && (best < 0 || sign * d[x] > sign * d[best])) best = x;
+            return best;
+        }
+        int li = Extreme(prior.LeftEdgeX, -1), ri = Extreme(prior.RightEdgeX, +1);
+        if (li < 0 || ri < 0) throw new InputException("reference image", $"no core edges within {win:F0} px of the prior outline in rows {y0}–{y1}");
+        double l = LineProfile.Refine(d, li), r = LineProfile.Refine(d, ri);
+        if (!(r - l > 4)) throw new InputException("reference image", $"no core edges within {win:F0} px of the prior outline in rows {y0}–{y1}");
+        return new CellOutline((l + r) / 2, (r - l) / 2, l, r);
+    }
+
+    static int DerivativeHalfWindow(int width) => Math.Max(2, width / 512);
+
+    /// <summary>Mean over rows y0..y1 of each column, leaving out implausible transmissions; NaN for a column with none.</summary>
+    static double[] ColumnProfile(Image2D<float> transmission, int y0, int y1)
+    {
         int w = transmission.Width;
         y0 = Math.Clamp(y0, 0, transmission.Height - 1); y1 = Math.Clamp(y1, y0, transmission.Height - 1);
         var col = new double[w];
@@ -25,13 +73,7 @@ public sealed record CellOutline(double AxisX, double RadiusPx, double LeftEdgeX
             for (int y = y0; y <= y1; y++) { float v = transmission[y, x]; if (IsPlausible(v)) { s += v; c++; } }
             col[x] = c > 0 ? s / c : double.NaN;
         }
-        // Derivative on a scale that grows with the frame (2 px for the 424-px sample, 5 px for the 2560-px camera), so that
-        // the noise of small pixels does not make its own extremes.
-        int h = Math.Max(2, w / 512);
-        var d = LineProfile.Derivative(col, h);
-        var (l, r) = InnermostEdgePair(col, d, h);
-        if (!(r - l > 4)) throw new InputException("reference image", "no cell outline found (the core's edges were not a drop followed by a rise in transmission)");
-        return new CellOutline((l + r) / 2, (r - l) / 2, l, r);
+        return col;
     }
 
     /// <summary>Transmissions above this are left out of the outline's column means (noise of a near-zero open beam). 1.5.</summary>
@@ -326,7 +368,7 @@ public sealed class KymographBuilder
                 var lb = LineProfile.DetectBoundaries(OperandoPipeline.RowProfile(refImg, Outline.RegionI(_h)), PixelSizeUm);
                 bool anodeOnTop = lb.SsLi < lb.LiSe;
                 int y0 = anodeOnTop ? 0 : (int)Math.Ceiling(lb.LiSe) + 1, y1 = anodeOnTop ? (int)Math.Floor(lb.LiSe) - 1 : _h - 1;
-                if (y1 - y0 >= 4) AnodeOutline = CellOutline.Detect(refImg, y0, y1);
+                if (y1 - y0 >= 4) AnodeOutline = CellOutline.DetectNear(refImg, y0, y1, Outline);
             }
             catch (InputException) { } // not a layered cell profile: keep the whole-frame outline
             _rois = [Outline.RegionI(_h), AnodeOutline.RegionII(_h, PixelSizeUm)];
@@ -468,11 +510,30 @@ public static class LiQuantification
     }
 
     /// <summary>
-    /// A band's quantification from its Li series: the slopes before and after <paramref name="splitS"/> (least squares from
+    /// The Li series relative to the rest before the current: the mean of its finite values at times before
+    /// <paramref name="currentStartS"/> is subtracted (unchanged when there are none). The change is zero there by definition,
+    /// and the subtraction removes the noise bias of the log of a bin mean, E[−ln X̄] ≈ −ln μ + σ²/(2μ²): every bin, rest or
+    /// charge, has the same σ, so the bias is a constant offset (at 3 frames per bin on the paper camera 0.4–0.8 µm, enough to
+    /// move a least-squares fit over the charge by 15–30 %; docs/radiography.md).
+    /// </summary>
+    public static double[] RelativeToRest(double[] timesS, double[] series, double currentStartS)
+    {
+        double s = 0; int c = 0;
+        for (int i = 0; i < series.Length; i++) if (timesS[i] < currentStartS && double.IsFinite(series[i])) { s += series[i]; c++; }
+        if (c == 0) return series;
+        double m = s / c;
+        var o = new double[series.Length];
+        for (int i = 0; i < o.Length; i++) o[i] = series[i] - m;
+        return o;
+    }
+
+    /// <summary>
+    /// A band's quantification from its Li series (relative to the rest, <see cref="RelativeToRest"/>): the slopes before and after <paramref name="splitS"/> (least squares from
     /// <paramref name="currentStartS"/>) and the Faradaic currents they are equivalent to over the bore (dense Li).
     /// </summary>
     public static BandQuantification FromSeries(string name, double[] timesS, double[] liUm, double currentStartS, double splitS, double boreAreaCm2)
     {
+        liUm = RelativeToRest(timesS, liUm, currentStartS);
         double sb = Slope(timesS, liUm, currentStartS, splitS), sa = Slope(timesS, liUm, splitS, double.PositiveInfinity);
         double umPerHToA(double umPerH) => Math.Abs(umPerH) * 1e-4 * boreAreaCm2 / Faraday.LiMolarVolumeCm3PerMol * Faraday.ConstantCPerMol / 3600;
         return new BandQuantification(name, timesS, liUm, sb, sa, umPerHToA(sb), umPerHToA(sa));
@@ -523,7 +584,8 @@ public static class LiQuantification
             if (o.FirstRow > band.LastRow) y1 = Math.Min(y1, o.FirstRow - 1);
         }
         double axis = z.AxisX, radius = z.RadiusPx;
-        try { var o = CellOutline.Detect(k.GeometryReference, y0, y1); axis = o.AxisX; radius = o.RadiusPx; } catch (InputException) { }
+        // the band's own core edges, searched near the whole-frame outline's (a free search in a few dark rows can take noise for an edge)
+        try { var o = CellOutline.DetectNear(k.GeometryReference, y0, y1, new CellOutline(axis, radius, axis - radius, axis + radius)); axis = o.AxisX; radius = o.RadiusPx; } catch (InputException) { }
         // zones and their chords (µm, mean over the zone's columns) and weights
         var zoneChord = new double[nz]; var use = new bool[nz];
         for (int q = 0; q < nz; q++)

@@ -42,6 +42,12 @@ public static class OperandoQuantification
         var radial = k.Zones is { FromMeans: true } ? RadialUnmixing.Unmix(k, r.Bands, r.Boundaries, pixelUm, spectrum, NeutronCrossSections.Lithium, cell.BoreRadiusUm) : null;
         if (radial is not null)
         {
+            // every series relative to the rest before the current (as FromSeries does for the µm series)
+            radial = radial with
+            {
+                CoreLiUm = LiQuantification.RelativeToRest(radial.TimesS, radial.CoreLiUm, tStart), CoreLiMm3 = LiQuantification.RelativeToRest(radial.TimesS, radial.CoreLiMm3, tStart),
+                GapLiUm = LiQuantification.RelativeToRest(radial.TimesS, radial.GapLiUm, tStart), GapLiMm3 = LiQuantification.RelativeToRest(radial.TimesS, radial.GapLiMm3, tStart),
+            };
             bands.RemoveAll(b => b.Name is "P3" or "P4");
             bands.Add(LiQuantification.FromSeries("P3", radial.TimesS, radial.CoreLiUm, tStart, split, cell.BoreAreaCm2));
             bands.Add(LiQuantification.FromSeries("P4", radial.TimesS, radial.GapLiUm, tStart, split, cell.BoreAreaCm2));

@@ -79,7 +79,7 @@ public static class RadialUnmixing
         try
         {
             int a = (int)Math.Ceiling(Math.Min(lb.LiSe, lb.SeCathode)) + 2, b = (int)Math.Floor(Math.Max(lb.LiSe, lb.SeCathode)) - 2;
-            if (b - a >= 4) rGap = CellOutline.Detect(refImg, a, b).RadiusPx;
+            if (b - a >= 4) rGap = (k.Outline is { } whole ? CellOutline.DetectNear(refImg, a, b, whole) : CellOutline.Detect(refImg, a, b)).RadiusPx;
         }
         catch (InputException) { }
         // the blur decides the pad of the row window: fit it first (Unmix(rows) fits it again, the same way)

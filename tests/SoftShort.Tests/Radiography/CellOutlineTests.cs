@@ -15,7 +15,7 @@ public class CellOutlineTests(ITestOutputHelper output)
     const double SigmaCorePerCm = 1.2, SigmaPtfePerCm = 0.36;
     const double CoreRadiusUm = 3175, TubeOuterRadiusUm = 4762.5, BlurFwhmUm = 25;
 
-    static Image2D<float> SideView(int width, int height, double pixelUm, double axisX, double countsPerPixel, int seed)
+    static Image2D<float> SideView(int width, int height, double pixelUm, double axisX, double countsPerPixel, int seed, double sigmaCorePerCm = SigmaCorePerCm)
     {
         static double Chord(double r, double x) => Math.Abs(x) < r ? 2 * Math.Sqrt(r * r - x * x) : 0;
         // Sample the transmission on a 10× finer grid, blur, then average into pixels.
@@ -25,7 +25,7 @@ public class CellOutlineTests(ITestOutputHelper output)
         {
             double xUm = ((i + 0.5) / sub - 0.5 - axisX) * pixelUm;
             double core = Chord(CoreRadiusUm, xUm), tube = Chord(TubeOuterRadiusUm, xUm) - core;
-            fine[i] = Math.Exp(-(SigmaCorePerCm * core + SigmaPtfePerCm * tube) * 1e-4);
+            fine[i] = Math.Exp(-(sigmaCorePerCm * core + SigmaPtfePerCm * tube) * 1e-4);
         }
         double sigmaFine = BlurFwhmUm / 2.3548 / (pixelUm / sub);
         int kh = (int)Math.Ceiling(4 * sigmaFine);
@@ -81,6 +81,32 @@ public class CellOutlineTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// A band's own rows on the paper camera: 30 rows of a dark core (Σ = 3 cm⁻¹, the SE or cathode: Tr ≈ 0.15 on the axis) at
+    /// the paper's counts (the pre-current mean of 180 frames, ≈ 420 open-beam neutrons per pixel). Searched near a whole-frame
+    /// outline that is off by 3 px in axis and 8 px in radius (the rods' core vs the pellet in the bulged bore), DetectNear finds
+    /// the planted edges. (The sixth session's paper run took the free search's noise slope inside the core for an edge in the
+    /// cathode rows, radius 150 px instead of 486, and the P1 Li came out 0.30 of the planted.)
+    /// </summary>
+    [Theory]
+    [InlineData(1279.6, 5)]
+    [InlineData(1301.2, 6)]
+    [InlineData(1265.0, 7)]
+    public void DetectNearFindsTheCoreInAFewDarkRows(double axisX, int seed)
+    {
+        const double pixelUm = 6.5;
+        var img = SideView(2560, 30, pixelUm, axisX, 420, seed, sigmaCorePerCm: 3.0);
+        double radiusPx = CoreRadiusUm / pixelUm;
+        var prior = new CellOutline(axisX + 3, radiusPx + 8, axisX + 3 - radiusPx - 8, axisX + 3 + radiusPx + 8);
+        var o = CellOutline.DetectNear(img, 0, img.Height - 1, prior);
+        try { var free = CellOutline.Detect(img, 0, img.Height - 1); output.WriteLine($"free search: axis {free.AxisX:F2}, radius {free.RadiusPx:F2}"); }
+        catch (InputException e) { output.WriteLine("free search failed: " + e.Message); }
+        output.WriteLine($"near the prior: axis {o.AxisX:F2}, radius {o.RadiusPx:F2} (planted {axisX:F2}, {radiusPx:F2})");
+        double tol = BlurFwhmUm / pixelUm + 1;
+        Assert.InRange(o.AxisX, axisX - 1, axisX + 1);
+        Assert.InRange(o.RadiusPx, radiusPx - tol, radiusPx + 1);
+    }
+
+    /// <summary>
     /// The paper camera's own reference (forward model, 2560 × 2160 px at 6.5 µm, ≈ 2.3 detected neutrons per pixel per frame, OB
     /// median of 10 frames, one 30-frame median bin before the current): the outline the kymograph builder derives is the planted
     /// bore (axis 1279.6 px, radius 3175 µm / 6.5 µm = 488.5 px) and ROI II starts just outside it. Before the fifth session the
@@ -122,5 +148,21 @@ public class CellOutlineTests(ITestOutputHelper output)
         }
         // ROI II starts just outside the bore on the anode side (inside the gap the bulge leaves), not inside the core
         Assert.InRange(k.Regions[1].X0, g.Detector.AxisX + boreRadiusPx - tol, g.Detector.AxisX + boreRadiusPx + 2);
+        // the core's edges in a band's own rows (the quantification's chords): the cathode (P1) and the SE next to Li|SE (P2),
+        // ± 3 rows, searched near the whole-frame outline; these rows are dark across the core and hold a few neutrons per pixel
+        double RowOf(double z) => g.RowAt(z);
+        foreach (var (name, z0, z1) in new[] { ("cathode", iz[2], iz[3]), ("SE at Li|SE", iz[1], iz[1] + 100) })
+        {
+            int y0 = (int)Math.Floor(Math.Min(RowOf(z0), RowOf(z1))) - 3, y1 = (int)Math.Ceiling(Math.Max(RowOf(z0), RowOf(z1))) + 3;
+            var o = CellOutline.DetectNear(k.GeometryReference!, y0, y1, k.Outline);
+            double planted = g.Cell.CoreRadiusAtUm(0.5 * (z0 + z1)) / g.Detector.PixelSizeUm;
+            string free;
+            try { var f = CellOutline.Detect(k.GeometryReference!, y0, y1); free = $"axis {f.AxisX:F2}, radius {f.RadiusPx:F2}"; } catch (InputException e) { free = e.Message; }
+            output.WriteLine($"{name} rows {y0}–{y1}: near the outline axis {o.AxisX:F2}, radius {o.RadiusPx:F2} (planted {g.Detector.AxisX:F2}, {planted:F2}); free search: {free}");
+            // one 30-frame bin over ≈ 20 rows: the two edges' noise moves the axis by up to a blur width (a chord's error is
+            // second order in it); the free search put the cathode's radius at 326 px here
+            Assert.InRange(o.AxisX, g.Detector.AxisX - tol, g.Detector.AxisX + tol);
+            Assert.InRange(o.RadiusPx, planted - tol, planted + 1.5);
+        }
     }
 }

@@ -4,6 +4,8 @@
 // the onset fit as in BandDetection.Detect), through BandDetection.Analyse with the current start known.
 //   dotnet run -c Release --project environment/bench/radiography_onset_mc -- [snr=25] [series=400] [seed=1] [theta_h=2] [short=1]
 // snr: the band's amplitude at the end of a 6-h charge / σ of one bin (the bench prints |magnitude|/σ₀ per run).
+// RAMP=1 (environment): P1/P2-like straight ramps from the current start instead, snr = σ/slope in bins; prints the nested
+// test's null distribution and the free change points of the series it rejects.
 // short=1: the soft short ends the fit (the estimator before session 6); 0: no soft short (the fit window alone ends it);
 // 2: as BandDetection.Detect now does — the soft short ends the fit only if the band fluctuates itself or its growth bends there
 // (BandDetection.TrendBreakStatistic, F test at BandDetectionOptions.TrendBreakProbability).
@@ -20,9 +22,32 @@ int cut = 0;
 const double bin = 300, rest = 1800, charge = 6 * 3600, tc = rest - 5;
 int n = (int)((rest + charge) / bin), nref = (int)(rest / bin);
 var rng = new Random(seed0);
+var o = new BandDetectionOptions();
+if (Environment.GetEnvironmentVariable("RAMP") == "1")
+{
+    // P1/P2-like: a straight ramp from the current start (1800 s) with σ/slope = snr bins, the fit ended at a soft short 3–4.5 h
+    // after the current; the nested test of τ = t_c: its statistic's 95 % quantile under this null (the χ²₁ value is 3.84), how
+    // often it rejects, and the free change point's error where it does (late/early), and over all series
+    var lrs = new List<double>(); var rej = new List<double>(); var all = new List<double>();
+    for (int k = 0; k < series; k++)
+    {
+        double shortS = rest + (3 + 1.5 * rng.NextDouble()) * 3600;
+        var t = new double[n]; var s = new double[n];
+        for (int i = 0; i < n; i++) { t[i] = bin * i + bin / 2; s[i] = BandDetection.BinMeanGrowth((t[i] - rest) / 3600, bin / 2 / 3600, double.PositiveInfinity) * 12 / snr + Gauss(); }
+        double m = s.Take(nref).Average();
+        for (int i = 0; i < n; i++) s[i] -= m;
+        var a = BandDetection.Analyse(t, s, nref, +1, o, shortS, tc);
+        lrs.Add(a.CurrentStatistic); all.Add((a.OnsetFreeS - rest) / bin);
+        if (a.CurrentStatistic > 3.84) rej.Add((a.OnsetFreeS - rest) / bin);
+    }
+    var q = lrs.Order().ToArray();
+    Console.WriteLine($"ramp σ/slope {snr} bins, {series} series: LR 95 % quantile {q[(int)(0.95 * series)]:F2} (χ²₁ 3.84), rejected {rej.Count} ({100.0 * rej.Count / series:F1} %): " +
+        $"late {rej.Count(e => e > 0)}, early {rej.Count(e => e < 0)}, mean free error of the rejected {(rej.Count > 0 ? rej.Average() : double.NaN):+0.00;-0.00}, |error| > 1 bin in {rej.Count(e => Math.Abs(e) > 1)}; " +
+        $"free error over all: mean {all.Average():+0.00;-0.00} ± {Math.Sqrt(all.Select(e => e - all.Average()).Select(e => e * e).Average() / series):F2}");
+    return;
+}
 double Gauss() => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
 var err = new List<double>(); var errEarly = 0; var errLate = 0;
-var o = new BandDetectionOptions();
 for (int k = 0; k < series; k++)
 {
     double onset = rest + (0.5 + rng.NextDouble()) * 3600, shortS = rest + (3 + 1.5 * rng.NextDouble()) * 3600;

@@ -636,7 +636,8 @@ public static class BandDetection
     /// <see cref="Analyse"/> with its onset fit ended at <paramref name="shortS"/>; but <paramref name="own"/> (the same band analysed
     /// without the cell's soft short: the whole fit window) for a band that is not driven by the current and does not show the soft
     /// short — it does not fluctuate itself, the nested test on the cut fit rejects that it starts with the current
-    /// (<see cref="BandSignalAnalysis.CurrentStatistic"/> &gt; χ²₁(0.95); without a known current start every band is cut, as before),
+    /// (<see cref="BandSignalAnalysis.CurrentStatistic"/> &gt; χ²₁(0.95), computed also when
+    /// <see cref="BandDetectionOptions.OnsetWithCurrent"/> is off; without a known current start every band is cut, as before),
     /// and its growth does not bend at the soft short (<see cref="TrendBreakStatistic"/> at
     /// <see cref="BandDetectionOptions.TrendBreakProbability"/>; untestable counts as bending). The break test alone is not enough
     /// for a band that starts with the current: a relaxation absorbs much of a kink (a ramp whose slope drops by 30 % at the short,
@@ -657,7 +658,10 @@ public static class BandDetection
     {
         if (double.IsNaN(shortS)) return own;
         var cut = Analyse(t, s, referenceBins, sign, o, shortS, currentStartS);
-        bool whole = o.SoftShortBreakTest && double.IsNaN(own.FluctuationOnsetS) && double.IsFinite(cut.CurrentStartS) && cut.CurrentStatistic > ChiSquared95
+        // the decision uses the nested statistic whether or not onsets are reported at the current start, so that the free
+        // change points do not depend on that reporting option (--free-onset)
+        var nested = o.OnsetWithCurrent || !o.SoftShortBreakTest ? cut : Analyse(t, s, referenceBins, sign, o with { OnsetWithCurrent = true }, shortS, currentStartS);
+        bool whole = o.SoftShortBreakTest && double.IsNaN(own.FluctuationOnsetS) && double.IsFinite(nested.CurrentStartS) && nested.CurrentStatistic > ChiSquared95
                      && !TrendBreaks(t, s, own.FitEndIndex, own.OnsetFreeS, shortS, o.TrendBreakProbability);
         return whole ? own : cut;
     }

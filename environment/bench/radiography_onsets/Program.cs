@@ -3,11 +3,30 @@
 // (every 10-s frame, 30 frames per 5-min bin), generator → gamma → Eq. 1 → bins → kymographs → BandDetection, per seed.
 // Per band: the reported onset's error (bins), the free change point's error in brackets, and "c" when the band was timed to the
 // current start (BandDetectionOptions.OnsetWithCurrent); the summary gives both "within one bin" counts and the flagged counts.
-//   dotnet run -c Release --project environment/bench/radiography_onsets -- [charge_h=6] [seeds=2-15] [stride=1]
+//   dotnet run -c Release --project environment/bench/radiography_onsets -- [charge_h=6] [seeds=2-15] [stride=1] [--save DIR | --load DIR]
+// --save DIR writes each run's bins (medians, means, times, currents; ≈ 30 MB per 6-h run) to DIR/seed_N.bins; --load DIR re-analyses
+// stored bins (kymographs → BandDetection, same options) without the forward model and binning: an estimator change is then
+// measured on exactly the same noise in seconds per run. --set Name=value (repeatable) sets a BandDetectionOptions property,
+// e.g. --set SoftShortBreakTest=false --set TimeOnMeans=false for the session-5 estimator. --noise-free: also time P4 on the
+// forward model's noise-free transmissions (bin means of 6 sub-samples of OperandoRadiography.Transmission) over the same ROI II
+// rows, with the run's soft short and current start: the estimator's error without noise (shape/model bias).
 using System.Diagnostics;
 using SoftShort.Imaging;
 using SoftShort.Synthetic;
 
+string? saveDir = null, loadDir = null;
+bool noiseFree = false;
+var pos = new List<string>(); var sets = new List<(string, string)>();
+for (int i = 0; i < args.Length; i++)
+{
+    if (args[i] == "--save") saveDir = args[++i];
+    else if (args[i] == "--load") loadDir = args[++i];
+    else if (args[i] == "--noise-free") noiseFree = true;
+    else if (args[i] == "--set") { var kv = args[++i].Split('='); sets.Add((kv[0], kv[1])); }
+    else pos.Add(args[i]);
+}
+args = pos.ToArray();
+if (saveDir is not null) Directory.CreateDirectory(saveDir);
 double chargeH = args.Length > 0 ? double.Parse(args[0]) : 6;
 var range = (args.Length > 1 ? args[1] : "2-15").Split('-').Select(int.Parse).ToArray();
 int stride = args.Length > 2 ? int.Parse(args[2]) : 1;
@@ -24,8 +43,33 @@ for (int seed = range[0]; seed <= range[^1]; seed++)
     var det = DetectorOptions.Small with { BlurFwhmUm = 20 + 15 * rng.NextDouble(), AxisX = 210 + 4 * rng.NextDouble() };
     var g = new OperandoRadiography(scenario: sc, detector: det, seed: seed);
     var opt = OperandoPipeline.OptionsFor(g, 30 / stride);
-    var norm = OperandoPipeline.NormalizerFromGenerator(g, opt, out _);
-    var r = OperandoPipeline.Run(OperandoPipeline.FromGenerator(g, stride), norm, opt);
+    if (sets.Count > 0)
+    {
+        var bo = opt.Bands with { };
+        foreach (var (name, value) in sets)
+        {
+            var pi = typeof(BandDetectionOptions).GetProperty(name) ?? throw new ArgumentException($"--set: no option {name}");
+            pi.SetValue(bo, Convert.ChangeType(value, pi.PropertyType, System.Globalization.CultureInfo.InvariantCulture));
+        }
+        opt = opt with { Bands = bo };
+    }
+    OperandoPipelineResult r;
+    if (loadDir is not null)
+    {
+        var k = new KymographBuilder(g.Width, g.Height, opt.Regions, opt.Reference, opt.SnapshotTimesS)
+        {
+            PixelSizeUm = opt.PixelSizeUm, DetectorResolutionUm = opt.Bands.DetectorResolutionUm,
+        };
+        foreach (var b in BinStore.Read(Path.Combine(loadDir, $"seed_{seed}.bins"))) k.Add(b);
+        k.Complete();
+        r = OperandoPipeline.Analyse(k, opt);
+    }
+    else
+    {
+        var norm = OperandoPipeline.NormalizerFromGenerator(g, opt, out _);
+        using var store = saveDir is null ? null : new BinStore(Path.Combine(saveDir, $"seed_{seed}.bins"));
+        r = OperandoPipeline.Run(OperandoPipeline.FromGenerator(g, stride), norm, opt, store is null ? null : store.Write);
+    }
     var roi2 = r.Kymographs.Regions[1];
     string line = $"seed {seed,2} (blur {det.BlurFwhmUm:F1} µm):";
     foreach (var t0 in g.Truth)
@@ -39,6 +83,64 @@ for (int seed = range[0]; seed <= range[^1]; seed++)
         if (b.OnsetWithCurrent) flagged[t.Name] = flagged.GetValueOrDefault(t.Name) + 1;
         dr[t.Name] = Math.Max(dr.GetValueOrDefault(t.Name), Math.Abs(b.Row - t.Row));
         line += $" {t.Name} {F(e)}{(b.OnsetWithCurrent ? "c" : "")} ({F(ef)}, LR {b.OnsetCurrentStatistic:F1}) bin, {F(b.Row - t.Row)} px |";
+    }
+    foreach (var b in r.Bands.Where(x => x.Name is "P3" or "P4"))
+    {
+        var t = g.Truth.Single(x => x.Name == b.Name);
+        line += $"\n    {b.Name}: rows {b.FirstRow}–{b.LastRow}, σ₀ {b.NoiseSigma:E2}, |magnitude|/σ₀ {Math.Abs(b.Magnitude) / b.NoiseSigma:F1}, " +
+                $"95 % interval {F((b.OnsetLowS - t.OnsetS) / bin)} … {F((b.OnsetHighS - t.OnsetS) / bin)} bin";
+    }
+    if (noiseFree && r.Bands.SingleOrDefault(x => x.Name == "P4") is { } p4)
+    {
+        var kk = r.Kymographs; int nb = kk.TimesS.Count, nref = kk.ReferenceBins, w = g.Width;
+        var roi = kk.Regions[1];
+        double Band(float[] tr)
+        {
+            double sum = 0;
+            for (int y = p4.FirstRow; y <= p4.LastRow; y++) { double st = 0; for (int x = roi.X0; x <= roi.X1; x++) st += tr[y * w + x]; sum += st; }
+            return sum;
+        }
+        var raw = new double[nb];
+        for (int b = 0; b < nb; b++)
+        {
+            double tb = kk.TimesS[b], acc = 0;
+            for (int q = 0; q < 6; q++) acc += Band(g.Transmission(tb - bin / 2 + bin * (q + 0.5) / 6));
+            raw[b] = acc / 6;
+        }
+        double refv = raw.Take(nref).Average();
+        var snf = raw.Select(v => v / refv - 1).ToArray();
+        double cellShort = r.Bands.Select(x => x.FluctuationOnsetS).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
+        double tcb = p4.CurrentStartS, truth4 = g.Truth.Single(x => x.Name == "P4").OnsetS;
+        var own = BandDetection.Analyse(kk.TimesS, snf, nref, -1, opt.Bands, double.NaN, tcb);
+        var cutA = BandDetection.Analyse(kk.TimesS, snf, nref, -1, opt.Bands, cellShort, tcb);
+        var chosen = BandDetection.AnalyseWithSoftShort(kk.TimesS, snf, nref, -1, opt.Bands, own, cellShort, tcb);
+        if (Environment.GetEnvironmentVariable("P4_RESIDUALS") is { } dir)
+        {
+            var sm = BandDetection.BandSignal(kk.MeanRatioRows[1], p4.FirstRow, p4.LastRow);
+            var sd = BandDetection.BandSignal(kk.RatioRows[1], p4.FirstRow, p4.LastRow);
+            File.WriteAllLines(Path.Combine(dir, $"p4_{seed}.csv"), Enumerable.Range(0, nb).Select(b => FormattableString.Invariant($"{kk.TimesS[b]},{snf[b]},{sm[b]},{sd[b]}")));
+        }
+        if (Environment.GetEnvironmentVariable("P4_HYBRID") is { } hy)
+        {
+            // the noise-free signal plus white noise at the chain's residual level (means), and plus the chain's own residuals shifted in time
+            var sm = BandDetection.BandSignal(kk.MeanRatioRows[1], p4.FirstRow, p4.LastRow);
+            double amp = snf.Zip(sm).Sum(z => z.First * z.Second) / snf.Sum(v => v * v);
+            var res = sm.Select((v, i) => v - amp * snf[i]).ToArray();
+            double sdv = Math.Sqrt(res.Skip(nref).Select(v => v * v).Average());
+            var rng2 = new Random(seed);
+            int reps = int.Parse(hy), inW = 0, inC = 0; double sw2 = 0, sc2 = 0;
+            for (int q = 0; q < reps; q++)
+            {
+                var y = snf.Select(v => amp * v + sdv * Math.Sqrt(-2 * Math.Log(1 - rng2.NextDouble())) * Math.Cos(2 * Math.PI * rng2.NextDouble())).ToArray();
+                double m0 = y.Take(nref).Average(); for (int i = 0; i < nb; i++) y[i] -= m0;
+                var ow = BandDetection.Analyse(kk.TimesS, y, nref, -1, opt.Bands, double.NaN, tcb);
+                var ct = BandDetection.Analyse(kk.TimesS, y, nref, -1, opt.Bands, cellShort, tcb);
+                double ew = (ow.OnsetS - truth4) / bin, ec = (ct.OnsetS - truth4) / bin;
+                sw2 += ew; sc2 += ec; if (Math.Abs(ew) <= 1) inW++; if (Math.Abs(ec) <= 1) inC++;
+            }
+            line += $"\n    P4 noise-free + white noise σ {sdv:E2} (amplitude/σ {Math.Abs(amp * snf[^1]) / sdv:F1}), {reps} series: whole window {inW} within one bin (mean {F(sw2 / reps)}), cut {inC} (mean {F(sc2 / reps)})";
+        }
+        line += $"\n    P4 noise-free: cut at the soft short {F((cutA.OnsetS - truth4) / bin)}, whole window {F((own.OnsetS - truth4) / bin)}, reported {F((chosen.OnsetS - truth4) / bin)} bin";
     }
     double tcS = r.Bands.Select(x => x.CurrentStartS).FirstOrDefault(double.IsFinite, double.NaN);
     tcErr.Add(tcS - sc.RestS);
@@ -58,3 +160,32 @@ foreach (var (k, l) in errs.OrderBy(x => x.Key))
 Console.WriteLine($"current start estimated from the bins − planted (s): {string.Join(" ", tcErr.Distinct().Select(v => v.ToString("F1")))}");
 Console.WriteLine($"soft short (first fluctuating bin of P1/P2 − planted), bins: {string.Join(" ", shorts.Order().Select(F))}");
 Console.WriteLine($"total {total.Elapsed.TotalSeconds:F0} s");
+
+/// <summary>Bins of one run on disk (raw little-endian: time, frames, partial, current, medians, means).</summary>
+sealed class BinStore(string path) : IDisposable
+{
+    readonly BinaryWriter _w = new(File.Create(path));
+    public void Write(BinnedFrame b)
+    {
+        _w.Write(b.Index); _w.Write(b.TimeS); _w.Write(b.Frames); _w.Write(b.Partial); _w.Write(b.CurrentA);
+        _w.Write(b.Pixels.Length);
+        _w.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(b.Pixels.AsSpan()));
+        var m = b.MeanPixels ?? [];
+        _w.Write(m.Length);
+        _w.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(m.AsSpan()));
+    }
+    public void Dispose() => _w.Dispose();
+    public static IEnumerable<BinnedFrame> Read(string path)
+    {
+        using var r = new BinaryReader(File.OpenRead(path));
+        while (r.BaseStream.Position < r.BaseStream.Length)
+        {
+            int index = r.ReadInt32(); double t = r.ReadDouble(); int frames = r.ReadInt32(); bool partial = r.ReadBoolean(); double cur = r.ReadDouble();
+            var px = new float[r.ReadInt32()];
+            r.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(px.AsSpan()));
+            var mean = new float[r.ReadInt32()];
+            r.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(mean.AsSpan()));
+            yield return new BinnedFrame(index, t, frames, partial, cur, px) { MeanPixels = mean.Length > 0 ? mean : null };
+        }
+    }
+}

@@ -87,6 +87,9 @@ public class OperandoPipelineTests(ITestOutputHelper output)
     /// (default on) the reported P1/P2 onsets are within one bin in 32/34 and 31/34 of those runs: the test rejects the current
     /// start in 5 of the 68 (about its 5 % level), and those keep their free change point (1.2–1.9 bins late). Seeds 2–4 are
     /// not among them, so one bin is asserted for them here (a different seed could legitimately miss).</para>
+    /// <para>P4 (session 6): timed on the optical density of its ROI II band mean (bin means), with its onset fit over the whole
+    /// window (the creep neither fluctuates nor bends at the soft short): within one bin in 33/34 bench runs (was 26/34); seeds
+    /// 2–4 are +0.26, −0.23, −0.66 bins off (were −1.39, −0.88, −1.21), so one bin is asserted for P4 too.</para>
     /// </summary>
     [Theory]
     [InlineData(2)]
@@ -111,7 +114,7 @@ public class OperandoPipelineTests(ITestOutputHelper output)
             var b = r.Bands.Single(x => x.Name == t.Name);
             output.WriteLine($"{t.Name}: row {b.Row:F2} (truth {t.Row:F2}), onset {(b.OnsetS - t.OnsetS) / bin:F2} bins off{(b.OnsetWithCurrent ? " (with the current)" : "")}, free {(b.OnsetFreeS - t.OnsetS) / bin:F2} (95 % interval {(b.OnsetLowS - t.OnsetS) / bin:F1}…{(b.OnsetHighS - t.OnsetS) / bin:F1})");
             Assert.InRange(b.Row, t.Row - 2, t.Row + 2);
-            double tol = t.Name switch { "P1" or "P2" or "P3" => 1, _ => double.PositiveInfinity };
+            const double tol = 1; // one binned frame for every band (P4 since session 6: 33/34 of the bench runs, docs/radiography.md)
             Assert.InRange(b.OnsetS, t.OnsetS - tol * bin, t.OnsetS + tol * bin);
             if (t.Name is "P1" or "P2") Assert.InRange(b.OnsetFreeS, t.OnsetS - 2 * bin, t.OnsetS + 2 * bin);
             if (t.Name is "P3" or "P4") Assert.False(b.OnsetWithCurrent, $"{t.Name} (planted {(t.OnsetS - scenario.RestS) / 3600:F2} h after the current) timed to the current start");

@@ -835,9 +835,10 @@ public static class CellFeModel
         var eigen = new double[4];
         result.ChargeHistory.Add((0, -s.Reaction(topDofs.Select(MapDofCur)) / boreArea, result.LiInGapAfterStackMm3, 0));
         ct.ThrowIfCancellationRequested();
-        // with the Li remeshed (UL), the stacking leaves the Li in the rod–tube gap at a Mises stress whose Narayan–Anand creep rate is of order 1 s⁻¹:
-        // once the frame is fixed it relaxes within seconds, so the charge starts with 10⁻⁷ of the 20 h (7 ms) and grows the increments from there
-        // (docs/fe.md, sixth session); the small-strain and non-remeshed paths keep the fixed 1/charge_increments increments.
+        // with the Li remeshed (UL), the Li that stacking pushed round the rod edge creeps fast once the frame is fixed (Narayan–Anand: 4.5×10⁻³ s⁻¹
+        // at 0.8 MPa, 0.3 s⁻¹ at 1.5 MPa): measured, the first charge increment converges only at 7.6×10⁻⁷ of the 20 h (55 ms) with creep and at 0.05 without
+        // (docs/fe.md, sixth session), so the charge starts with 10⁻⁷ (7 ms) and grows the increments from there; the small-strain and
+        // non-remeshed paths keep the fixed 1/charge_increments increments.
         if (remeshOn) s.GrowthIterations = 10;
         var charge = new LoadStep
         {

@@ -76,6 +76,8 @@ public sealed class LoadStep
     /// <summary>Initial load-factor increment.</summary>
     public double InitialIncrement { get; init; } = 0.1;
     public double MaxIncrement { get; init; } = 0.25;
+    /// <summary>The step gives up when a cut-back increment falls below this (default 10⁻⁶).</summary>
+    public double MinIncrement { get; init; } = 1e-6;
     /// <summary>Real time at τ is DurationS · τ^TimeExponent (&gt; 1 puts small time increments at the start, for relaxation).</summary>
     public double TimeExponent { get; init; } = 1;
     /// <summary>Called after every converged increment with (τ, time since step start in s).</summary>
@@ -1337,7 +1339,7 @@ public sealed partial class AxiSolid
                     if (Rezone()) { BuildSystem(); continue; }
                 }
                 dtau *= 0.25; cuts++; Stats.Cutbacks++;
-                if (dtau < 1e-6)
+                if (dtau < step.MinIncrement)
                 {
                     if (IncrementLog != null) LogLargestResidual(res);
                     throw new ConvergenceException($"step '{step.Name}': no convergence at τ = {tau:F4} even with increment {dtau:G2} (residual {rnorm0:G3}){inverted}; the last converged state is kept");

@@ -264,5 +264,9 @@ public class LiRemeshConfigTests
         var ex = Assert.Throws<InputException>(() => new CellFeConfig { LargeDeformation = true, LiRemeshQuality = 0.2, LiRimSlidingMm = 0.15 }.Validate());
         Assert.Contains("li_remesh_quality", ex.Message);
         new CellFeConfig { LargeDeformation = true, LiRemeshQuality = 0.2 }.Validate();
+        Assert.Equal("li_rod_side_contact", CellFeConfig.KeyOf(nameof(CellFeConfig.LiRodSideContact)));
+        var side = Assert.Throws<InputException>(() => new CellFeConfig { LiRodSideContact = "node" }.Validate());
+        Assert.Contains("li_rod_side_contact", side.Message);
+        new CellFeConfig { LargeDeformation = true, LiRemeshQuality = 0.2, LiRodSideContact = "corner" }.Validate();
     }
 }

@@ -194,6 +194,23 @@ public class RezoneTests
         Assert.All(s.U, u => Assert.Equal(0, u));
     }
 
+    /// <summary>The step gives up when the cut-back increment falls below <see cref="LoadStep.MinIncrement"/> (the UL charge uses 10⁻¹¹, every other
+    /// step the default 10⁻⁶): from Δτ = 0.5, quartered per cut-back, 0.5 · 4⁻ᵏ &lt; 10⁻⁶ first at k = 10 and &lt; 10⁻⁹ at k = 15.</summary>
+    [Theory]
+    [InlineData(0, 10)]
+    [InlineData(1e-9, 15)]
+    public void CutBacksStopAtTheMinimumIncrement(double minIncrement, int cutbacks)
+    {
+        var (mesh, at) = AxiMesh.Block([1, 2], [0, 1], (_, _) => 0);
+        var s = new AxiSolid(mesh, 1);
+        s.Materials[0] = new ElasticMaterial("m", 1000, 0.3);
+        var top = new EdgePressure(at[1, 1], at[1, 0], t => 1 * t);
+        var step = minIncrement > 0 ? new LoadStep { Name = "floating", Pressures = [top], InitialIncrement = 0.5, MinIncrement = minIncrement }
+                                    : new LoadStep { Name = "floating", Pressures = [top], InitialIncrement = 0.5 };
+        Assert.Throws<ConvergenceException>(() => s.Run(step));
+        Assert.Equal(cutbacks, s.Stats.Cutbacks);
+    }
+
     [Fact]
     public void LargeDeformationCellKeysAreValidated()
     {

@@ -38,7 +38,7 @@ if (Environment.GetEnvironmentVariable("RAMP") == "1")
         for (int i = 0; i < n; i++) s[i] -= m;
         var a = BandDetection.Analyse(t, s, nref, +1, o, shortS, tc);
         lrs.Add(a.CurrentStatistic); all.Add((a.OnsetFreeS - rest) / bin);
-        if (a.CurrentStatistic > 3.84) rej.Add((a.OnsetFreeS - rest) / bin);
+        if (a.CurrentStatistic > BandDetection.ChiSquared95) rej.Add((a.OnsetFreeS - rest) / bin);
     }
     var q = lrs.Order().ToArray();
     Console.WriteLine($"ramp σ/slope {snr} bins, {series} series: LR 95 % quantile {q[(int)(0.95 * series)]:F2} (χ²₁ 3.84), rejected {rej.Count} ({100.0 * rej.Count / series:F1} %): " +

@@ -193,9 +193,8 @@ public static class BandDetection
     public static IReadOnlyList<DetectedBand> Detect(KymographBuilder k, LayerBoundaries boundaries, BandDetectionOptions? options = null)
     {
         var o = options ?? new BandDetectionOptions();
-        bool means = o.FindOnMeansWhenOversampled && Oversampled(k.PixelSizeUm, o.DetectorResolutionUm) && k.MeanRatioRows.Count == k.RatioRows.Count
-                     && k.MeanRatioRows.All(r => r.Count == k.TimesS.Count);
         bool meansKept = k.MeanRatioRows.Count == k.RatioRows.Count && k.MeanRatioRows.All(r => r.Count == k.TimesS.Count);
+        bool means = o.FindOnMeansWhenOversampled && Oversampled(k.PixelSizeUm, o.DetectorResolutionUm) && meansKept;
         return Detect(k.TimesS, k.ReferenceBins, means ? k.MeanRatioRows : k.RatioRows, k.Height, k.PixelSizeUm, boundaries, o, k.Zones,
             CurrentStartS(k.TimesS, k.CurrentsA), meansKept ? k.MeanRatioRows : null);
     }
@@ -812,7 +811,7 @@ public static class BandDetection
         OnsetTest(t, s, count, latestS, sign, double.NaN, out curved, out lowS, out highS, out _);
 
     /// <summary>χ²₁(0.95): the 95 % profile-likelihood interval and the 5 % nested test.</summary>
-    const double ChiSquared95 = 3.84;
+    public const double ChiSquared95 = 3.84;
 
     /// <summary>
     /// <see cref="Onset(IReadOnlyList{double}, IReadOnlyList{double}, int, double, int, out bool, out double, out double)"/> with the

@@ -76,8 +76,10 @@ public sealed class LoadStep
     /// <summary>Initial load-factor increment.</summary>
     public double InitialIncrement { get; init; } = 0.1;
     public double MaxIncrement { get; init; } = 0.25;
-    /// <summary>The step gives up when a cut-back increment falls below this (default 10⁻⁶).</summary>
-    public double MinIncrement { get; init; } = 1e-6;
+    /// <summary>The step gives up when a cut-back increment falls below this (default <see cref="DefaultMinIncrement"/>).</summary>
+    public double MinIncrement { get; init; } = DefaultMinIncrement;
+    /// <summary>Default <see cref="MinIncrement"/>: 10⁻⁶.</summary>
+    public const double DefaultMinIncrement = 1e-6;
     /// <summary>Real time at τ is DurationS · τ^TimeExponent (&gt; 1 puts small time increments at the start, for relaxation).</summary>
     public double TimeExponent { get; init; } = 1;
     /// <summary>Called after every converged increment with (τ, time since step start in s).</summary>

@@ -844,7 +844,7 @@ public static class CellFeModel
         {
             Name = "3 charge", DurationS = cfg.ChargeHours * 3600, Prescribed = frame,
             Eigenstrain = (e, tau) => mesh.Region[e] == Li ? [0, platedMm * tau / tLi, 0, 0] : null,
-            InitialIncrement = remeshOn ? 1e-7 : 1.0 / cfg.ChargeIncrements, MaxIncrement = 1.0 / cfg.ChargeIncrements, MinIncrement = remeshOn ? 1e-11 : 1e-6,
+            InitialIncrement = remeshOn ? 1e-7 : 1.0 / cfg.ChargeIncrements, MaxIncrement = 1.0 / cfg.ChargeIncrements, MinIncrement = remeshOn ? 1e-11 : LoadStep.DefaultMinIncrement,
             OnIncrement = (tau, t) =>
             {
                 result.ChargeHistory.Add((t / 3600, -s.Reaction(topDofs.Select(MapDofCur)) / boreArea, LiInGap(), platedMm * tau * 1000));

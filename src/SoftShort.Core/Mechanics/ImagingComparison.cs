@@ -61,7 +61,7 @@ public static class ImagingComparison
     /// Measures the core outline of a radiography folder whose summary.json gives the pixel size and the layer rows
     /// (<c>pixel_size_um</c>, <c>ss_li_row_px</c>, <c>li_se_row_px</c>, <c>se_cathode_row_px</c>; the cell axis runs down the image, anode rod on top):
     /// the core radius (<see cref="CellOutline"/>) over the rod rows (from row 2 to 3 rows above SS|Li), the Li rows (2 rows inside
-    /// the foil) and the SE rows (8 rows inside the pellet).
+    /// the foil) and the SE rows (8 rows inside the pellet), each found near the whole frame's outline (<see cref="CellOutline.DetectNear"/>).
     /// </summary>
     public static RadiographOutline MeasureRadiograph(string radiographyDir)
     {
@@ -73,7 +73,10 @@ public static class ImagingComparison
         double px = Get("pixel_size_um");
         int ssLi = (int)Math.Round(Get("ss_li_row_px")), liSe = (int)Math.Round(Get("li_se_row_px")), seCa = (int)Math.Round(Get("se_cathode_row_px"));
         var t = Transmission(radiographyDir);
-        double Radius(int y0, int y1) => CellOutline.Detect(t, y0, y1).RadiusPx * px;
+        // Each height range is searched near the whole frame's edges: a free search in a few dark rows can take a noise slope
+        // inside the core for an edge at a small-pixel camera (see CellOutline.DetectNear); the radius varies by far less.
+        var whole = CellOutline.Detect(t);
+        double Radius(int y0, int y1) => CellOutline.DetectNear(t, y0, y1, whole).RadiusPx * px;
         var z = new double[t.Height]; var rr = new double[t.Height];
         for (int y = 0; y < t.Height; y++)
         {

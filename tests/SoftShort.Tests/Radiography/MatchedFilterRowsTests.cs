@@ -46,7 +46,7 @@ public class MatchedFilterRowsTests(ITestOutputHelper output)
     /// increments fall by 1.5–2 % over the 4 h here), while a later onset mixed in (the creep, 1 h after the current) steepens
     /// it. With the detector's rows no increment exceeds the first by more than 0.2 % and none falls below it by more than 3 %;
     /// P2's rows padded by two regardless of P4 (the session-6 rows) take in the creep and steepen by more than 50 % on these
-    /// noise-free bins (the defect this guards against; on 34 noisy runs P2's padded rows reached P4's in 26 and steepened by
+    /// noise-free bins (the defect this guards against; on 34 noisy runs P2's padded rows reached P4's in 21 and steepened by
     /// 3–6 %, by 24–41 % where P2's own run began a row lower).
     /// </summary>
     [Theory]

@@ -10,18 +10,26 @@
 // e.g. --set SoftShortBreakTest=false --set TimeOnMeans=false for the session-5 estimator. --noise-free: also time P4 on the
 // forward model's noise-free transmissions (bin means of 6 sub-samples of OperandoRadiography.Transmission) over the same ROI II
 // rows, with the run's soft short and current start: the estimator's error without noise (shape/model bias).
+// --shapes [N]: for P1–P3, the matched signal over the band's matched rows (DetectedBand.MatchedFirstRow/LastRow) on the forward
+// model's noise-free transmissions (mean over each bin's frame times, the run's zones): its largest bin increment before the planted
+// soft short relative to the first (a later onset mixed in makes it > 1), its free onset (cut at the run's soft short), and with N > 0 the mean
+// free onset and the share of rejected current starts for N series of white noise at the chain's residual level added to it
+// (what the estimator does on the chain's shape; docs/radiography.md, "Seventh session").
 using System.Diagnostics;
 using SoftShort.Imaging;
 using SoftShort.Synthetic;
 
 string? saveDir = null, loadDir = null;
-bool noiseFree = false;
+bool noiseFree = false, shapes = false;
+int shapeSeries = 0;
+var shapeErr = new Dictionary<string, List<double>>(); var shapeWhite = new Dictionary<string, List<double>>(); var shapeRej = new Dictionary<string, (int Rej, int N)>();
 var pos = new List<string>(); var sets = new List<(string, string)>();
 for (int i = 0; i < args.Length; i++)
 {
     if (args[i] == "--save") saveDir = args[++i];
     else if (args[i] == "--load") loadDir = args[++i];
     else if (args[i] == "--noise-free") noiseFree = true;
+    else if (args[i] == "--shapes") { shapes = true; if (i + 1 < args.Length && int.TryParse(args[i + 1], out int nw)) { shapeSeries = nw; i++; } }
     else if (args[i] == "--set") { var kv = args[++i].Split('='); sets.Add((kv[0], kv[1])); }
     else pos.Add(args[i]);
 }
@@ -142,6 +150,62 @@ for (int seed = range[0]; seed <= range[^1]; seed++)
         }
         line += $"\n    P4 noise-free: cut at the soft short {F((cutA.OnsetS - truth4) / bin)}, whole window {F((own.OnsetS - truth4) / bin)}, reported {F((chosen.OnsetS - truth4) / bin)} bin";
     }
+    if (shapes && r.Kymographs.Zones is { } z)
+    {
+        var kk = r.Kymographs; int nb = kk.TimesS.Count, nref = kk.ReferenceBins, w = g.Width, nz = z.Zones, bs = 30 / stride;
+        // noise-free zone means of every bin: the mean of the noise-free transmission over its frames' times
+        var zm = new double[nb][];
+        for (int b = 0; b < nb; b++)
+        {
+            var acc = new double[w * g.Height];
+            for (int f = 0; f < bs; f++) { var tr = g.Transmission((double)(b * bs + f) * stride * det.FrameIntervalS); for (int i = 0; i < acc.Length; i++) acc[i] += tr[i] / bs; }
+            zm[b] = new double[z.Height * nz];
+            for (int y = 0; y < z.Height; y++)
+                for (int q = 0; q < nz; q++) { double sum = 0; for (int x = z.X0[q]; x <= z.X1[q]; x++) sum += acc[y * w + x]; zm[b][y * nz + q] = sum / (z.X1[q] - z.X0[q] + 1); }
+        }
+        double cellShort = r.Bands.Select(x => x.FluctuationOnsetS).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
+        int end = double.IsFinite(cellShort) ? Enumerable.Range(0, nb).FirstOrDefault(b => kk.TimesS[b] >= cellShort, nb) : nb;
+        int nl = Math.Max(1, (int)Math.Round(nb * opt.Bands.LateFraction));
+        foreach (var b in r.Bands.Where(x => x.MatchedFirstRow >= 0))
+        {
+            var cells = new List<int>();
+            for (int y = b.MatchedFirstRow; y <= b.MatchedLastRow; y++) for (int q = 0; q < nz; q++) if (z.Reference[y * nz + q] > 0 && z.Counts[y * nz + q] > 0) cells.Add(y * nz + q);
+            var zref = cells.ToDictionary(i => i, i => Enumerable.Range(0, nref).Average(q => zm[q][i]));
+            var pat = cells.ToDictionary(i => i, i => Enumerable.Range(nb - nl, nl).Average(q => Math.Log(zm[q][i] / zref[i])));
+            double den = pat.Values.Sum(v => v * v);
+            var nf = Enumerable.Range(0, nb).Select(q => b.Sign * cells.Sum(i => pat[i] * Math.Log(zm[q][i] / zref[i])) / den).ToArray(); // in the band's direction, as Detect times it
+            // increments over the bins wholly before the planted soft short (a late-detected short would add its jump)
+            int endShape = Math.Min(end, Enumerable.Range(0, nb).FirstOrDefault(q => kk.TimesS[q] + bin / 2 > sc.RestS + sc.SoftShortOnsetS, nb));
+            double inc0 = nf[nref + 1] - nf[nref], hi = 0;
+            for (int q = nref; q < endShape - 1; q++) hi = Math.Max(hi, (nf[q + 1] - nf[q]) / inc0);
+            var own = BandDetection.Analyse(kk.TimesS, nf, nref, b.Sign, opt.Bands, double.NaN, double.NaN);
+            var nfA = b.Name == "P3" ? BandDetection.AnalyseWithSoftShort(kk.TimesS, nf, nref, b.Sign, opt.Bands, own, cellShort, double.NaN)
+                                     : BandDetection.Analyse(kk.TimesS, nf, nref, b.Sign, opt.Bands, cellShort, double.NaN);
+            double truthS = g.Truth.Single(x => x.Name == b.Name).OnsetS, enf = (nfA.OnsetS - truthS) / bin;
+            (shapeErr.TryGetValue(b.Name, out var le) ? le : shapeErr[b.Name] = []).Add(enf);
+            line += $"\n    {b.Name} shape: matched rows {b.MatchedFirstRow}–{b.MatchedLastRow}, largest increment / first {(inc0 != 0 ? hi.ToString("F3") : "– (starts later)")}, noise-free onset {F(enf)} bin";
+            if (shapeSeries > 0 && b.Name != "P3")
+            {
+                // white noise at the chain's residual level about this shape (amplitude and offset fitted on the bins before the short)
+                var ch = BandDetection.MatchedSignal(z, b.MatchedFirstRow, b.MatchedLastRow, opt.Bands.LateFraction, nref)!.Select(v => b.Sign * v).ToArray();
+                double mx = nf.Take(end).Average(), my = ch.Take(end).Average(), sxy = 0, sxx = 0;
+                for (int q = 0; q < end; q++) { sxy += (nf[q] - mx) * (ch[q] - my); sxx += (nf[q] - mx) * (nf[q] - mx); }
+                double amp = sxy / sxx, sd = Math.Sqrt(Enumerable.Range(0, end).Average(q => Math.Pow(ch[q] - my - amp * (nf[q] - mx), 2)));
+                var rng2 = new Random(seed * 31 + b.Name[1]);
+                double sumE = 0; int rej = 0;
+                for (int q = 0; q < shapeSeries; q++)
+                {
+                    var y = nf.Select(v => amp * v + sd * Math.Sqrt(-2 * Math.Log(1 - rng2.NextDouble())) * Math.Cos(2 * Math.PI * rng2.NextDouble())).ToArray();
+                    double m0 = y.Take(nref).Average(); for (int i = 0; i < nb; i++) y[i] -= m0;
+                    var a = BandDetection.Analyse(kk.TimesS, y, nref, b.Sign, opt.Bands, cellShort, b.CurrentStartS);
+                    sumE += (a.OnsetFreeS - truthS) / bin; if (a.CurrentStatistic > BandDetection.ChiSquared95) rej++;
+                }
+                (shapeWhite.TryGetValue(b.Name, out var lw) ? lw : shapeWhite[b.Name] = []).Add(sumE / shapeSeries);
+                var (r0, n0) = shapeRej.GetValueOrDefault(b.Name); shapeRej[b.Name] = (r0 + rej, n0 + shapeSeries);
+                line += $"; white noise ({shapeSeries} series, σ/slope {sd / Math.Abs(amp * inc0):F2} bins): mean free onset {F(sumE / shapeSeries)} bin, current start rejected {rej}";
+            }
+        }
+    }
     double tcS = r.Bands.Select(x => x.CurrentStartS).FirstOrDefault(double.IsFinite, double.NaN);
     tcErr.Add(tcS - sc.RestS);
     double shortS = sc.RestS + sc.SoftShortOnsetS;
@@ -157,6 +221,9 @@ foreach (var (k, l) in errs.OrderBy(x => x.Key))
         $"timed to the current start {flagged.GetValueOrDefault(k)}/{l.Count}; median |error| {l.Select(Math.Abs).Order().ElementAt(l.Count / 2):F2}, mean {F(l.Average())}, rms {Math.Sqrt(l.Average(e => e * e)):F2}, worst {F(l.MaxBy(Math.Abs))} bins " +
         $"(free: {lf.Select(Math.Abs).Order().ElementAt(lf.Count / 2):F2}, {F(lf.Average())}, {Math.Sqrt(lf.Average(e => e * e)):F2}, {F(lf.MaxBy(Math.Abs))})");
 }
+foreach (var (k, l) in shapeErr.OrderBy(x => x.Key))
+    Console.WriteLine($"{k} shape: noise-free free onset mean {F(l.Average())}, worst {F(l.MaxBy(Math.Abs))} bins" +
+        (shapeWhite.TryGetValue(k, out var lw) ? $"; white noise on the shapes: mean free onset {lw.Average():+0.000;-0.000} bin, current start rejected in {shapeRej[k].Rej}/{shapeRej[k].N} ({100.0 * shapeRej[k].Rej / shapeRej[k].N:F1} %)" : ""));
 Console.WriteLine($"current start estimated from the bins − planted (s): {string.Join(" ", tcErr.Distinct().Select(v => v.ToString("F1")))}");
 Console.WriteLine($"soft short (first fluctuating bin of P1/P2 − planted), bins: {string.Join(" ", shorts.Order().Select(F))}");
 Console.WriteLine($"total {total.Elapsed.TotalSeconds:F0} s");

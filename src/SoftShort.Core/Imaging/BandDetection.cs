@@ -42,6 +42,11 @@ public sealed record DetectedBand(string Name, int Sign, int Roi, double Row, do
     public bool OnsetWithCurrent { get; init; }
     /// <summary>The likelihood-ratio statistic of τ = t_c, (SSE(t_c) − SSE(τ̂)) / σ̂² (compared with χ²₁(0.95) = 3.84); NaN: not tested.</summary>
     public double OnsetCurrentStatistic { get; init; } = double.NaN;
+    /// <summary>First row of the matched filter that timed the band (<see cref="BandDetection.MatchedSignal"/>; the band's rows
+    /// padded, see <see cref="BandDetectionOptions.MatchedPadStopsAtBands"/>); −1 when the band was timed on its ROI band mean.</summary>
+    public int MatchedFirstRow { get; init; } = -1;
+    /// <summary>Last row of that matched filter; −1 when none.</summary>
+    public int MatchedLastRow { get; init; } = -1;
 }
 
 /// <summary>Options of <see cref="BandDetection"/>.</summary>
@@ -88,6 +93,15 @@ public sealed record BandDetectionOptions
     public bool MatchedFilter { get; init; } = true;
     /// <summary>Rows added on each side of a band for the matched filter (the template weights the blur tails). Default 2.</summary>
     public int MatchedPadRows { get; init; } = 2;
+    /// <summary>
+    /// The matched filter's padding (<see cref="MatchedPadRows"/>) stops at another detected band's rows, as the Li
+    /// quantification's does (<see cref="BandDetection.PaddedRows"/>): the filter assumes one time course in all its cells, and
+    /// P2's lower pad reached into the crept Li of P4 in the PTFE gap (rows ≤ 27 of the synthetic cell, whose rays cross the core
+    /// too), which starts 0.5–1.5 h after the current; P2's noise-free matched signal then steepened by 3–6 % at the creep's
+    /// onset (24–41 % where P2's own run began one row lower), and a straight-ramp onset fit to a signal that steepens later comes
+    /// out late (docs/radiography.md, "seventh session"). Default true; false: the session-6 rows (run ± pad).
+    /// </summary>
+    public bool MatchedPadStopsAtBands { get; init; } = true;
     /// <summary>
     /// Spatial resolution of the detector (FWHM), µm. Where the pixel oversamples it (≥ 2 pixels per FWHM, e.g. the paper's
     /// 6.5 µm camera pixel behind a 25 µm-resolution scintillator), the late-time profile that defines the bands is smoothed along
@@ -271,8 +285,10 @@ public static class BandDetection
         if (ratioRows.Count > 1) Take("P4", Runs(ratioRows[1], height, referenceBins, pixelSizeUm, o), -1, boundaries.SsLi, 1);
         // the signal that is timed: the band mean, or for P1–P3 its matched-filter amplitude over the rows and the whole core width,
         // in the same units (scaled to the band mean's late level)
-        var timed = found.Select(f =>
+        var matchedRows = new (int First, int Last)[found.Count];
+        var timed = found.Select((f, i) =>
         {
+            matchedRows[i] = (-1, -1);
             if (!o.MatchedFilter || zones is null || f.Roi != 0 || zones.Bins.Count != t.Length)
             {
                 var rows = o.TimeOnMeans && meanRatioRows is not null && f.Roi < meanRatioRows.Count && meanRatioRows[f.Roi].Count == t.Length
@@ -280,10 +296,17 @@ public static class BandDetection
                 return o.TimeInOpticalDensity ? BandOpticalDensity(rows, f.Run.First, f.Run.Last)
                     : ReferenceEquals(rows, ratioRows[f.Roi]) ? f.Series : BandSignal(rows, f.Run.First, f.Run.Last);
             }
-            var a = MatchedSignal(zones, f.Run.First - o.MatchedPadRows, f.Run.Last + o.MatchedPadRows, o.LateFraction, referenceBins);
+            // the padding stops at the other bands' rows (of either ROI: P4's crept Li in the gap is seen through the core too)
+            var (y0, y1) = o.MatchedPadStopsAtBands
+                ? PaddedRows(f.Run.First, f.Run.Last, o.MatchedPadRows, found.Where(g => !ReferenceEquals(g.Run, f.Run)).Select(g => (g.Run.First, g.Run.Last)))
+                : (f.Run.First - o.MatchedPadRows, f.Run.Last + o.MatchedPadRows);
+            y0 = Math.Max(0, y0); y1 = Math.Min(height - 1, y1);
+            var a = MatchedSignal(zones, y0, y1, o.LateFraction, referenceBins);
             int nl = Math.Max(1, (int)Math.Round(t.Length * o.LateFraction));
             double late = f.Series.Skip(t.Length - nl).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average();
-            return a is null || !(Math.Abs(late) > 0) ? f.Series : a.Select(v => v * late).ToArray();
+            if (a is null || !(Math.Abs(late) > 0)) return f.Series;
+            matchedRows[i] = (y0, y1);
+            return a.Select(v => v * late).ToArray();
         }).ToList();
         // first pass: each band on its own; the soft short is a cell-wide event (part of the current leaks electronically from then
         // on, so no band keeps its pre-short trend): the earliest fluctuation onset ends every band's onset fit
@@ -302,9 +325,32 @@ public static class BandDetection
             {
                 NoiseSigma = a.Sigma, OnsetLowS = a.OnsetLowS, OnsetHighS = a.OnsetHighS, OnsetFreeS = a.OnsetFreeS, CurrentStartS = a.CurrentStartS,
                 OnsetWithCurrent = a.OnsetWithCurrent, OnsetCurrentStatistic = a.CurrentStatistic,
+                MatchedFirstRow = matchedRows[i].First, MatchedLastRow = matchedRows[i].Last,
             });
         }
         return list;
+    }
+
+    /// <summary>
+    /// Rows first − pad … last + pad of a band, the padding stopped at the rows of the other bands that lie wholly on one side
+    /// of it (a band that contains this one, e.g. P4 in ROI II around P3, does not limit it): the rows a matched filter or a
+    /// Li sum may take for this band without taking in another band's change, whose time course differs (P2's pad reached into
+    /// the crept Li of P4, which starts later). The result is not clamped to the image.
+    /// </summary>
+    /// <param name="first">The band's first row.</param>
+    /// <param name="last">The band's last row.</param>
+    /// <param name="pad">Rows added on each side.</param>
+    /// <param name="others">The other bands' (first, last) rows.</param>
+    public static (int First, int Last) PaddedRows(int first, int last, int pad, IEnumerable<(int First, int Last)> others)
+    {
+        int y0 = first - pad, y1 = last + pad;
+        foreach (var (f, l) in others)
+        {
+            if (f <= first && l >= last) continue; // a band around this one keeps this one's rows
+            if (l < first) y0 = Math.Max(y0, l + 1);
+            if (f > last) y1 = Math.Min(y1, f - 1);
+        }
+        return (y0, y1);
     }
 
     /// <summary>Band signal: per bin, the mean over rows first..last of Tr_t/Tr_0, minus 1 (NaN rows ignored).</summary>

@@ -575,14 +575,10 @@ public static class LiQuantification
         var z = k.Zones;
         if (z is null || k.GeometryReference is null || z.Bins.Count != k.TimesS.Count) return null;
         InputException.Require(pixelSizeUm > 0 && boreRadiusUm > 0, "quantify", "pixel size and bore radius must be positive");
-        int y0 = Math.Max(0, band.FirstRow - pad), y1 = Math.Min(k.Height - 1, band.LastRow + pad), nz = z.Zones;
         // the padding stops at another band's rows (e.g. P2's at the crept Li of P4 in the gap, whose rays cross the core too)
-        foreach (var o in others ?? [])
-        {
-            if (o == band || (o.FirstRow <= band.FirstRow && o.LastRow >= band.LastRow)) continue; // a band inside another (P3 in P4) keeps its rows
-            if (o.LastRow < band.FirstRow) y0 = Math.Max(y0, o.LastRow + 1);
-            if (o.FirstRow > band.LastRow) y1 = Math.Min(y1, o.FirstRow - 1);
-        }
+        var (y0, y1) = BandDetection.PaddedRows(band.FirstRow, band.LastRow, pad, (others ?? []).Where(o => o != band).Select(o => (o.FirstRow, o.LastRow)));
+        y0 = Math.Max(0, y0); y1 = Math.Min(k.Height - 1, y1);
+        int nz = z.Zones;
         double axis = z.AxisX, radius = z.RadiusPx;
         // the band's own core edges, searched near the whole-frame outline's (a free search in a few dark rows can take noise for an edge)
         try { var o = CellOutline.DetectNear(k.GeometryReference, y0, y1, new CellOutline(axis, radius, axis - radius, axis + radius)); axis = o.AxisX; radius = o.RadiusPx; } catch (InputException) { }

@@ -95,7 +95,7 @@ public sealed class FeRunCommand : Command<FeRunCommand.Settings>
     static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>Every file <see cref="Write"/> may produce (a stopped run deletes the ones it has no data for, so that none is left from an earlier run).</summary>
-    public static readonly string[] OutputFiles = ["pressure_vs_time.csv", "li_wall_profile.csv", "li_thickness_profile.csv", "mesh_elements.csv", "deformed_nodes.csv",
+    public static readonly string[] OutputFiles = ["pressure_vs_time.csv", "li_wall_profile.csv", "li_outline.csv", "li_thickness_profile.csv", "mesh_elements.csv", "deformed_nodes.csv",
         "element_fields.csv", "von_mises_MPa.tif", "pressure_MPa.tif", "eqps.tif", "summary.json"];
 
     /// <summary>
@@ -117,6 +117,11 @@ public sealed class FeRunCommand : Command<FeRunCommand.Settings>
         if (r.LiWallProfile.Count > 0)
             CsvTable.Write(Path.Combine(outDir, "li_wall_profile.csv"),
             [("z_mm", r.LiWallProfile.Select(x => x.ZMm).ToArray()), ("ur_after_stacking_um", r.LiWallProfile.Select(x => x.UrStackUm).ToArray()), ("ur_after_charge_um", r.LiWallProfile.Select(x => x.UrChargeUm).ToArray())]);
+        if (r.LiOutlineAfterCharge.Count > 0) // large deformation: the deformed Li outline after stacking (after_charge 0) and after charge (1)
+            CsvTable.Write(Path.Combine(outDir, "li_outline.csv"),
+            [("after_charge", [.. r.LiOutlineAfterStack.Select(_ => 0.0), .. r.LiOutlineAfterCharge.Select(_ => 1.0)]),
+             ("r_mm", [.. r.LiOutlineAfterStack.Select(p => p.RMm), .. r.LiOutlineAfterCharge.Select(p => p.RMm)]),
+             ("z_mm", [.. r.LiOutlineAfterStack.Select(p => p.ZMm), .. r.LiOutlineAfterCharge.Select(p => p.ZMm)])]);
         if (r.LiThicknessProfile.Count > 0)
             CsvTable.Write(Path.Combine(outDir, "li_thickness_profile.csv"),
             [("r_mm", r.LiThicknessProfile.Select(x => x.RMm).ToArray()), ("thickness_after_stacking_um", r.LiThicknessProfile.Select(x => x.ThicknessStackUm).ToArray()), ("thickness_after_charge_um", r.LiThicknessProfile.Select(x => x.ThicknessChargeUm).ToArray())]);

@@ -128,7 +128,7 @@ public sealed partial class AxiSolid
             ResidualHistory = ResidualHistory, ResidualLog = ResidualLog, TangentReuseRatio = TangentReuseRatio, Progress = Progress,
             IncrementLog = IncrementLog, MaxThreads = MaxThreads, ContactPenaltyMPaPerMm = ContactPenaltyMPaPerMm, FrictionCoefficient = FrictionCoefficient,
             FrictionSmoothing = FrictionSmoothing, RezoneRegion = RezoneRegion, RezoneQualityThreshold = RezoneQualityThreshold, RezoneRings = RezoneRings,
-            RezoneMinImprovement = RezoneMinImprovement, GrowthIterations = GrowthIterations, RezoneBoundarySliding = RezoneBoundarySliding,
+            RezoneMinImprovement = RezoneMinImprovement, GrowthIterations = GrowthIterations, ShrinkIterations = ShrinkIterations, RezoneBoundarySliding = RezoneBoundarySliding,
             RezoneVolumeTolerance = RezoneVolumeTolerance,
         };
         Array.Copy(Materials, s2.Materials, Materials.Length);

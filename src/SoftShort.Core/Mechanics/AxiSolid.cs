@@ -785,6 +785,13 @@ public sealed partial class AxiSolid
     public double RezoneMinImprovement { get; set; } = 0.05;
     /// <summary>The load increment grows by 1.5 after an increment that converged in at most this many Newton iterations (default 4).</summary>
     public int GrowthIterations { get; set; } = 4;
+    /// <summary>The load increment is halved (no cut-back: the increment converged) after an increment that needed more than this many Newton
+    /// iterations; default <see cref="int.MaxValue"/> = never (increments shrink only by cut-backs on non-convergence).</summary>
+    public int ShrinkIterations { get; set; } = int.MaxValue;
+    /// <summary>The increment (in the current step's τ) that the stepping would try next, set after every converged increment before the
+    /// step's <see cref="LoadStep.OnIncrement"/> runs; NaN before the first. Lets a caller that interrupts a step (e.g. to remesh) continue
+    /// with the increment size reached instead of the step's initial one.</summary>
+    public double NextIncrement { get; private set; } = double.NaN;
     /// <summary>
     /// Let the region's free boundary nodes (not shared with another region, no prescribed DOF; frictionless or frictional contact nodes
     /// included) slide along the region's current boundary polyline when rezoning, to the arc-length fractions of their reference spacing
@@ -1258,6 +1265,7 @@ public sealed partial class AxiSolid
         _uN = uSave;
         string inverted = "";
         double tau = 0, dtau = step.InitialIncrement;
+        NextIncrement = double.NaN;
         double t0 = TimeS;
         int cuts = 0;
         double rezonedAt = double.NaN;
@@ -1353,10 +1361,12 @@ public sealed partial class AxiSolid
             InternalForce = (double[])fint.Clone();
             tau = tauNew; TimeS = t0 + step.DurationS * Math.Pow(tau, step.TimeExponent);
             Stats.Increments++;
+            double next = it <= GrowthIterations ? Math.Min(step.MaxIncrement, dtau * 1.5) : it > ShrinkIterations ? dtau * 0.5 : dtau;
+            NextIncrement = next;
             step.OnIncrement?.Invoke(tau, TimeS - t0);
             Progress?.Report(new ProgressReport(step.Name, tau));
             IncrementLog?.Invoke($"{step.Name}: increment {Stats.Increments}, τ = {tau:F4}, t = {TimeS:G4} s, {it} Newton iterations");
-            if (it <= GrowthIterations) dtau = Math.Min(step.MaxIncrement, dtau * 1.5);
+            dtau = next;
             if (RezoneRegion >= 0 && LargeDeformation && RegionQuality(RezoneRegion) < RezoneQualityThreshold && Rezone())
             {
                 rezonedAt = tau;

@@ -54,6 +54,12 @@ public sealed record CellFeConfig
     /// "corner" (default): node-to-corner on the rounded edge for every node, the whole reaction on the rod's corner node (fifth session; at the
     /// charge start both give the same convergence, docs/fe.md sixth session).</summary>
     public string LiRodSideContact { get; init; } = "corner";
+    /// <summary>With <see cref="LiRemeshQuality"/>: the charge increment grows by 1.5 after an increment that converged in at most this many Newton
+    /// iterations (default 15; the sixth session's 10 kept Δτ near 10⁻³ because about half the charge increments need 11–18, docs/fe.md seventh session).</summary>
+    public int ChargeGrowthIterations { get; init; } = 15;
+    /// <summary>With <see cref="LiRemeshQuality"/>: the charge increment is halved after an increment that needed more than this many Newton iterations
+    /// (default 20, below <see cref="MaxNewtonIterations"/> = 25 at which it would be cut back to a quarter and redone).</summary>
+    public int ChargeShrinkIterations { get; init; } = 20;
     /// <summary>Length of each SS rod modelled, mm (graded mesh away from the stack). Default 2.</summary>
     public double RodLengthMm { get; init; } = 2.0;
     /// <summary>Li foil thickness, µm (paper: ≈ 250).</summary>
@@ -198,6 +204,9 @@ public sealed record CellFeConfig
         InputException.Require(double.IsFinite(SeLateralRatio) && SeLateralRatio is > 0.01 and < 0.99, $"{source}: se_lateral_ratio", $"must be in (0.01, 0.99), got {SeLateralRatio}");
         InputException.Require(double.IsFinite(SeTapRelativeDensity) && SeTapRelativeDensity is >= 0.1 and < SePowder.PressedRelativeDensity, $"{source}: se_tap_relative_density", $"must be in [0.1, {SePowder.PressedRelativeDensity}), got {SeTapRelativeDensity}");
         InputException.Require(MaxNewtonIterations is >= 1 and <= 1000, $"{source}: max_newton_iterations", $"must be in [1, 1000], got {MaxNewtonIterations}");
+        InputException.Require(ChargeGrowthIterations is >= 1 and <= 1000, $"{source}: charge_growth_iterations", $"must be in [1, 1000], got {ChargeGrowthIterations}");
+        InputException.Require(ChargeShrinkIterations >= ChargeGrowthIterations && ChargeShrinkIterations <= 1000, $"{source}: charge_shrink_iterations",
+            $"must be in [charge_growth_iterations = {ChargeGrowthIterations}, 1000], got {ChargeShrinkIterations}");
         InputException.Require(MaxIncrements >= 0, $"{source}: max_increments", $"must be ≥ 0 (0 = no limit), got {MaxIncrements}");
         foreach (var (e, nu, who) in new[] { (TubeEMPa, TubeNu, "tube"), (LiEMPa, LiNu, "li"), (SeEMPa, SeNu, "se"), (CathodeEMPa, CathodeNu, "cathode"), (SsEMPa, SsNu, "ss") })
         {
@@ -254,6 +263,11 @@ public sealed class CellFeResult
     public double SeLateralPressureMaxMPa { get; set; }
     /// <summary>Li foil outline at the tube wall (z mm, u_r µm) after stacking and after charge.</summary>
     public List<(double ZMm, double UrStackUm, double UrChargeUm)> LiWallProfile { get; } = [];
+    /// <summary>Large deformation: the Li region's outline in the deformed configuration (r, z mm, counter-clockwise from the anode rod's corner)
+    /// after stacking and after charge (Fig. 6G); empty in small strain. After a Li remesh <see cref="LiWallProfile"/> is taken from these
+    /// (<see cref="CellFeModel.WallProfileFromOutlines"/>).</summary>
+    public List<(double RMm, double ZMm)> LiOutlineAfterStack { get; } = [];
+    public List<(double RMm, double ZMm)> LiOutlineAfterCharge { get; } = [];
     /// <summary>Li foil thickness vs r (r mm, thickness µm) before charge (after stacking) and after charge.</summary>
     public List<(double RMm, double ThicknessStackUm, double ThicknessChargeUm)> LiThicknessProfile { get; } = [];
     public int Dofs { get; set; }
@@ -470,12 +484,12 @@ public static class CellFeModel
             if (cfg.MaxIncrements > 0 && s.Stats.Increments >= cfg.MaxIncrements && !(tau >= 1 && result.CompletedSteps == 3))
                 throw new IncrementBudgetException($"step '{stepName}': increment budget max_increments = {cfg.MaxIncrements} used up at τ = {tau:F4}");
         });
-        void RunStep(LoadStep ls)
+        void RunStep(LoadStep ls, bool carryIncrement = false)
         {
             stepName = ls.Name; tauOk = 0; tauBase = 0; Array.Copy(s.U, uOk, uOk.Length);
             try
             {
-                if (remeshOn) RunWithRemeshing(ls);
+                if (remeshOn) RunWithRemeshing(ls, carryIncrement);
                 else s.Run(ls);
             }
             catch (Exception ex) when (ex is ConvergenceException or IncrementBudgetException or InvertedElementException
@@ -500,7 +514,7 @@ public static class CellFeModel
         double remeshThreshold = cfg.LiRemeshQuality;
         var liAxisNodes = new List<int>(); // new Li nodes on the axis (current numbering): u_r = 0
         // a step continued from τ_b (after a remesh) in the current numbering: loads at τ_b + (1 − τ_b) τ′; hold = the loads of τ_b for one increment
-        LoadStep SubStep(LoadStep ls, double tb, double t0Step, bool checkQuality, bool hold)
+        LoadStep SubStep(LoadStep ls, double tb, double t0Step, bool checkQuality, bool hold, double initialRel = double.NaN)
         {
             double scale = 1 - tb;
             double T(double t) => hold ? tb : tb + scale * t;
@@ -513,7 +527,7 @@ public static class CellFeModel
                 Name = hold ? $"{ls.Name} (equilibrium after Li remesh)" : ls.Name, DurationS = hold ? 0 : ls.DurationS * scale, Prescribed = pres,
                 Pressures = [.. ls.Pressures.Select(e => new EdgePressure(Cur(e.NodeA), Cur(e.NodeB), t => e.PressureMPa(T(t))))],
                 Eigenstrain = eig == null ? null : (e, t) => eig(e, T(t)),
-                InitialIncrement = hold ? 1 : Math.Min(1, ls.InitialIncrement / scale), MaxIncrement = hold ? 1 : Math.Min(1, ls.MaxIncrement / scale),
+                InitialIncrement = hold ? 1 : double.IsNaN(initialRel) ? Math.Min(1, ls.InitialIncrement / scale) : initialRel, MaxIncrement = hold ? 1 : Math.Min(1, ls.MaxIncrement / scale),
                 MinIncrement = hold ? ls.MinIncrement : ls.MinIncrement / scale,
                 OnIncrement = hold ? null : (t, _) =>
                 {
@@ -522,28 +536,24 @@ public static class CellFeModel
                 },
             };
         }
-        void RunWithRemeshing(LoadStep ls)
+        // carryIncrement: after a remesh the step goes on with the increment it had reached (in absolute τ), not with its initial one
+        void RunWithRemeshing(LoadStep ls, bool carryIncrement = false)
         {
             double t0Step = s.TimeS;
-            while (true)
+            RunInSubSteps(() => s, (tb, init) => SubStep(ls, tb, t0Step, checkQuality: true, hold: false, initialRel: init), tbNew =>
             {
-                double tb = tauBase;
-                try { s.Run(SubStep(ls, tb, t0Step, checkQuality: true, hold: false)); return; }
-                catch (RemeshRequest rq)
-                {
-                    tauBase = tb + (1 - tb) * rq.Tau; tauOk = tauBase;
-                    try { RemeshLi(); }
-                    catch (InputException ex) { throw new ConvergenceException($"step '{ls.Name}': Li remesh at τ = {tauBase:F4} failed: {ex.Message}"); }
-                    uOk = (double[])s.U.Clone();
-                    // re-establish equilibrium of the remapped state at the same load (one Newton solve, no time passes) before going on
-                    var prog = s.Progress; s.Progress = null;
-                    int it0 = s.Stats.NewtonIterations;
-                    try { s.Run(SubStep(ls, tauBase, t0Step, checkQuality: false, hold: true)); }
-                    finally { s.Progress = prog; }
-                    log?.Invoke($"{ls.Name}: equilibrium after Li remesh at τ = {tauBase:F4} in {s.Stats.NewtonIterations - it0} Newton iterations");
-                    Array.Copy(s.U, uOk, uOk.Length);
-                }
-            }
+                tauBase = tbNew; tauOk = tauBase;
+                try { RemeshLi(); }
+                catch (InputException ex) { throw new ConvergenceException($"step '{ls.Name}': Li remesh at τ = {tauBase:F4} failed: {ex.Message}"); }
+                uOk = (double[])s.U.Clone();
+                // re-establish equilibrium of the remapped state at the same load (one Newton solve, no time passes) before going on
+                var prog = s.Progress; s.Progress = null;
+                int it0 = s.Stats.NewtonIterations;
+                try { s.Run(SubStep(ls, tauBase, t0Step, checkQuality: false, hold: true)); }
+                finally { s.Progress = prog; }
+                log?.Invoke($"{ls.Name}: equilibrium after Li remesh at τ = {tauBase:F4} in {s.Stats.NewtonIterations - it0} Newton iterations");
+                Array.Copy(s.U, uOk, uOk.Length);
+            }, carryIncrement, tauBase);
         }
         // Builds the new Li mesh on the current outline and swaps the solver: block A over the rod face (axis … rod radius, rod face … SE face;
         // the rod-face nodes stay shared with the rod), block B beyond the rod radius (the vertical line up from the rod's corner, the Li down the
@@ -822,6 +832,15 @@ public static class CellFeModel
             return v;
         }
         result.LiInGapAfterStackMm3 = LiInGap();
+        // the Li outline in the deformed configuration (large deformation): survives a remesh, gives the foil profile of Fig. 6G
+        void LiOutline(List<(double RMm, double ZMm)> into)
+        {
+            if (!cfg.LargeDeformation) return;
+            var (rr, zr) = s.CurrentPosition(Cur(rodCorner));
+            try { foreach (int n in s.RegionBoundaryLoop(Li, rr, zr)) into.Add(s.CurrentPosition(n)); }
+            catch (InputException) { into.Clear(); } // not one simple loop: no outline (the wall-node profile still applies without a remesh)
+        }
+        LiOutline(result.LiOutlineAfterStack);
         var uStack = (double[])s.U.Clone();
         // Li thickness after stacking from the SE's bottom face and the rod face (both survive a Li remesh)
         double FaceThicknessUm(int i) => (tLi + s.U[AxiSolid.DofZ(BNode(1, jSe, i))] - s.U[AxiSolid.DofZ(BNode(0, jLiRow, i))]) * 1000;
@@ -839,7 +858,8 @@ public static class CellFeModel
         // at 0.8 MPa, 0.3 s⁻¹ at 1.5 MPa): measured, the first charge increment converges only at 7.6×10⁻⁷ of the 20 h (55 ms) with creep and at 0.05 without
         // (docs/fe.md, sixth session), so the charge starts with 10⁻⁷ (7 ms) and grows the increments from there; the small-strain and
         // non-remeshed paths keep the fixed 1/charge_increments increments.
-        if (remeshOn) s.GrowthIterations = 10;
+        // seventh session: grow while ≤ charge_growth_iterations (15), halve after > charge_shrink_iterations (20), carry the increment over a remesh
+        if (remeshOn) { s.GrowthIterations = cfg.ChargeGrowthIterations; s.ShrinkIterations = cfg.ChargeShrinkIterations; }
         var charge = new LoadStep
         {
             Name = "3 charge", DurationS = cfg.ChargeHours * 3600, Prescribed = frame,
@@ -852,14 +872,17 @@ public static class CellFeModel
             },
         };
         BeforeChargeForDiagnostics?.Invoke(s, remeshOn ? SubStep(charge, 0, s.TimeS, checkQuality: false, hold: false) : charge);
-        RunStep(charge);
+        RunStep(charge, carryIncrement: remeshOn);
         Snap("3 after charge (20 h)");
         result.LiInGapAfterChargeMm3 = LiInGap();
         result.FinalPressureMPa = result.ChargeHistory[^1].PressureMPa;
         result.PlatedLiUm = budget.LiThicknessUm;
         result.PlatedLiVolumeMm3 = platedMm * boreArea;
         for (int e = 0; e < mesh.ElementCount; e++) if (mesh.Region[e] == Li) result.MaxLiEqps = Math.Max(result.MaxLiEqps, s.ElementMean(e, st => st.Eqps));
-        for (int j = 0; j < nz && result.LiRemeshings == 0; j++) // after a Li remesh the wall nodes of the foil are gone: no wall profile
+        LiOutline(result.LiOutlineAfterCharge);
+        if (result.LiRemeshings > 0) // after a Li remesh the wall nodes of the foil are gone: the profile comes from the outlines, every 5 µm of height
+            result.LiWallProfile.AddRange(WallProfileFromOutlines(result.LiOutlineAfterStack, result.LiOutlineAfterCharge, rb, 0.005));
+        for (int j = 0; j < nz && result.LiRemeshings == 0; j++)
             if (zs[j] >= zLi - 1e-12 && zs[j] <= zSe + 1e-12)
                 result.LiWallProfile.Add((zs[j], uStack[AxiSolid.DofR(CNode(j, nrc))] * 1000, s.U[AxiSolid.DofR(CNode(j, nrc))] * 1000));
         int jLi = Array.FindIndex(zs, z => Math.Abs(z - zLi) < 1e-12);
@@ -873,6 +896,63 @@ public static class CellFeModel
         result.WallSeconds = sw.Elapsed.TotalSeconds;
         result.CpuSeconds = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
         return result;
+    }
+
+    /// <summary>
+    /// Runs a step in sub-steps that a converged increment may interrupt (its callback throws <see cref="RemeshRequest"/> with the sub-step's τ′):
+    /// the sub-step from τ_b (<paramref name="tauStart"/> first) is <paramref name="subStep"/>(τ_b, initial increment in the sub-step's τ′ or NaN
+    /// for the step's own) run on <paramref name="solver"/>(); on an interruption the step's τ_b becomes τ_b + (1 − τ_b)τ′, <paramref name="interrupted"/>
+    /// runs (e.g. remeshes and swaps the solver) and the next sub-step starts. With <paramref name="carryIncrement"/> it starts with the increment the
+    /// interrupted one had reached (<see cref="AxiSolid.NextIncrement"/>, the same absolute Δτ = Δτ′(1 − τ_b)), else with the step's initial increment.
+    /// </summary>
+    internal static void RunInSubSteps(Func<AxiSolid> solver, Func<double, double, LoadStep> subStep, Action<double> interrupted, bool carryIncrement, double tauStart = 0)
+    {
+        double tb = tauStart, init = double.NaN;
+        while (true)
+        {
+            try { solver().Run(subStep(tb, init)); return; }
+            catch (RemeshRequest rq)
+            {
+                double nextAbs = solver().NextIncrement * (1 - tb);
+                tb += (1 - tb) * rq.Tau;
+                if (carryIncrement && double.IsFinite(nextAbs) && tb < 1) init = Math.Min(1, nextAbs / (1 - tb));
+                interrupted(tb);
+            }
+        }
+    }
+
+    /// <summary>Largest r at which the horizontal line at height <paramref name="zMm"/> crosses a closed polygon (r, z), i.e. the outer radius of
+    /// the region there; NaN if the line misses it. Half-open rule per edge (z₀ ≤ z &lt; z₁ or z₁ ≤ z &lt; z₀): a vertex is counted once and
+    /// horizontal edges are skipped.</summary>
+    public static double OuterRadiusAtHeight(IReadOnlyList<(double RMm, double ZMm)> outline, double zMm)
+    {
+        double best = double.NaN;
+        for (int k = 0; k < outline.Count; k++)
+        {
+            var (r0, z0) = outline[k]; var (r1, z1) = outline[(k + 1) % outline.Count];
+            if ((z0 <= zMm) == (z1 <= zMm)) continue;
+            double r = r0 + (zMm - z0) / (z1 - z0) * (r1 - r0);
+            if (!(r <= best)) best = r;
+        }
+        return best;
+    }
+
+    /// <summary>The Li foil profile at the tube wall from two outlines (after stacking, after charge): at heights every <paramref name="dzMm"/>
+    /// (cell centres) over the z range both outlines span together, how far the Li's outer radius lies beyond the bore radius
+    /// <paramref name="boreRadiusMm"/>, µm (the remeshed counterpart of the wall nodes' u_r); NaN where an outline has no Li at that height.</summary>
+    public static List<(double ZMm, double UrStackUm, double UrChargeUm)> WallProfileFromOutlines(
+        IReadOnlyList<(double RMm, double ZMm)> stack, IReadOnlyList<(double RMm, double ZMm)> charge, double boreRadiusMm, double dzMm)
+    {
+        var rows = new List<(double, double, double)>();
+        if (stack.Count < 3 || charge.Count < 3) return rows;
+        double z0 = Math.Min(stack.Min(p => p.ZMm), charge.Min(p => p.ZMm)), z1 = Math.Max(stack.Max(p => p.ZMm), charge.Max(p => p.ZMm));
+        int n = Math.Max(1, (int)Math.Ceiling((z1 - z0) / dzMm));
+        for (int k = 0; k < n; k++)
+        {
+            double z = z0 + (k + 0.5) * (z1 - z0) / n;
+            rows.Add((z, (OuterRadiusAtHeight(stack, z) - boreRadiusMm) * 1000, (OuterRadiusAtHeight(charge, z) - boreRadiusMm) * 1000));
+        }
+        return rows;
     }
 
     /// <summary>
@@ -908,7 +988,7 @@ public static class CellFeModel
     sealed class IncrementBudgetException(string message) : Exception(message);
 
     /// <summary>Thrown from a converged increment's callback when the Li mesh needs remeshing; <see cref="Tau"/> is the sub-step's load factor.</summary>
-    sealed class RemeshRequest(double tau) : Exception("Li remesh requested")
+    internal sealed class RemeshRequest(double tau) : Exception("Li remesh requested")
     {
         public double Tau { get; } = tau;
     }

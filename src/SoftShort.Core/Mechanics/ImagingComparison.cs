@@ -124,7 +124,9 @@ public static class ImagingComparison
         double bore = Math.PI * 3.175 * 3.175;
         double um = (r.LiInGapAfterChargeMm3 - r.LiInGapAfterStackMm3) / bore * 1000;
         double w = 0, wz = 0;
-        foreach (var x in r.LiWallProfile) { double g = Math.Max(0, x.UrChargeUm - x.UrStackUm); w += g; wz += g * x.ZMm * 1000; }
+        // NaN = no Li at that height (a remeshed run's outline profile): nothing beyond the bore there
+        static double Beyond(double ur) => double.IsNaN(ur) ? 0 : Math.Max(0, ur);
+        foreach (var x in r.LiWallProfile) { double g = Math.Max(0, Beyond(x.UrChargeUm) - Beyond(x.UrStackUm)); w += g; wz += g * x.ZMm * 1000; }
         return (um, w > 0 ? wz / w : double.NaN);
     }
 

@@ -13,19 +13,8 @@ public class LiQuantificationTests(ITestOutputHelper output)
 {
     static (OperandoRadiography G, OperandoPipelineResult R) NoiseFree(OperandoScenario scenario, double blurUm, double axisX = double.NaN)
     {
-        var det = DetectorOptions.Small with { BlurFwhmUm = blurUm };
-        if (double.IsFinite(axisX)) det = det with { AxisX = axisX };
-        var g = new OperandoRadiography(scenario: scenario, detector: det, seed: 1);
-        var k = new KymographBuilder(g.Width, g.Height) { PixelSizeUm = det.PixelSizeUm };
-        int nb = (int)(scenario.DurationS / 300);
-        for (int i = 0; i < nb; i++)
-        {
-            double t = 300 * i + 145;
-            var tr = g.Transmission(t);
-            k.Add(new BinnedFrame(i, t, 30, false, g.CurrentAt(t), tr) { MeanPixels = tr });
-        }
-        k.Complete();
-        return (g, OperandoPipeline.Analyse(k, OperandoPipeline.OptionsFor(g)));
+        var (g, _, r) = NoiseFreeBins.Analyse(scenario, blurUm, axisX);
+        return (g, r);
     }
 
     /// <summary>

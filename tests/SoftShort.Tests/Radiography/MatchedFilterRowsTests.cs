@@ -14,21 +14,10 @@ namespace SoftShort.Tests.Radiography;
 /// </summary>
 public class MatchedFilterRowsTests(ITestOutputHelper output)
 {
-    /// <summary>Noise-free bins of the forward model (the blurred transmission at each 5-min bin's mean frame time).</summary>
     static (KymographBuilder K, OperandoPipelineResult R) NoiseFree(OperandoScenario scenario, double blurUm)
     {
-        var det = DetectorOptions.Small with { BlurFwhmUm = blurUm };
-        var g = new OperandoRadiography(scenario: scenario, detector: det, seed: 1);
-        var k = new KymographBuilder(g.Width, g.Height) { PixelSizeUm = det.PixelSizeUm };
-        int nb = (int)(scenario.DurationS / 300);
-        for (int i = 0; i < nb; i++)
-        {
-            double t = 300 * i + 145;
-            var tr = g.Transmission(t);
-            k.Add(new BinnedFrame(i, t, 30, false, g.CurrentAt(t), tr) { MeanPixels = tr });
-        }
-        k.Complete();
-        return (k, OperandoPipeline.Analyse(k, OperandoPipeline.OptionsFor(g)));
+        var (_, k, r) = NoiseFreeBins.Analyse(scenario, blurUm);
+        return (k, r);
     }
 
     /// <summary>Smallest and largest bin-to-bin increment of a from bin <paramref name="from"/> to bin <paramref name="to"/>, relative to the first.</summary>

@@ -39,6 +39,14 @@ double chargeH = args.Length > 0 ? double.Parse(args[0]) : 6;
 var range = (args.Length > 1 ? args[1] : "2-15").Split('-').Select(int.Parse).ToArray();
 int stride = args.Length > 2 ? int.Parse(args[2]) : 1;
 const double bin = 300;
+// amp·shape plus white Gaussian noise of σ sd (Box–Muller), minus the mean of its first nref (reference) bins, as a band signal is relative to Tr₀
+static double[] WhiteNoiseOn(double[] shape, double amp, double sd, int nref, Random rng)
+{
+    var y = shape.Select(v => amp * v + sd * Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble())).ToArray();
+    double m0 = y.Take(nref).Average();
+    for (int i = 0; i < y.Length; i++) y[i] -= m0;
+    return y;
+}
 static string F(double x) => (Math.Abs(x) < 0.005 ? 0 : x).ToString("+0.00;-0.00;0.00");
 var errs = new Dictionary<string, List<double>>(); var errsFree = new Dictionary<string, List<double>>(); var flagged = new Dictionary<string, int>();
 var tcErr = new List<double>(); var dr = new Dictionary<string, double>(); var shorts = new List<double>();
@@ -98,6 +106,8 @@ for (int seed = range[0]; seed <= range[^1]; seed++)
         line += $"\n    {b.Name}: rows {b.FirstRow}–{b.LastRow}, σ₀ {b.NoiseSigma:E2}, |magnitude|/σ₀ {Math.Abs(b.Magnitude) / b.NoiseSigma:F1}, " +
                 $"95 % interval {F((b.OnsetLowS - t.OnsetS) / bin)} … {F((b.OnsetHighS - t.OnsetS) / bin)} bin";
     }
+    // the cell's soft short: the earliest fluctuation onset of any band (what ends the bands' onset fits)
+    double cellShort = r.Bands.Select(x => x.FluctuationOnsetS).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
     if (noiseFree && r.Bands.SingleOrDefault(x => x.Name == "P4") is { } p4)
     {
         var kk = r.Kymographs; int nb = kk.TimesS.Count, nref = kk.ReferenceBins, w = g.Width;
@@ -117,7 +127,6 @@ for (int seed = range[0]; seed <= range[^1]; seed++)
         }
         double refv = raw.Take(nref).Average();
         var snf = raw.Select(v => v / refv - 1).ToArray();
-        double cellShort = r.Bands.Select(x => x.FluctuationOnsetS).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
         double tcb = p4.CurrentStartS, truth4 = g.Truth.Single(x => x.Name == "P4").OnsetS;
         var own = BandDetection.Analyse(kk.TimesS, snf, nref, -1, opt.Bands, double.NaN, tcb);
         var cutA = BandDetection.Analyse(kk.TimesS, snf, nref, -1, opt.Bands, cellShort, tcb);
@@ -139,8 +148,7 @@ for (int seed = range[0]; seed <= range[^1]; seed++)
             int reps = int.Parse(hy), inW = 0, inC = 0; double sw2 = 0, sc2 = 0;
             for (int q = 0; q < reps; q++)
             {
-                var y = snf.Select(v => amp * v + sdv * Math.Sqrt(-2 * Math.Log(1 - rng2.NextDouble())) * Math.Cos(2 * Math.PI * rng2.NextDouble())).ToArray();
-                double m0 = y.Take(nref).Average(); for (int i = 0; i < nb; i++) y[i] -= m0;
+                var y = WhiteNoiseOn(snf, amp, sdv, nref, rng2);
                 var ow = BandDetection.Analyse(kk.TimesS, y, nref, -1, opt.Bands, double.NaN, tcb);
                 var ct = BandDetection.Analyse(kk.TimesS, y, nref, -1, opt.Bands, cellShort, tcb);
                 double ew = (ow.OnsetS - truth4) / bin, ec = (ct.OnsetS - truth4) / bin;
@@ -163,7 +171,6 @@ for (int seed = range[0]; seed <= range[^1]; seed++)
             for (int y = 0; y < z.Height; y++)
                 for (int q = 0; q < nz; q++) { double sum = 0; for (int x = z.X0[q]; x <= z.X1[q]; x++) sum += acc[y * w + x]; zm[b][y * nz + q] = sum / (z.X1[q] - z.X0[q] + 1); }
         }
-        double cellShort = r.Bands.Select(x => x.FluctuationOnsetS).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
         int end = double.IsFinite(cellShort) ? Enumerable.Range(0, nb).FirstOrDefault(b => kk.TimesS[b] >= cellShort, nb) : nb;
         int nl = Math.Max(1, (int)Math.Round(nb * opt.Bands.LateFraction));
         foreach (var b in r.Bands.Where(x => x.MatchedFirstRow >= 0))
@@ -195,8 +202,7 @@ for (int seed = range[0]; seed <= range[^1]; seed++)
                 double sumE = 0; int rej = 0;
                 for (int q = 0; q < shapeSeries; q++)
                 {
-                    var y = nf.Select(v => amp * v + sd * Math.Sqrt(-2 * Math.Log(1 - rng2.NextDouble())) * Math.Cos(2 * Math.PI * rng2.NextDouble())).ToArray();
-                    double m0 = y.Take(nref).Average(); for (int i = 0; i < nb; i++) y[i] -= m0;
+                    var y = WhiteNoiseOn(nf, amp, sd, nref, rng2);
                     var a = BandDetection.Analyse(kk.TimesS, y, nref, b.Sign, opt.Bands, cellShort, b.CurrentStartS);
                     sumE += (a.OnsetFreeS - truthS) / bin; if (a.CurrentStatistic > BandDetection.ChiSquared95) rej++;
                 }

@@ -267,6 +267,7 @@ public sealed class CellFeResult
     /// after stacking and after charge (Fig. 6G); empty in small strain. After a Li remesh <see cref="LiWallProfile"/> is taken from these
     /// (<see cref="CellFeModel.WallProfileFromOutlines"/>).</summary>
     public List<(double RMm, double ZMm)> LiOutlineAfterStack { get; } = [];
+    /// <summary>The same outline after charge (empty in small strain).</summary>
     public List<(double RMm, double ZMm)> LiOutlineAfterCharge { get; } = [];
     /// <summary>Li foil thickness vs r (r mm, thickness µm) before charge (after stacking) and after charge.</summary>
     public List<(double RMm, double ThicknessStackUm, double ThicknessChargeUm)> LiThicknessProfile { get; } = [];
